@@ -1,0 +1,10 @@
+module github.com/jobbox/jobbox
+
+go 1.26.8
+
+require (
+	github.com/tetratelabs/wazero v1.12.0
+	github.com/yuin/gopher-lua v1.1.2
+)
+
+require golang.org/x/sys v0.45.0 // indirect

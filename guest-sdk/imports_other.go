@@ -1,0 +1,22 @@
+//go:build !wasm
+
+package sdk
+
+// Outside a wasm build there is no host: every call reports that, so code
+// using the SDK still compiles and its pure logic can be unit-tested natively.
+
+func notInWasm(_, _, _, _ uint32) uint64 {
+	return packNotInWasm()
+}
+
+var (
+	hostLog     = notInWasm
+	hostTime    = notInWasm
+	hostJob     = notInWasm
+	hostFail    = notInWasm
+	hostResult  = notInWasm
+	hostData    = notInWasm
+	hostNetwork = notInWasm
+	hostEmail   = notInWasm
+	hostMySQL   = notInWasm
+)

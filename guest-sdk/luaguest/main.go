@@ -1,0 +1,150 @@
+// Command luaguest is the Lua interpreter jobbox runs Lua job files in: a
+// wasm guest built with the jobbox guest SDK around gopher-lua. The host
+// embeds the built module (host/luawasm/lua.wasm); rebuild it with
+//
+//	go generate ./host/luawasm
+//
+// Each run reads the job's source from the host, runs it in a fresh Lua
+// state with only the safe standard libraries and the documented core API,
+// calls job.run and maps its return to a status.
+package main
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	sdk "github.com/jobbox/jobbox/guest-sdk"
+	lua "github.com/yuin/gopher-lua"
+)
+
+func init() { sdk.Handle(run) }
+
+func main() {}
+
+func run() (sdk.Status, error) {
+	info, err := sdk.JobInfo()
+	if err != nil {
+		return 0, err
+	}
+	L := newState()
+	defer L.Close()
+	return runJob(L, info)
+}
+
+// Limits inside the interpreter, so that deep recursion ends in a Lua error
+// that names the cause rather than a wasm trap.
+const (
+	callStackSize   = 200
+	registrySize    = 1024 * 4
+	registryMaxSize = 1024 * 256
+)
+
+func newState() *lua.LState {
+	L := lua.NewState(lua.Options{
+		SkipOpenLibs:        true,
+		CallStackSize:       callStackSize,
+		RegistrySize:        registrySize,
+		RegistryMaxSize:     registryMaxSize,
+		MinimizeStackMemory: true,
+	})
+	openSafeLibs(L)
+	installCore(L)
+	return L
+}
+
+// openSafeLibs opens the libraries a job may use. Everything that reaches
+// files, processes, the environment or other modules' code is left out;
+// the sandbox would refuse those anyway, but an absent function gives a
+// clearer error than a refused system call.
+func openSafeLibs(L *lua.LState) {
+	for _, lib := range []struct {
+		name string
+		open lua.LGFunction
+	}{
+		{lua.BaseLibName, lua.OpenBase},
+		{lua.TabLibName, lua.OpenTable},
+		{lua.StringLibName, lua.OpenString},
+		{lua.MathLibName, lua.OpenMath},
+		{lua.CoroutineLibName, lua.OpenCoroutine},
+		{lua.OsLibName, lua.OpenOs},
+	} {
+		L.Push(L.NewFunction(lib.open))
+		L.Push(lua.LString(lib.name))
+		L.Call(1, 0)
+	}
+	for _, name := range []string{"dofile", "loadfile", "require", "module", "_printregs", "newproxy"} {
+		L.SetGlobal(name, lua.LNil)
+	}
+	os := L.GetGlobal("os").(*lua.LTable)
+	keep := map[string]bool{"time": true, "date": true, "clock": true, "difftime": true}
+	var drop []lua.LValue
+	os.ForEach(func(k, _ lua.LValue) {
+		if !keep[k.String()] {
+			drop = append(drop, k)
+		}
+	})
+	for _, k := range drop {
+		os.RawSet(k, lua.LNil)
+	}
+	L.SetGlobal("print", L.NewFunction(coreLog))
+}
+
+// runJob loads the job file, calls job.run and maps its return value.
+func runJob(L *lua.LState, info sdk.Info) (sdk.Status, error) {
+	fn, err := L.Load(strings.NewReader(info.Source), info.File)
+	if err != nil {
+		return 0, luaError(err)
+	}
+	L.Push(fn)
+	if err := L.PCall(0, 1, nil); err != nil {
+		return 0, luaError(err)
+	}
+	chunkResult := L.Get(-1)
+	L.Pop(1)
+	job, ok := chunkResult.(*lua.LTable)
+	if !ok {
+		return 0, fmt.Errorf("%s: the file must end with `return job` (it returned %s)", info.File, chunkResult.Type())
+	}
+	runFn, ok := job.RawGetString("run").(*lua.LFunction)
+	if !ok {
+		return 0, fmt.Errorf("%s: the job defines no job.run function", info.File)
+	}
+	L.Push(runFn)
+	if err := L.PCall(0, 1, nil); err != nil {
+		return 0, luaError(err)
+	}
+	ret := L.Get(-1)
+	L.Pop(1)
+	return statusOf(ret)
+}
+
+// statusOf maps job.run's return value to a status; see the README's table.
+func statusOf(v lua.LValue) (sdk.Status, error) {
+	switch v {
+	case lua.LTrue:
+		return sdk.OK, nil
+	case lua.LFalse:
+		return sdk.Stop, nil
+	}
+	if ud, ok := v.(*lua.LUserData); ok {
+		if s, ok := ud.Value.(jobStatus); ok {
+			return s.status, nil
+		}
+	}
+	desc := v.Type().String()
+	if v != lua.LNil {
+		desc = fmt.Sprintf("%s %s", v.Type(), lua.LVAsString(v))
+	}
+	return 0, fmt.Errorf("job.run returned %s; it must return job.OK, job.SLEEP, job.STOP, job.EXIT, job.CANCEL, true or false", desc)
+}
+
+// luaError reduces a gopher-lua error to its message ("file:line: what"),
+// dropping the Go-side stack trace that would only confuse a job author.
+func luaError(err error) error {
+	var apiErr *lua.ApiError
+	if errors.As(err, &apiErr) && apiErr.Object != nil {
+		return errors.New(apiErr.Object.String())
+	}
+	return err
+}

@@ -1,0 +1,491 @@
+// Package sandbox runs job code in WebAssembly instances. Each run gets a
+// fresh wazero instance with no ambient authority (no files, environment,
+// arguments or sockets), a memory cap and a time limit; the guest reaches
+// the outside world only through the host functions of package abi.
+package sandbox
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/tetratelabs/wazero"
+	"github.com/tetratelabs/wazero/api"
+	"github.com/tetratelabs/wazero/experimental"
+	"github.com/tetratelabs/wazero/imports/wasi_snapshot_preview1"
+	"github.com/tetratelabs/wazero/sys"
+
+	"github.com/jobbox/jobbox/abi"
+	"github.com/jobbox/jobbox/host/luawasm"
+)
+
+// Runner runs one job once. The scheduler depends on this interface only,
+// so the run path (fresh instances today; pooled snapshots later) can change
+// without touching it.
+type Runner interface {
+	Run(ctx context.Context, job Job) Outcome
+}
+
+var _ Runner = (*Engine)(nil)
+
+// Limits bound one run.
+type Limits struct {
+	Timeout     time.Duration // wall time of the run, instantiation included
+	MemoryBytes uint64        // linear memory of the instance
+	LogLines    int           // core.log calls per run
+	LogBytes    int           // bytes logged per run
+}
+
+// Job is what the engine needs to run a job.
+type Job struct {
+	Name   string
+	File   string // as configured; shown to the guest and in messages
+	Path   string // where to read it; File if empty
+	Limits Limits
+}
+
+func (j Job) path() string {
+	if j.Path != "" {
+		return j.Path
+	}
+	return j.File
+}
+
+// Outcome is the result of one run.
+type Outcome struct {
+	Status abi.Status
+	Error  string // why the run failed; empty unless Status is StatusError
+	Logs   []string
+	Start  time.Time
+	End    time.Time
+}
+
+// Duration is how long the run took.
+func (o Outcome) Duration() time.Duration { return o.End.Sub(o.Start) }
+
+// Options configure an Engine.
+type Options struct {
+	// CacheDir holds wazero's compilation cache, so a restart does not
+	// recompile the guests. Empty keeps the cache in memory.
+	CacheDir string
+	// Now is the clock the guests see (the helpers, os.time). Defaults to time.Now.
+	Now func() time.Time
+	// Location is the timezone of "local time" in the helpers. Defaults to time.Local.
+	Location *time.Location
+	// OnLog receives each line a job logs, as it is logged.
+	OnLog func(job, line string)
+}
+
+// Engine compiles guests once and runs each job run in a fresh instance.
+type Engine struct {
+	opts    Options
+	runtime wazero.Runtime
+	lua     wazero.CompiledModule
+
+	mu   sync.Mutex
+	wasm map[string]*compiledFile // compiled guests by path
+}
+
+type compiledFile struct {
+	size    int64
+	modTime time.Time
+	module  wazero.CompiledModule
+}
+
+// New starts an engine and compiles the Lua guest.
+func New(ctx context.Context, opts Options) (*Engine, error) {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Location == nil {
+		opts.Location = time.Local
+	}
+	cfg := wazero.NewRuntimeConfigCompiler().
+		// The interim preemption: the compiler checks the context at every
+		// loop header and function entry, so a run past its deadline ends.
+		WithCloseOnContextDone(true)
+	if opts.CacheDir != "" {
+		cache, err := wazero.NewCompilationCacheWithDir(opts.CacheDir)
+		if err != nil {
+			return nil, fmt.Errorf("opening the compilation cache in %s: %w", opts.CacheDir, err)
+		}
+		cfg = cfg.WithCompilationCache(cache)
+	}
+	rt := wazero.NewRuntimeWithConfig(ctx, cfg)
+	e := &Engine{opts: opts, runtime: rt, wasm: map[string]*compiledFile{}}
+	if _, err := wasi_snapshot_preview1.Instantiate(ctx, rt); err != nil {
+		rt.Close(ctx)
+		return nil, fmt.Errorf("instantiating WASI: %w", err)
+	}
+	if err := e.instantiateHost(ctx); err != nil {
+		rt.Close(ctx)
+		return nil, err
+	}
+	lua, err := e.compile(ctx, luawasm.Wasm)
+	if err != nil {
+		rt.Close(ctx)
+		return nil, fmt.Errorf("compiling the Lua guest: %w", err)
+	}
+	e.lua = lua
+	return e, nil
+}
+
+// Close releases the runtime and every compiled module.
+func (e *Engine) Close(ctx context.Context) error { return e.runtime.Close(ctx) }
+
+// Run runs job once in a fresh instance. It never returns an error: every
+// failure, the guest's or the file's, is an Outcome with StatusError.
+func (e *Engine) Run(ctx context.Context, job Job) Outcome {
+	out := Outcome{Start: e.opts.Now()}
+	rs := &runState{engine: e, job: &job}
+	status, err := e.run(ctx, rs)
+	out.End = e.opts.Now()
+	out.Logs = rs.logs
+	if err != nil {
+		out.Status, out.Error = abi.StatusError, err.Error()
+		return out
+	}
+	out.Status = status
+	return out
+}
+
+func (e *Engine) run(ctx context.Context, rs *runState) (abi.Status, error) {
+	module, err := e.load(ctx, rs)
+	if err != nil {
+		return abi.StatusError, err
+	}
+	res, err := e.call(ctx, rs, module, abi.RunExport)
+	if err != nil {
+		return abi.StatusError, err
+	}
+	status := abi.Status(int32(res))
+	switch {
+	case status == abi.StatusError:
+		if rs.failure == "" {
+			return status, errors.New("the job failed without saying why")
+		}
+		return status, errors.New(rs.failure)
+	case !status.Valid():
+		return abi.StatusError, fmt.Errorf("the guest returned %d, which is not a job status", int32(res))
+	}
+	return status, nil
+}
+
+// Problem is a mistake Check found in a job file.
+type Problem struct {
+	Line, Col int
+	Message   string
+}
+
+// Check reports the mistakes in job's file that show without running it: for
+// Lua, syntax errors and misuse of the job object; for compiled guests, the
+// ABI version, the imports and the exports. It returns an error only when
+// the file cannot be checked at all.
+func (e *Engine) Check(ctx context.Context, job Job) ([]Problem, error) {
+	rs := &runState{engine: e, job: &job, checking: true}
+	module, err := e.load(ctx, rs)
+	if err != nil {
+		return []Problem{{Line: 1, Col: 1, Message: err.Error()}}, nil
+	}
+	if module != e.lua {
+		return nil, nil
+	}
+	if _, err := e.call(ctx, rs, module, abi.CheckExport); err != nil {
+		return nil, fmt.Errorf("checking %s: %w", job.File, err)
+	}
+	return rs.problems, nil
+}
+
+// load returns the compiled module that runs job: the Lua guest for .lua
+// files (whose source it reads now, so edits apply at the next run), the
+// file itself for .wasm.
+func (e *Engine) load(ctx context.Context, rs *runState) (wazero.CompiledModule, error) {
+	job := rs.job
+	switch ext := strings.ToLower(filepath.Ext(job.File)); ext {
+	case ".lua":
+		src, err := readJobFile(job)
+		if err != nil {
+			return nil, err
+		}
+		rs.source = string(src)
+		return e.lua, nil
+	case ".wasm":
+		return e.compiledFile(ctx, job)
+	default:
+		return nil, fmt.Errorf("job file %s: unknown kind %q: a job is a .lua file or a .wasm guest", job.File, ext)
+	}
+}
+
+// maxSourceBytes bounds a Lua job file; anything larger is not a job.
+const maxSourceBytes = 4 << 20
+
+func readJobFile(job *Job) ([]byte, error) {
+	f, err := os.Open(job.path())
+	if err != nil {
+		return nil, fmt.Errorf("cannot read job file %s: %w", job.File, unwrapPathError(err))
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("cannot read job file %s: %w", job.File, unwrapPathError(err))
+	}
+	if st.IsDir() {
+		return nil, fmt.Errorf("job file %s is a directory", job.File)
+	}
+	if st.Size() > maxSourceBytes {
+		return nil, fmt.Errorf("job file %s is %d bytes, more than the %d a job file may have", job.File, st.Size(), maxSourceBytes)
+	}
+	buf := make([]byte, st.Size())
+	if _, err := f.ReadAt(buf, 0); err != nil && st.Size() > 0 {
+		return nil, fmt.Errorf("cannot read job file %s: %w", job.File, err)
+	}
+	return buf, nil
+}
+
+func unwrapPathError(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// compiledFile compiles a .wasm job file, or returns the compilation of the
+// same file if its size and modification time are unchanged.
+func (e *Engine) compiledFile(ctx context.Context, job *Job) (wazero.CompiledModule, error) {
+	path := job.path()
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, fmt.Errorf("cannot read job file %s: %w", job.File, unwrapPathError(err))
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if c, ok := e.wasm[path]; ok && c.size == st.Size() && c.modTime.Equal(st.ModTime()) {
+		return c.module, nil
+	}
+	bin, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("cannot read job file %s: %w", job.File, unwrapPathError(err))
+	}
+	module, err := e.compile(ctx, bin)
+	if err != nil {
+		return nil, fmt.Errorf("job file %s: %w", job.File, err)
+	}
+	if old, ok := e.wasm[path]; ok {
+		// Runs in flight keep their instances; a compiled module may close
+		// under them only after they end, so old ones are left to the runtime.
+		_ = old
+	}
+	e.wasm[path] = &compiledFile{size: st.Size(), modTime: st.ModTime(), module: module}
+	return module, nil
+}
+
+// compile compiles a guest and checks it against the ABI before any of its
+// code can run.
+func (e *Engine) compile(ctx context.Context, bin []byte) (wazero.CompiledModule, error) {
+	module, err := e.runtime.CompileModule(ctx, bin)
+	if err != nil {
+		return nil, fmt.Errorf("not a valid WebAssembly module: %w", err)
+	}
+	if err := checkInterface(module); err != nil {
+		module.Close(ctx)
+		return nil, err
+	}
+	return module, nil
+}
+
+// checkInterface refuses a module that imports what the host does not offer
+// or lacks the exports the host calls.
+func checkInterface(m wazero.CompiledModule) error {
+	var problems []string
+	for _, f := range m.ImportedFunctions() {
+		mod, name, _ := f.Import()
+		switch {
+		case mod == abi.HostModule:
+			if !isHostFunc(name) {
+				problems = append(problems, fmt.Sprintf("it imports %s.%s, which this host (ABI %d.%d) does not offer", mod, name, abi.VersionMajor, abi.VersionMinor))
+			} else if !hostSignature(f) {
+				problems = append(problems, fmt.Sprintf("it imports %s.%s with the wrong signature (want (i32, i32, i32, i32) -> i64)", mod, name))
+			}
+		case mod == wasi_snapshot_preview1.ModuleName:
+		case strings.HasPrefix(mod, "jobbox_v"):
+			problems = append(problems, fmt.Sprintf("it was built for jobbox ABI %s; this host speaks ABI v%d", strings.TrimPrefix(mod, "jobbox_"), abi.VersionMajor))
+		default:
+			problems = append(problems, fmt.Sprintf("it imports %s.%s, which jobbox does not offer", mod, name))
+		}
+	}
+	for _, imp := range m.ImportedMemories() {
+		mod, name, _ := imp.Import()
+		problems = append(problems, fmt.Sprintf("it imports memory %s.%s; a guest must define its own", mod, name))
+	}
+	exports := m.ExportedFunctions()
+	for _, want := range []struct {
+		name    string
+		results []api.ValueType
+	}{
+		{abi.InitializeExport, nil},
+		{abi.VersionExport, []api.ValueType{api.ValueTypeI32}},
+		{abi.RunExport, []api.ValueType{api.ValueTypeI32}},
+	} {
+		f, ok := exports[want.name]
+		if !ok {
+			problems = append(problems, fmt.Sprintf("it does not export %s (build it with the jobbox guest SDK and -buildmode=c-shared)", want.name))
+			continue
+		}
+		if len(f.ParamTypes()) != 0 || !equalTypes(f.ResultTypes(), want.results) {
+			problems = append(problems, fmt.Sprintf("its export %s has the wrong signature", want.name))
+		}
+	}
+	if _, ok := m.ExportedMemories()["memory"]; !ok {
+		problems = append(problems, "it does not export its memory as \"memory\"")
+	}
+	if len(problems) > 0 {
+		return fmt.Errorf("the guest cannot run here: %s", strings.Join(problems, "; "))
+	}
+	return nil
+}
+
+func isHostFunc(name string) bool {
+	for _, f := range abi.HostFuncs {
+		if f == name {
+			return true
+		}
+	}
+	return false
+}
+
+func hostSignature(f api.FunctionDefinition) bool {
+	i32 := api.ValueTypeI32
+	return equalTypes(f.ParamTypes(), []api.ValueType{i32, i32, i32, i32}) &&
+		equalTypes(f.ResultTypes(), []api.ValueType{api.ValueTypeI64})
+}
+
+func equalTypes(a, b []api.ValueType) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// call instantiates module fresh, checks its ABI version and calls export.
+func (e *Engine) call(ctx context.Context, rs *runState, module wazero.CompiledModule, export string) (uint64, error) {
+	limits := rs.job.Limits
+	alloc := &limitedAllocator{limit: limits.MemoryBytes}
+	if alloc.limit == 0 {
+		alloc.limit = DefaultLimits.MemoryBytes
+	}
+	timeout := limits.Timeout
+	if timeout <= 0 {
+		timeout = DefaultLimits.Timeout
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	ctx = experimental.WithMemoryAllocator(ctx, alloc)
+	ctx = context.WithValue(ctx, runKey{}, rs)
+
+	cfg := wazero.NewModuleConfig().
+		WithName("").
+		WithStartFunctions(abi.InitializeExport).
+		WithStdout(&rs.stderr).
+		WithStderr(&rs.stderr).
+		WithRandSource(rand.Reader).
+		WithWalltime(e.walltime, 1).
+		WithSysNanotime()
+	mod, err := e.runtime.InstantiateModule(ctx, module, cfg)
+	if err != nil {
+		return 0, rs.explain(err, alloc, timeout)
+	}
+	defer mod.Close(context.WithoutCancel(ctx))
+
+	res, err := mod.ExportedFunction(abi.VersionExport).Call(ctx)
+	if err != nil {
+		return 0, rs.explain(err, alloc, timeout)
+	}
+	if v := uint32(res[0]); v>>16 != abi.VersionMajor || v&0xffff > abi.VersionMinor {
+		return 0, fmt.Errorf("the guest was built for jobbox ABI %d.%d; this host speaks %d.%d", v>>16, v&0xffff, abi.VersionMajor, abi.VersionMinor)
+	}
+	fn := mod.ExportedFunction(export)
+	if fn == nil {
+		return 0, fmt.Errorf("the guest does not export %s", export)
+	}
+	res, err = fn.Call(ctx)
+	if err != nil {
+		return 0, rs.explain(err, alloc, timeout)
+	}
+	if rs.aborted != "" {
+		return 0, errors.New(rs.aborted)
+	}
+	return res[0], nil
+}
+
+func (e *Engine) walltime() (int64, int32) {
+	t := e.opts.Now()
+	return t.Unix(), int32(t.Nanosecond())
+}
+
+// exitCodeAborted is the exit code a host function closes an instance with
+// when the run broke a limit; runState.aborted says which.
+const exitCodeAborted = 0xa0
+
+// explain turns an error from instantiating or calling a guest into the
+// sentence stored as the job's last error.
+func (rs *runState) explain(err error, alloc *limitedAllocator, timeout time.Duration) error {
+	if rs.aborted != "" {
+		return errors.New(rs.aborted)
+	}
+	if alloc.exceeded.Load() {
+		return fmt.Errorf("memory limit of %s exceeded", formatBytes(alloc.limit))
+	}
+	var exit *sys.ExitError
+	if errors.As(err, &exit) {
+		switch exit.ExitCode() {
+		case sys.ExitCodeDeadlineExceeded:
+			return fmt.Errorf("time limit of %s exceeded", timeout)
+		case sys.ExitCodeContextCanceled:
+			return errors.New("the run was cancelled because the service is stopping")
+		}
+		if msg := rs.stderr.summary(); msg != "" {
+			return fmt.Errorf("the guest exited with code %d: %s", exit.ExitCode(), msg)
+		}
+		return fmt.Errorf("the guest exited with code %d", exit.ExitCode())
+	}
+	msg, _, _ := strings.Cut(err.Error(), "\n")
+	if msg == "" {
+		msg = err.Error()
+	}
+	if s := rs.stderr.summary(); s != "" {
+		msg += " (" + s + ")"
+	}
+	return fmt.Errorf("the guest trapped: %s", msg)
+}
+
+func formatBytes(n uint64) string {
+	switch {
+	case n >= 1<<30 && n%(1<<30) == 0:
+		return fmt.Sprintf("%d GiB", n>>30)
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d MiB", n>>20)
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return fmt.Sprintf("%d KiB", n>>10)
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
+
+// DefaultLimits apply where a job sets none.
+var DefaultLimits = Limits{
+	Timeout:     30 * time.Second,
+	MemoryBytes: 64 << 20,
+	LogLines:    1000,
+	LogBytes:    64 << 10,
+}

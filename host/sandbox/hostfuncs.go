@@ -1,0 +1,262 @@
+package sandbox
+
+import (
+	"context"
+	"fmt"
+	"runtime/debug"
+	"strings"
+
+	"github.com/tetratelabs/wazero/api"
+	"github.com/tetratelabs/wazero/sys"
+
+	"github.com/jobbox/jobbox/abi"
+)
+
+type runKey struct{}
+
+// runState is the host's side of one run: what the host functions read and
+// record. It lives in the context of the calls into that run's instance.
+type runState struct {
+	engine   *Engine
+	job      *Job
+	source   string // the Lua job file, read for this run
+	checking bool   // a Check rather than a Run: log calls carry problems
+
+	pending  []byte // a result too large for the guest's buffer, until fetched
+	failure  string // the guest's own account of why the run failed
+	aborted  string // the limit the run broke; set before the instance closes
+	logs     []string
+	logBytes int
+	problems []Problem
+	stderr   cappedBuffer
+}
+
+// hostImpl implements one host function: it gets the input bytes (a view of
+// guest memory, valid only during the call) and returns the payload and code.
+type hostImpl func(ctx context.Context, rs *runState, in []byte) ([]byte, abi.Code)
+
+func (e *Engine) instantiateHost(ctx context.Context) error {
+	impls := map[string]hostImpl{
+		abi.FuncLog:     hostLog,
+		abi.FuncTime:    hostTime,
+		abi.FuncJob:     hostJob,
+		abi.FuncFail:    hostFail,
+		abi.FuncResult:  hostResult,
+		abi.FuncData:    notAvailable("core.data"),
+		abi.FuncNetwork: notAvailable("core.network"),
+		abi.FuncEmail:   notAvailable("core.email"),
+		abi.FuncMySQL:   notAvailable("core.mysql"),
+	}
+	b := e.runtime.NewHostModuleBuilder(abi.HostModule)
+	i32, i64 := api.ValueTypeI32, api.ValueTypeI64
+	for _, name := range abi.HostFuncs {
+		impl, ok := impls[name]
+		if !ok {
+			return fmt.Errorf("host function %s has no implementation", name)
+		}
+		b.NewFunctionBuilder().
+			WithGoModuleFunction(wrapHost(name, impl), []api.ValueType{i32, i32, i32, i32}, []api.ValueType{i64}).
+			WithParameterNames("in_ptr", "in_len", "out_ptr", "out_cap").
+			Export(name)
+	}
+	_, err := b.Instantiate(ctx)
+	return err
+}
+
+// wrapHost adapts an implementation to the calling convention of abi/SPEC.md.
+// It validates the guest's ranges before touching memory and recovers any
+// panic of the implementation, so a hostile guest can fail only its own run.
+func wrapHost(name string, impl hostImpl) api.GoModuleFunction {
+	return api.GoModuleFunc(func(ctx context.Context, mod api.Module, stack []uint64) {
+		rs, _ := ctx.Value(runKey{}).(*runState)
+		inPtr, inLen := uint32(stack[0]), uint32(stack[1])
+		outPtr, outCap := uint32(stack[2]), uint32(stack[3])
+		defer func() {
+			r := recover()
+			if r == nil {
+				return
+			}
+			if exit, ok := r.(*sys.ExitError); ok {
+				panic(exit) // an abort below: let wazero end the call
+			}
+			if rs == nil {
+				stack[0] = abi.PackResult(abi.CodeInternal, 0)
+				return
+			}
+			rs.abort(ctx, mod, fmt.Sprintf("host function %s failed: %v", name, r))
+			rs.engine.logLine(rs.job.Name, fmt.Sprintf("host function %s panicked: %v\n%s", name, r, debug.Stack()))
+			_ = mod.CloseWithExitCode(ctx, exitCodeAborted)
+			panic(sys.NewExitError(exitCodeAborted))
+		}()
+		mem := mod.Memory()
+		if rs == nil || mem == nil {
+			stack[0] = abi.PackResult(abi.CodeInternal, 0)
+			return
+		}
+		in, ok := mem.Read(inPtr, inLen)
+		if !ok {
+			stack[0] = deliver(mem, outPtr, outCap, rs, abi.CodeBadPointer,
+				fmt.Appendf(nil, "%s: input range [%d, +%d) lies outside guest memory (%d bytes)", name, inPtr, inLen, mem.Size()))
+			return
+		}
+		payload, code := impl(ctx, rs, in)
+		if rs.aborted != "" {
+			_ = mod.CloseWithExitCode(ctx, exitCodeAborted)
+			panic(sys.NewExitError(exitCodeAborted))
+		}
+		stack[0] = deliver(mem, outPtr, outCap, rs, code, payload)
+	})
+}
+
+// deliver writes payload to the guest's output range when it fits, or keeps
+// it pending for abi.FuncResult, and returns the packed i64 result.
+func deliver(mem api.Memory, outPtr, outCap uint32, rs *runState, code abi.Code, payload []byte) uint64 {
+	n := uint32(len(payload))
+	rs.pending = nil
+	if n == 0 {
+		return abi.PackResult(code, 0)
+	}
+	if n > outCap {
+		rs.pending = append([]byte(nil), payload...)
+		return abi.PackResult(code, n)
+	}
+	if !mem.Write(outPtr, payload) {
+		return abi.PackResult(abi.CodeBadPointer, 0)
+	}
+	return abi.PackResult(code, n)
+}
+
+// abort records why the run must end; the wrapper then closes the instance.
+func (rs *runState) abort(_ context.Context, _ api.Module, reason string) {
+	if rs.aborted == "" {
+		rs.aborted = reason
+	}
+}
+
+func errorPayload(code abi.Code, format string, args ...any) ([]byte, abi.Code) {
+	return fmt.Appendf(nil, format, args...), code
+}
+
+// hostLog implements abi.FuncLog: in is a list of values.
+func hostLog(ctx context.Context, rs *runState, in []byte) ([]byte, abi.Code) {
+	args, err := abi.DecodeList(in)
+	if err != nil {
+		return errorPayload(abi.CodeBadEncoding, "core.log: %v", err)
+	}
+	if rs.checking {
+		rs.addProblem(args)
+		return nil, abi.CodeOK
+	}
+	line := formatLog(args)
+	limits := rs.job.Limits
+	maxLines, maxBytes := orDefault(limits.LogLines, DefaultLimits.LogLines), orDefault(limits.LogBytes, DefaultLimits.LogBytes)
+	if len(rs.logs) >= maxLines {
+		rs.abort(ctx, nil, fmt.Sprintf("log limit of %d lines per run exceeded", maxLines))
+		return nil, abi.CodeLimit
+	}
+	if rs.logBytes+len(line) > maxBytes {
+		rs.abort(ctx, nil, fmt.Sprintf("log limit of %d bytes per run exceeded", maxBytes))
+		return nil, abi.CodeLimit
+	}
+	rs.logs = append(rs.logs, line)
+	rs.logBytes += len(line)
+	rs.engine.logLine(rs.job.Name, line)
+	return nil, abi.CodeOK
+}
+
+func orDefault(v, def int) int {
+	if v > 0 {
+		return v
+	}
+	return def
+}
+
+func (e *Engine) logLine(job, line string) {
+	if e.opts.OnLog != nil {
+		e.opts.OnLog(job, line)
+	}
+}
+
+// addProblem records a [line, col, message] report of the check export.
+func (rs *runState) addProblem(args []any) {
+	var p Problem
+	if len(args) == 3 {
+		line, _ := args[0].(int64)
+		col, _ := args[1].(int64)
+		msg, _ := args[2].(string)
+		p = Problem{Line: int(line), Col: int(col), Message: msg}
+	} else {
+		p = Problem{Line: 1, Col: 1, Message: formatLog(args)}
+	}
+	rs.problems = append(rs.problems, p)
+}
+
+// hostTime implements abi.FuncTime.
+func hostTime(_ context.Context, rs *runState, _ []byte) ([]byte, abi.Code) {
+	now := rs.engine.opts.Now().In(rs.engine.opts.Location)
+	zone, offset := now.Zone()
+	out, _ := abi.Encode([]any{now.UnixNano(), offset, zone})
+	return out, abi.CodeOK
+}
+
+// hostJob implements abi.FuncJob.
+func hostJob(_ context.Context, rs *runState, _ []byte) ([]byte, abi.Code) {
+	out, _ := abi.Encode(abi.Table{
+		{Key: "name", Value: rs.job.Name},
+		{Key: "file", Value: rs.job.File},
+		{Key: "source", Value: rs.source},
+	})
+	return out, abi.CodeOK
+}
+
+// maxFailureBytes bounds the error message a guest may store.
+const maxFailureBytes = 4 << 10
+
+// hostFail implements abi.FuncFail: in is the message, as UTF-8 bytes.
+func hostFail(_ context.Context, rs *runState, in []byte) ([]byte, abi.Code) {
+	msg := strings.ToValidUTF8(string(in[:min(len(in), maxFailureBytes)]), "?")
+	if rs.failure == "" {
+		rs.failure = msg
+	}
+	return nil, abi.CodeOK
+}
+
+// hostResult implements abi.FuncResult.
+func hostResult(_ context.Context, rs *runState, _ []byte) ([]byte, abi.Code) {
+	if rs.pending == nil {
+		return errorPayload(abi.CodeNoResult, "result: no result is pending")
+	}
+	return rs.pending, abi.CodeOK
+}
+
+func notAvailable(module string) hostImpl {
+	return func(context.Context, *runState, []byte) ([]byte, abi.Code) {
+		return errorPayload(abi.CodeNotAvailable, "%s is not available in this version of jobbox", module)
+	}
+}
+
+// cappedBuffer keeps the first bytes a guest writes to stdout and stderr:
+// enough to explain a crash (Go prints "fatal error: ..." there), never more.
+type cappedBuffer struct {
+	buf []byte
+}
+
+const stderrCap = 8 << 10
+
+func (b *cappedBuffer) Write(p []byte) (int, error) {
+	if room := stderrCap - len(b.buf); room > 0 {
+		b.buf = append(b.buf, p[:min(room, len(p))]...)
+	}
+	return len(p), nil
+}
+
+// summary is the first non-empty line written, which for a Go guest is the
+// panic or fatal error message.
+func (b *cappedBuffer) summary() string {
+	for _, line := range strings.Split(string(b.buf), "\n") {
+		if line = strings.TrimSpace(line); line != "" {
+			return strings.ToValidUTF8(line, "?")
+		}
+	}
+	return ""
+}
