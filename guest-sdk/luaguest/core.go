@@ -104,7 +104,7 @@ func coreJob(L *lua.LState) int {
 func coreLog(L *lua.LState) int {
 	args := make([]any, L.GetTop())
 	for i := range args {
-		v, err := toValue(L.Get(i+1))
+		v, err := toValue(L.Get(i + 1))
 		if err != nil {
 			L.ArgError(i+1, err.Error())
 		}

@@ -135,9 +135,9 @@ func TestLuaLimits(t *testing.T) {
 		limits Limits
 		errHas string
 	}{
-		"endless loop": {"while true do end", Limits{Timeout: 300 * time.Millisecond}, "time limit of 300ms exceeded"},
-		"memory bomb":  {"local t = {} for i = 1, 1e9 do t[i] = string.rep('x', 1024) .. i end", Limits{MemoryBytes: 32 << 20}, "memory limit of 32 MiB exceeded"},
-		"log flood":    {"for i = 1, 1e6 do core.log('x') end", Limits{LogLines: 10}, "log limit of 10 lines per run exceeded"},
+		"endless loop":                 {"while true do end", Limits{Timeout: 300 * time.Millisecond}, "time limit of 300ms exceeded"},
+		"memory bomb":                  {"local t = {} for i = 1, 1e9 do t[i] = string.rep('x', 1024) .. i end", Limits{MemoryBytes: 32 << 20}, "memory limit of 32 MiB exceeded"},
+		"log flood":                    {"for i = 1, 1e6 do core.log('x') end", Limits{LogLines: 10}, "log limit of 10 lines per run exceeded"},
 		"pcall cannot swallow a limit": {"for i = 1, 1e6 do pcall(core.log, 'x') end", Limits{LogLines: 10}, "log limit of 10 lines per run exceeded"},
 	}
 	for name, tc := range cases {
