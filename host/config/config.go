@@ -1,0 +1,380 @@
+// Package config reads config.toml: DefaultConfig, then Parse (strict: an
+// unknown key or a wrong type is an error), then Validate. Every error names
+// the file, line and column it is about.
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/pelletier/go-toml/v2"
+)
+
+// Config is the whole of config.toml.
+type Config struct {
+	// StateDir holds the state store, the compilation cache and the admin
+	// socket. A relative path is relative to the config file.
+	StateDir string `toml:"state_dir"`
+	// Timezone is what the helpers call local time: an IANA name such as
+	// "Europe/Paris", or "Local" for the host's own.
+	Timezone string `toml:"timezone"`
+	// LogLevel is one of debug, info, warn, error.
+	LogLevel string `toml:"log_level"`
+	// ShutdownGrace is how long a stopping service waits for runs in flight.
+	ShutdownGrace any `toml:"shutdown_grace"`
+	// MaxConcurrentRuns bounds the runs in flight at once, over all jobs.
+	MaxConcurrentRuns int `toml:"max_concurrent_runs"`
+	// HistorySize is how many runs the store keeps per job.
+	HistorySize int `toml:"history_size"`
+	// Limits are the defaults of every job's limits.
+	Limits Limits `toml:"limits"`
+	Jobs   []Job  `toml:"jobs"`
+
+	// Set by Validate.
+	Path     string         `toml:"-"` // the file this came from
+	Dir      string         `toml:"-"` // its directory, the base of relative paths
+	Location *time.Location `toml:"-"`
+	Grace    time.Duration  `toml:"-"`
+	Default  Resolved       `toml:"-"` // Limits, resolved
+
+	positions positions
+}
+
+// Limits bound each run of a job. Durations are strings such as "30s" or
+// numbers of seconds; sizes are strings such as "64MiB" or numbers of bytes.
+type Limits struct {
+	Timeout  any `toml:"timeout"`
+	Memory   any `toml:"memory"`
+	LogLines any `toml:"log_lines"`
+	LogBytes any `toml:"log_bytes"`
+}
+
+// Resolved are limits in their Go types.
+type Resolved struct {
+	Timeout  time.Duration
+	Memory   uint64
+	LogLines int
+	LogBytes int
+}
+
+// Job is one [[jobs]] entry.
+type Job struct {
+	Name     string `toml:"name"`
+	File     string `toml:"file"`
+	Interval any    `toml:"interval"`
+	RunOnce  bool   `toml:"run_once"`
+	Active   *bool  `toml:"active"`
+	Limits   Limits `toml:"limits"`
+
+	// Set by Validate.
+	Path           string        `toml:"-"` // File resolved against the config's directory
+	IntervalPeriod time.Duration `toml:"-"`
+	Resolved       Resolved      `toml:"-"`
+}
+
+// IsActive reports whether the job is active in the config (the default).
+func (j Job) IsActive() bool { return j.Active == nil || *j.Active }
+
+// DefaultConfig returns the settings a config file overrides.
+func DefaultConfig() *Config {
+	return &Config{
+		StateDir:          "state",
+		Timezone:          "Local",
+		LogLevel:          "info",
+		ShutdownGrace:     "30s",
+		MaxConcurrentRuns: 64,
+		HistorySize:       50,
+		Limits:            Limits{Timeout: "30s", Memory: "64MiB", LogLines: int64(1000), LogBytes: "64KiB"},
+	}
+}
+
+// Load reads, parses and validates the config file at path.
+func Load(path string) (*Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("reading the config: %w", err)
+	}
+	c := DefaultConfig()
+	if err := c.Parse(data, path); err != nil {
+		return nil, err
+	}
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// Parse decodes data, the contents of the file at path, over c. Unknown keys
+// and values of the wrong type are errors.
+func (c *Config) Parse(data []byte, path string) error {
+	c.Path = path
+	c.Dir = filepath.Dir(path)
+	dec := toml.NewDecoder(bytes.NewReader(data)).DisallowUnknownFields()
+	if err := dec.Decode(c); err != nil {
+		return c.decodeError(err)
+	}
+	c.positions = locate(data)
+	return nil
+}
+
+func (c *Config) decodeError(err error) error {
+	var strict *toml.StrictMissingError
+	if errors.As(err, &strict) {
+		var errs Errors
+		for _, e := range strict.Errors {
+			line, col := e.Position()
+			errs = append(errs, Error{File: c.Path, Line: line, Col: col,
+				Message: fmt.Sprintf("unknown key %q", strings.Join(e.Key(), "."))})
+		}
+		return errs
+	}
+	var de *toml.DecodeError
+	if errors.As(err, &de) {
+		line, col := de.Position()
+		return Errors{{File: c.Path, Line: line, Col: col, Message: typeMessage(de)}}
+	}
+	return Errors{{File: c.Path, Line: 1, Col: 1, Message: err.Error()}}
+}
+
+var typeMismatch = regexp.MustCompile(`^cannot decode TOML (\w+) into struct field \S+ of type (\S+)$`)
+
+// typeMessage rewrites go-toml's type errors, which name Go types, in the
+// terms of the config file.
+func typeMessage(de *toml.DecodeError) string {
+	msg := strings.TrimPrefix(de.Error(), "toml: ")
+	m := typeMismatch.FindStringSubmatch(msg)
+	if m == nil {
+		return msg
+	}
+	want := map[string]string{"string": "a string", "int": "a whole number", "bool": "true or false", "*bool": "true or false"}[m[2]]
+	if want == "" {
+		want = "a table"
+	}
+	key := strings.Join(de.Key(), ".")
+	if key == "" {
+		key = "this value"
+	}
+	return fmt.Sprintf("%s must be %s, not a TOML %s", key, want, m[1])
+}
+
+var jobName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$`)
+
+// Validate checks every value, resolves paths, durations and sizes, and
+// reports all problems at once, each with its position.
+func (c *Config) Validate() error {
+	var errs Errors
+	fail := func(key, format string, args ...any) {
+		line, col := c.positions.of(key)
+		errs = append(errs, Error{File: c.Path, Line: line, Col: col, Message: fmt.Sprintf(format, args...)})
+	}
+	if c.StateDir == "" {
+		fail("state_dir", "state_dir must not be empty")
+	} else if !filepath.IsAbs(c.StateDir) {
+		c.StateDir = filepath.Join(c.Dir, c.StateDir)
+	}
+	loc, err := loadLocation(c.Timezone)
+	if err != nil {
+		fail("timezone", "timezone %q is not a known IANA zone name (like \"Europe/Paris\") or \"Local\"", c.Timezone)
+	}
+	c.Location = loc
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		fail("log_level", "log_level %q must be one of debug, info, warn, error", c.LogLevel)
+	}
+	if c.Grace, err = duration(c.ShutdownGrace); err != nil {
+		fail("shutdown_grace", "shutdown_grace %v", err)
+	}
+	if c.MaxConcurrentRuns < 1 {
+		fail("max_concurrent_runs", "max_concurrent_runs must be at least 1, not %d", c.MaxConcurrentRuns)
+	}
+	if c.HistorySize < 1 || c.HistorySize > 10000 {
+		fail("history_size", "history_size must be between 1 and 10000, not %d", c.HistorySize)
+	}
+	defaults := Resolved{}
+	c.Default = resolveLimits(c.Limits, defaults, "limits", "limits", fail)
+
+	seen := map[string]int{}
+	for i := range c.Jobs {
+		j := &c.Jobs[i]
+		key := fmt.Sprintf("jobs.%d", i)
+		switch {
+		case j.Name == "":
+			fail(key, "job %d has no name", i+1)
+		case !jobName.MatchString(j.Name):
+			fail(key+".name", "job name %q may hold only letters, digits, '.', '_' and '-' (at most 64)", j.Name)
+		default:
+			if first, dup := seen[j.Name]; dup {
+				line, _ := c.positions.of(fmt.Sprintf("jobs.%d.name", first))
+				fail(key+".name", "job name %q is used twice (first on line %d)", j.Name, line)
+			} else {
+				seen[j.Name] = i
+			}
+		}
+		label := fmt.Sprintf("job %q", j.Name)
+		if j.File == "" {
+			fail(key, "%s has no file", label)
+		} else {
+			j.Path = j.File
+			if !filepath.IsAbs(j.Path) {
+				j.Path = filepath.Join(c.Dir, j.File)
+			}
+			switch ext := strings.ToLower(filepath.Ext(j.File)); {
+			case ext != ".lua" && ext != ".wasm":
+				fail(key+".file", "%s: file %s must be a .lua job file or a .wasm guest", label, j.File)
+			default:
+				if st, err := os.Stat(j.Path); err != nil {
+					fail(key+".file", "%s: file %s cannot be read: %v", label, j.File, unwrapPathError(err))
+				} else if st.IsDir() {
+					fail(key+".file", "%s: file %s is a directory", label, j.File)
+				}
+			}
+		}
+		if j.Interval == nil {
+			fail(key, "%s has no interval (seconds, or a duration like \"90s\")", label)
+		} else if j.IntervalPeriod, err = duration(j.Interval); err != nil {
+			fail(key+".interval", "%s: interval %v", label, err)
+		} else if j.IntervalPeriod < time.Second {
+			fail(key+".interval", "%s: interval must be at least 1s, not %s", label, j.IntervalPeriod)
+		}
+		j.Resolved = resolveLimits(j.Limits, c.Default, key+".limits", label+": limits", fail)
+	}
+	if len(errs) > 0 {
+		return errs
+	}
+	return nil
+}
+
+func unwrapPathError(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+func loadLocation(name string) (*time.Location, error) {
+	if name == "" || name == "Local" {
+		return time.Local, nil
+	}
+	return time.LoadLocation(name)
+}
+
+// resolveLimits converts l, falling back to base for what l leaves unset.
+func resolveLimits(l Limits, base Resolved, key, label string, fail func(key, format string, args ...any)) Resolved {
+	r := base
+	var err error
+	if l.Timeout != nil {
+		if r.Timeout, err = duration(l.Timeout); err != nil || r.Timeout <= 0 {
+			fail(key+".timeout", "%s.timeout %v", label, errOr(err, "must be positive"))
+		}
+	}
+	if l.Memory != nil {
+		if r.Memory, err = size(l.Memory); err != nil || r.Memory < 1<<20 {
+			fail(key+".memory", "%s.memory %v", label, errOr(err, "must be at least 1MiB"))
+		}
+	}
+	if l.LogLines != nil {
+		n, ok := l.LogLines.(int64)
+		if !ok || n < 1 || n > math.MaxInt32 {
+			fail(key+".log_lines", "%s.log_lines must be a positive whole number", label)
+		}
+		r.LogLines = int(n)
+	}
+	if l.LogBytes != nil {
+		n, err := size(l.LogBytes)
+		if err != nil || n < 1 || n > math.MaxInt32 {
+			fail(key+".log_bytes", "%s.log_bytes %v", label, errOr(err, "must be between 1 byte and 2GiB"))
+		}
+		r.LogBytes = int(n)
+	}
+	return r
+}
+
+func errOr(err error, msg string) string {
+	if err != nil {
+		return err.Error()
+	}
+	return msg
+}
+
+// duration reads a number of seconds or a Go duration string.
+func duration(v any) (time.Duration, error) {
+	switch x := v.(type) {
+	case int64:
+		if x < 0 || x > math.MaxInt64/int64(time.Second) {
+			return 0, fmt.Errorf("must be a positive number of seconds, not %d", x)
+		}
+		return time.Duration(x) * time.Second, nil
+	case float64:
+		if x < 0 || x > float64(math.MaxInt64/int64(time.Second)) {
+			return 0, fmt.Errorf("must be a positive number of seconds, not %v", x)
+		}
+		return time.Duration(x * float64(time.Second)), nil
+	case string:
+		d, err := time.ParseDuration(x)
+		if err != nil || d < 0 {
+			return 0, fmt.Errorf("%q is not a duration like \"90s\", \"5m\" or \"1h30m\"", x)
+		}
+		return d, nil
+	}
+	return 0, fmt.Errorf("must be a number of seconds or a duration string, not %v", v)
+}
+
+var sizeUnits = map[string]uint64{
+	"": 1, "b": 1,
+	"kb": 1000, "mb": 1000 * 1000, "gb": 1000 * 1000 * 1000,
+	"kib": 1 << 10, "mib": 1 << 20, "gib": 1 << 30,
+}
+
+var sizePattern = regexp.MustCompile(`^\s*(\d+)\s*([A-Za-z]*)\s*$`)
+
+// size reads a number of bytes or a string such as "64MiB".
+func size(v any) (uint64, error) {
+	switch x := v.(type) {
+	case int64:
+		if x < 0 {
+			return 0, fmt.Errorf("must not be negative")
+		}
+		return uint64(x), nil
+	case string:
+		m := sizePattern.FindStringSubmatch(x)
+		if m != nil {
+			unit, ok := sizeUnits[strings.ToLower(m[2])]
+			n, err := strconv.ParseUint(m[1], 10, 64)
+			if ok && err == nil && n <= math.MaxUint64/unit {
+				return n * unit, nil
+			}
+		}
+		return 0, fmt.Errorf("%q is not a size like \"64MiB\", \"512KiB\" or a number of bytes", x)
+	}
+	return 0, fmt.Errorf("must be a number of bytes or a size string, not %v", v)
+}
+
+// Error is one problem in a config file.
+type Error struct {
+	File      string
+	Line, Col int
+	Message   string
+}
+
+func (e Error) Error() string { return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Col, e.Message) }
+
+// Errors is every problem found in a config file, one per line.
+type Errors []Error
+
+func (es Errors) Error() string {
+	lines := make([]string, len(es))
+	for i, e := range es {
+		lines[i] = e.Error()
+	}
+	return strings.Join(lines, "\n")
+}

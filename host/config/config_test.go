@@ -1,0 +1,90 @@
+package config
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files")
+
+// TestGolden loads every testdata/*.toml and compares what comes out, the
+// resolved config or the errors, with the .golden file beside it.
+func TestGolden(t *testing.T) {
+	t.Parallel()
+	files, _ := filepath.Glob("testdata/*.toml")
+	if len(files) == 0 {
+		t.Fatal("no testdata")
+	}
+	for _, file := range files {
+		t.Run(filepath.Base(file), func(t *testing.T) {
+			t.Parallel()
+			got := describe(Load(file))
+			golden := strings.TrimSuffix(file, ".toml") + ".golden"
+			if *update {
+				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != string(want) {
+				t.Errorf("%s:\n--- got\n%s--- want\n%s", file, got, want)
+			}
+		})
+	}
+}
+
+func describe(c *Config, err error) string {
+	if err != nil {
+		return err.Error() + "\n"
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "state_dir=%s timezone=%s log_level=%s grace=%s max_concurrent_runs=%d history=%d\n",
+		filepath.ToSlash(c.StateDir), c.Location, c.LogLevel, c.Grace, c.MaxConcurrentRuns, c.HistorySize)
+	fmt.Fprintf(&b, "limits: %+v\n", c.Default)
+	for _, j := range c.Jobs {
+		fmt.Fprintf(&b, "job %s file=%s path=%s every=%s once=%v active=%v limits=%+v\n",
+			j.Name, j.File, filepath.ToSlash(j.Path), j.IntervalPeriod, j.RunOnce, j.IsActive(), j.Resolved)
+	}
+	return b.String()
+}
+
+func TestDefaultsResolve(t *testing.T) {
+	t.Parallel()
+	c := DefaultConfig()
+	c.Path, c.Dir = "config.toml", "."
+	if err := c.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	if c.Default.Timeout.String() != "30s" || c.Default.Memory != 64<<20 || c.Default.LogLines != 1000 || c.Default.LogBytes != 64<<10 {
+		t.Fatalf("defaults resolved to %+v", c.Default)
+	}
+}
+
+// FuzzParse feeds arbitrary bytes to the parser and validator: they must
+// return errors, never panic.
+func FuzzParse(f *testing.F) {
+	for _, name := range []string{"valid", "semantic", "unknown-key", "wrong-type", "syntax"} {
+		data, err := os.ReadFile(filepath.Join("testdata", name+".toml"))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		c := DefaultConfig()
+		if err := c.Parse(data, "testdata/fuzz.toml"); err != nil {
+			if !strings.HasPrefix(err.Error(), "testdata/fuzz.toml:") {
+				t.Fatalf("error without a position: %v", err)
+			}
+			return
+		}
+		_ = c.Validate()
+	})
+}
