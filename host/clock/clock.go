@@ -1,0 +1,129 @@
+// Package clock is the time source of the scheduler and of the guests'
+// helpers, so tests can drive both with a fake clock instead of sleeping.
+package clock
+
+import (
+	"sort"
+	"sync"
+	"time"
+)
+
+// Clock tells the time and makes timers.
+type Clock interface {
+	Now() time.Time
+	// NewTimer returns a timer that fires once, d from now (at once if d <= 0).
+	NewTimer(d time.Duration) Timer
+}
+
+// Timer is the part of time.Timer the scheduler uses.
+type Timer interface {
+	C() <-chan time.Time
+	Stop() bool
+}
+
+// Real is the system clock.
+type Real struct{}
+
+var _ Clock = Real{}
+
+func (Real) Now() time.Time { return time.Now() }
+
+func (Real) NewTimer(d time.Duration) Timer { return realTimer{time.NewTimer(d)} }
+
+type realTimer struct{ t *time.Timer }
+
+func (r realTimer) C() <-chan time.Time { return r.t.C }
+func (r realTimer) Stop() bool          { return r.t.Stop() }
+
+// Fake is a clock that moves only when told to. Advance fires every timer
+// that comes due, in order, before it returns.
+type Fake struct {
+	mu     sync.Mutex
+	now    time.Time
+	timers []*fakeTimer
+	// changed is closed and replaced whenever a timer is created, so a test
+	// can wait until the scheduler has armed its timer (WaitForTimers).
+	changed chan struct{}
+}
+
+var _ Clock = (*Fake)(nil)
+
+// NewFake returns a fake clock reading start.
+func NewFake(start time.Time) *Fake {
+	return &Fake{now: start, changed: make(chan struct{})}
+}
+
+func (f *Fake) Now() time.Time {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.now
+}
+
+func (f *Fake) NewTimer(d time.Duration) Timer {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	t := &fakeTimer{clock: f, at: f.now.Add(d), c: make(chan time.Time, 1)}
+	if d <= 0 {
+		t.c <- f.now
+		t.fired = true
+	} else {
+		f.timers = append(f.timers, t)
+	}
+	close(f.changed)
+	f.changed = make(chan struct{})
+	return t
+}
+
+// Advance moves the clock forward by d, firing the timers that come due.
+func (f *Fake) Advance(d time.Duration) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.now = f.now.Add(d)
+	sort.Slice(f.timers, func(i, j int) bool { return f.timers[i].at.Before(f.timers[j].at) })
+	kept := f.timers[:0]
+	for _, t := range f.timers {
+		if !t.at.After(f.now) {
+			t.c <- t.at
+			t.fired = true
+		} else {
+			kept = append(kept, t)
+		}
+	}
+	f.timers = kept
+}
+
+// Pending returns how many timers are armed and not yet fired.
+func (f *Fake) Pending() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return len(f.timers)
+}
+
+// Changed returns a channel closed at the next NewTimer call.
+func (f *Fake) Changed() <-chan struct{} {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.changed
+}
+
+type fakeTimer struct {
+	clock *Fake
+	at    time.Time
+	c     chan time.Time
+	fired bool
+}
+
+func (t *fakeTimer) C() <-chan time.Time { return t.c }
+
+func (t *fakeTimer) Stop() bool {
+	f := t.clock
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for i, x := range f.timers {
+		if x == t {
+			f.timers = append(f.timers[:i], f.timers[i+1:]...)
+			return true
+		}
+	}
+	return false
+}

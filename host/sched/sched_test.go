@@ -1,0 +1,424 @@
+package sched
+
+import (
+	"context"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jobbox/jobbox/abi"
+	"github.com/jobbox/jobbox/host/clock"
+	"github.com/jobbox/jobbox/host/sandbox"
+	"github.com/jobbox/jobbox/host/store"
+)
+
+var t0 = time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
+
+// scriptRunner returns whatever the test's function says for each run, so
+// these tests exercise the scheduling semantics alone; the engine's mapping
+// of Lua returns to statuses is tested in package sandbox.
+type scriptRunner struct {
+	clock *clock.Fake
+	mu    sync.Mutex
+	fn    map[string]func(ctx context.Context) (abi.Status, string)
+}
+
+func (r *scriptRunner) Run(ctx context.Context, job sandbox.Job) sandbox.Outcome {
+	r.mu.Lock()
+	fn := r.fn[job.Name]
+	r.mu.Unlock()
+	out := sandbox.Outcome{Start: r.clock.Now(), Status: abi.StatusOK}
+	if fn != nil {
+		out.Status, out.Error = fn(ctx)
+	}
+	out.End = r.clock.Now()
+	return out
+}
+
+func (r *scriptRunner) set(job string, fn func(ctx context.Context) (abi.Status, string)) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.fn[job] = fn
+}
+
+func returns(st abi.Status, msg string) func(context.Context) (abi.Status, string) {
+	return func(context.Context) (abi.Status, string) { return st, msg }
+}
+
+type harness struct {
+	t       *testing.T
+	clock   *clock.Fake
+	runner  *scriptRunner
+	store   *store.Bolt
+	path    string
+	sched   *Scheduler
+	reports chan Report
+}
+
+func newHarness(t *testing.T) *harness {
+	t.Helper()
+	fake := clock.NewFake(t0)
+	h := &harness{
+		t:       t,
+		clock:   fake,
+		runner:  &scriptRunner{clock: fake, fn: map[string]func(context.Context) (abi.Status, string){}},
+		path:    filepath.Join(t.TempDir(), "state.db"),
+		reports: make(chan Report, 100),
+	}
+	h.openStore()
+	return h
+}
+
+func (h *harness) openStore() {
+	s, err := store.OpenBolt(h.path)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	h.store = s
+}
+
+func (h *harness) start(specs ...Spec) {
+	h.t.Helper()
+	h.sched = New(Options{Clock: h.clock, Runner: h.runner, Store: h.store,
+		OnReport: func(r Report) { h.reports <- r },
+		OnError:  func(err error) { h.t.Error(err) }})
+	if err := h.sched.Start(context.Background(), specs); err != nil {
+		h.t.Fatal(err)
+	}
+	h.t.Cleanup(h.stop)
+}
+
+func (h *harness) stop() {
+	if h.sched != nil {
+		h.sched.Stop(context.Background())
+		h.sched = nil
+	}
+	if h.store != nil {
+		h.store.Close()
+		h.store = nil
+	}
+}
+
+// restart stops the service and starts a new one on the same store.
+func (h *harness) restart(specs ...Spec) {
+	h.stop()
+	h.openStore()
+	h.start(specs...)
+}
+
+// advance moves the clock and waits for the run reports it should cause.
+func (h *harness) advance(d time.Duration, wantRuns ...string) []Report {
+	h.t.Helper()
+	h.clock.Advance(d)
+	var got []Report
+	for range wantRuns {
+		select {
+		case r := <-h.reports:
+			got = append(got, r)
+		case <-time.After(10 * time.Second):
+			h.t.Fatalf("at %s: waited for runs of %v, got %d", h.clock.Now().Sub(t0), wantRuns, len(got))
+		}
+	}
+	want := map[string]int{}
+	for _, w := range wantRuns {
+		want[w]++
+	}
+	for _, r := range got {
+		want[r.Job]--
+	}
+	for job, n := range want {
+		if n != 0 {
+			h.t.Fatalf("runs at %s: got %v, want %v", h.clock.Now().Sub(t0), got, wantRuns)
+			_ = job
+		}
+	}
+	return got
+}
+
+func (h *harness) view(name string) JobView {
+	h.t.Helper()
+	for _, v := range h.sched.Jobs() {
+		if v.Name == name {
+			return v
+		}
+	}
+	h.t.Fatalf("no job %q", name)
+	return JobView{}
+}
+
+func (h *harness) expect(name string, state State, next time.Duration) JobView {
+	h.t.Helper()
+	v := h.view(name)
+	var wantNext time.Time
+	if next >= 0 {
+		wantNext = t0.Add(next)
+	}
+	if v.State != state || !v.NextRun.Equal(wantNext) {
+		h.t.Fatalf("job %s: state %s next %v; want %s next %v", name, v.State, v.NextRun, state, wantNext)
+	}
+	return v
+}
+
+const never = -1
+
+func spec(name string, interval time.Duration) Spec {
+	return Spec{Job: sandbox.Job{Name: name, File: name + ".lua"}, Interval: interval, Active: true}
+}
+
+func TestOKRunsEveryInterval(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	h.start(spec("a", time.Minute))
+	h.expect("a", Waiting, time.Minute) // the first run comes one interval after the start
+	r := h.advance(time.Minute, "a")
+	if r[0].Lateness() != 0 {
+		t.Fatalf("lateness %s", r[0].Lateness())
+	}
+	h.expect("a", Waiting, 2*time.Minute)
+	h.advance(time.Minute, "a")
+	v := h.expect("a", Waiting, 3*time.Minute)
+	if v.Runs != 2 || v.LastStatus != "OK" {
+		t.Fatalf("view %+v", v)
+	}
+}
+
+func TestSleepRunsAgainADayAfterTheRunStartedAndSurvivesRestart(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	h.runner.set("s", returns(abi.StatusSleep, ""))
+	h.start(spec("s", time.Minute))
+	h.advance(time.Minute, "s")
+	h.expect("s", Sleeping, time.Minute+SleepPeriod)
+	h.clock.Advance(time.Hour)
+	h.restart(spec("s", time.Minute))
+	h.expect("s", Sleeping, time.Minute+SleepPeriod)
+	h.advance(SleepPeriod-time.Hour, "s")
+}
+
+func TestStopWaitsForReload(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	h.runner.set("s", returns(abi.StatusStop, ""))
+	h.start(spec("s", time.Minute))
+	h.advance(time.Minute, "s")
+	h.expect("s", Stopped, never)
+	h.clock.Advance(time.Hour)
+	h.expect("s", Stopped, never)
+	h.sched.Reload([]Spec{spec("s", time.Minute)})
+	h.expect("s", Waiting, time.Hour+2*time.Minute)
+}
+
+func TestStopEndsAtRestartToo(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	h.runner.set("s", returns(abi.StatusStop, ""))
+	h.start(spec("s", time.Minute))
+	h.advance(time.Minute, "s")
+	h.restart(spec("s", time.Minute))
+	h.expect("s", Waiting, 2*time.Minute)
+}
+
+func TestExitDeactivatesUntilActivatedAndReloaded(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	h.runner.set("e", returns(abi.StatusExit, ""))
+	h.start(spec("e", time.Minute))
+	h.advance(time.Minute, "e")
+	h.expect("e", Exited, never)
+	h.sched.Reload([]Spec{spec("e", time.Minute)})
+	h.expect("e", Exited, never)
+	h.restart(spec("e", time.Minute))
+	h.expect("e", Exited, never)
+
+	if err := h.sched.SetActive(context.Background(), "e", true); err != nil {
+		t.Fatal(err)
+	}
+	h.expect("e", Exited, never) // re-activation waits for the reload
+	h.sched.Reload([]Spec{spec("e", time.Minute)})
+	h.expect("e", Waiting, 2*time.Minute)
+}
+
+func TestErrorDeactivatesWithTheErrorStored(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	h.runner.set("x", returns(abi.StatusError, "x.lua:3: boom"))
+	h.start(spec("x", time.Minute), spec("ok", time.Minute))
+	h.advance(time.Minute, "x", "ok")
+	v := h.expect("x", Deactivated, never)
+	if v.LastError != "x.lua:3: boom" || v.LastStatus != "ERROR" {
+		t.Fatalf("view %+v", v)
+	}
+	h.expect("ok", Waiting, 2*time.Minute)
+	h.restart(spec("x", time.Minute), spec("ok", time.Minute))
+	if v := h.expect("x", Deactivated, never); v.LastError != "x.lua:3: boom" {
+		t.Fatalf("after restart: %+v", v)
+	}
+	hist, err := h.store.History(context.Background(), "x", 10)
+	if err != nil || len(hist) != 1 || hist[0].Error != "x.lua:3: boom" {
+		t.Fatalf("history %+v, %v", hist, err)
+	}
+}
+
+func TestRunOnceRunsOncePerStartNotPerReload(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	once := spec("o", time.Minute)
+	once.RunOnce = true
+	h.start(once)
+	h.expect("o", OncePending, time.Minute)
+	h.advance(time.Minute, "o")
+	h.expect("o", OnceDone, never)
+	h.sched.Reload([]Spec{once})
+	h.expect("o", OnceDone, never)
+	h.restart(once)
+	h.expect("o", OncePending, 2*time.Minute)
+	h.advance(time.Minute, "o")
+}
+
+func TestReloadKeepsRemainingTime(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	h.start(spec("a", 120*time.Second), spec("b", 120*time.Second), spec("gone", time.Minute))
+	h.clock.Advance(60 * time.Second)
+	// a keeps its remaining 60 s; b's new 30 s interval is shorter than what
+	// remains, so it wins; c is new and gets a full interval; gone is removed.
+	h.sched.Reload([]Spec{spec("a", 120*time.Second), spec("b", 30*time.Second), spec("c", 90*time.Second)})
+	h.expect("a", Waiting, 120*time.Second)
+	h.expect("b", Waiting, 90*time.Second)
+	h.expect("c", Waiting, 150*time.Second)
+	if n := len(h.sched.Jobs()); n != 3 {
+		t.Fatalf("%d jobs after reload, want 3", n)
+	}
+	if h.sched.Status() != StatusRunning {
+		t.Fatalf("status %s", h.sched.Status())
+	}
+	h.advance(30*time.Second, "b")
+	h.advance(30*time.Second, "a", "b")
+}
+
+func TestReloadNeverInterruptsARun(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	started, release := make(chan struct{}), make(chan struct{})
+	h.runner.set("slow", func(ctx context.Context) (abi.Status, string) {
+		close(started)
+		<-release
+		return abi.StatusOK, ""
+	})
+	h.start(spec("slow", time.Minute))
+	h.clock.Advance(time.Minute)
+	<-started
+	h.sched.Reload([]Spec{spec("slow", 2*time.Minute)})
+	h.expect("slow", Running, never)
+	close(release)
+	r := h.advance(0, "slow")
+	if r[0].Outcome.Status != abi.StatusOK || r[0].Next != t0.Add(3*time.Minute) {
+		t.Fatalf("report %+v", r[0])
+	}
+}
+
+func TestNoOverlapAndSlowJobDelaysNoOther(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	started, release := make(chan struct{}, 10), make(chan struct{})
+	h.runner.set("slow", func(ctx context.Context) (abi.Status, string) {
+		started <- struct{}{}
+		<-release
+		return abi.StatusOK, ""
+	})
+	h.start(spec("slow", time.Second), spec("fast", time.Second))
+	for i := 1; i <= 5; i++ {
+		reports := h.advance(time.Second, "fast")
+		if late := reports[0].Lateness(); late != 0 {
+			t.Fatalf("fast run %d started %s late", i, late)
+		}
+	}
+	if n := len(started); n != 1 {
+		t.Fatalf("slow job started %d times while its first run was in flight", n)
+	}
+	close(release)
+	r := <-h.reports
+	// The slow run began at 1 s and ended at 5 s: it skips the slots it
+	// missed and runs next at 6 s, on its grid.
+	if r.Job != "slow" || r.Next != t0.Add(6*time.Second) {
+		t.Fatalf("report %+v", r)
+	}
+}
+
+func TestDeactivateWhileRunning(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	started, release := make(chan struct{}), make(chan struct{})
+	h.runner.set("a", func(ctx context.Context) (abi.Status, string) {
+		close(started)
+		<-release
+		return abi.StatusOK, ""
+	})
+	h.start(spec("a", time.Minute))
+	h.clock.Advance(time.Minute)
+	<-started
+	if err := h.sched.SetActive(context.Background(), "a", false); err != nil {
+		t.Fatal(err)
+	}
+	close(release)
+	<-h.reports
+	h.expect("a", Deactivated, never)
+	if err := h.sched.SetActive(context.Background(), "nope", false); err == nil {
+		t.Fatal("deactivating an unknown job should fail")
+	}
+}
+
+func TestConfigInactiveJobDoesNotRun(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	off := spec("off", time.Minute)
+	off.Active = false
+	h.start(off)
+	h.expect("off", Deactivated, never)
+	h.sched.Reload([]Spec{spec("off", time.Minute)})
+	h.expect("off", Waiting, 2*time.Minute-time.Minute)
+}
+
+func TestStopWaitsForRunsThenCancels(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	started := make(chan struct{})
+	h.runner.set("hang", func(ctx context.Context) (abi.Status, string) {
+		close(started)
+		<-ctx.Done()
+		return abi.StatusError, "the run was cancelled because the service is stopping"
+	})
+	h.start(spec("hang", time.Minute))
+	h.clock.Advance(time.Minute)
+	<-started
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel() // no grace: cancel at once
+	h.sched.Stop(ctx)
+	r := <-h.reports
+	if r.State != Waiting {
+		t.Fatalf("a run cut short by shutdown left the job %s", r.State)
+	}
+	states, _ := h.store.Jobs(context.Background())
+	if states["hang"].Deactivated {
+		t.Fatal("shutdown deactivated the job")
+	}
+}
+
+func TestNextSlot(t *testing.T) {
+	t.Parallel()
+	due := t0
+	for _, tc := range []struct {
+		now  time.Duration
+		want time.Duration
+	}{
+		{0, 10 * time.Second},
+		{9 * time.Second, 10 * time.Second},
+		{10 * time.Second, 20 * time.Second},
+		{35 * time.Second, 40 * time.Second},
+	} {
+		if got := nextSlot(due, 10*time.Second, t0.Add(tc.now)); !got.Equal(t0.Add(tc.want)) {
+			t.Errorf("nextSlot at +%s = +%s, want +%s", tc.now, got.Sub(t0), tc.want)
+		}
+	}
+}
