@@ -378,3 +378,16 @@ func (es Errors) Error() string {
 	}
 	return strings.Join(lines, "\n")
 }
+
+// StateDirOf reads only state_dir from a config file's contents, leniently,
+// for commands that must find the running service even when the file has
+// since been broken. It returns the default when state_dir is absent.
+func StateDirOf(data []byte) string {
+	var partial struct {
+		StateDir string `toml:"state_dir"`
+	}
+	if toml.Unmarshal(data, &partial) == nil && partial.StateDir != "" {
+		return partial.StateDir
+	}
+	return DefaultConfig().StateDir
+}

@@ -1,0 +1,120 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"text/tabwriter"
+	"time"
+
+	"github.com/jobbox/jobbox/host/config"
+	"github.com/jobbox/jobbox/host/service"
+)
+
+// client finds the running service through the state directory that the
+// config names. The config need not be valid in full: a reload is how an
+// operator learns what is wrong with it, so only state_dir is read.
+func (inv *invocation) client() (*service.Client, error) {
+	data, err := os.ReadFile(inv.config)
+	if err != nil {
+		return nil, fmt.Errorf("reading the config: %w", err)
+	}
+	dir := config.StateDirOf(data)
+	if !filepath.IsAbs(dir) {
+		dir = filepath.Join(filepath.Dir(inv.config), dir)
+	}
+	return service.NewClient(dir), nil
+}
+
+func (inv *invocation) call(ctx context.Context, method, path string, out any) int {
+	c, err := inv.client()
+	if err != nil {
+		return inv.fail("%v", err)
+	}
+	if err := c.Do(ctx, method, path, out); err != nil {
+		return inv.fail("%v", err)
+	}
+	return exitOK
+}
+
+func cmdJobs(ctx context.Context, inv *invocation) int {
+	var jobs []service.JobJSON
+	if code := inv.call(ctx, http.MethodGet, "/v1/jobs", &jobs); code != exitOK {
+		return code
+	}
+	if inv.json {
+		enc := json.NewEncoder(inv.stdout)
+		enc.SetIndent("", "  ")
+		_ = enc.Encode(jobs)
+		return exitOK
+	}
+	var status service.StatusJSON
+	if code := inv.call(ctx, http.MethodGet, "/v1/status", &status); code != exitOK {
+		return code
+	}
+	fmt.Fprintf(inv.stdout, "service %s, %d jobs\n\n", status.Status, len(jobs))
+	tw := tabwriter.NewWriter(inv.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "NAME\tSTATE\tEVERY\tLAST\tLAST RUN\tNEXT RUN\tRUNS\tFILE")
+	for _, j := range jobs {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\n", j.Name, j.State,
+			time.Duration(j.IntervalS*float64(time.Second)), dash(j.LastStatus), when(j.LastRun), when(j.NextRun), j.Runs, j.File)
+	}
+	tw.Flush()
+	for _, j := range jobs {
+		if j.LastError != "" {
+			fmt.Fprintf(inv.stdout, "\n%s: last error: %s", j.Name, j.LastError)
+		}
+	}
+	fmt.Fprintln(inv.stdout)
+	return exitOK
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+func when(t *time.Time) string {
+	if t == nil {
+		return "-"
+	}
+	return t.Local().Format(time.DateTime)
+}
+
+func cmdReload(ctx context.Context, inv *invocation) int {
+	var status service.StatusJSON
+	if code := inv.call(ctx, http.MethodPost, "/v1/reload", &status); code != exitOK {
+		return code
+	}
+	fmt.Fprintf(inv.stdout, "reloaded: service %s, %d jobs\n", status.Status, status.Jobs)
+	return exitOK
+}
+
+func cmdActivate(ctx context.Context, inv *invocation) int {
+	return setActive(ctx, inv, "activate")
+}
+
+func cmdDeactivate(ctx context.Context, inv *invocation) int {
+	return setActive(ctx, inv, "deactivate")
+}
+
+func setActive(ctx context.Context, inv *invocation, action string) int {
+	if len(inv.args) != 1 {
+		return inv.fail("name one job: jobbox %s NAME", action)
+	}
+	name := inv.args[0]
+	if code := inv.call(ctx, http.MethodPost, "/v1/jobs/"+name+"/"+action, nil); code != exitOK {
+		return code
+	}
+	if action == "activate" {
+		fmt.Fprintf(inv.stdout, "job %s activated; it runs again after the next reload (jobbox reload)\n", name)
+	} else {
+		fmt.Fprintf(inv.stdout, "job %s deactivated\n", name)
+	}
+	return exitOK
+}

@@ -1,0 +1,121 @@
+// Command jobbox runs scheduled jobs in WebAssembly sandboxes.
+//
+//	jobbox serve      [--config config.toml]
+//	jobbox check      [--config config.toml] [FILE...]
+//	jobbox run        FILE.lua|FILE.wasm [--config config.toml] [--json]
+//	jobbox jobs       [--config config.toml] [--json]
+//	jobbox reload     [--config config.toml]
+//	jobbox activate   NAME [--config config.toml]
+//	jobbox deactivate NAME [--config config.toml]
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	_ "time/tzdata" // timezones work on hosts without a zoneinfo database
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+const usage = `jobbox runs scheduled jobs in WebAssembly sandboxes.
+
+Usage:
+  jobbox serve      [--config config.toml]          run the service
+  jobbox check      [--config config.toml] [FILE...] check the config and job files
+  jobbox run        FILE [--config config.toml] [--json]  run one job once
+  jobbox jobs       [--config config.toml] [--json]  list the service's jobs
+  jobbox reload     [--config config.toml]          re-read config.toml
+  jobbox activate   NAME [--config config.toml]     re-activate a job (applies at the next reload)
+  jobbox deactivate NAME [--config config.toml]     deactivate a job now
+`
+
+// Exit codes.
+const (
+	exitOK    = 0
+	exitFail  = 1 // the command ran and found a problem: a failed check or run
+	exitUsage = 2
+)
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		fmt.Fprint(stdout, usage)
+		if len(args) == 0 {
+			return exitUsage
+		}
+		return exitOK
+	}
+	cmds := map[string]func(context.Context, *invocation) int{
+		"serve":      cmdServe,
+		"check":      cmdCheck,
+		"run":        cmdRun,
+		"jobs":       cmdJobs,
+		"reload":     cmdReload,
+		"activate":   cmdActivate,
+		"deactivate": cmdDeactivate,
+	}
+	cmd, ok := cmds[args[0]]
+	if !ok {
+		fmt.Fprintf(stderr, "jobbox: unknown command %q\n\n%s", args[0], usage)
+		return exitUsage
+	}
+	inv, err := parse(args[0], args[1:], stdout, stderr)
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		fmt.Fprintf(stderr, "jobbox %s: %v\n", args[0], err)
+		return exitUsage
+	}
+	return cmd(ctx, inv)
+}
+
+// invocation is one command line: its flags and its positional arguments.
+type invocation struct {
+	name    string
+	config  string
+	json    bool
+	args    []string
+	stdout  io.Writer
+	stderr  io.Writer
+	flagSet *flag.FlagSet
+}
+
+// parse reads flags wherever they stand among the positional arguments, so
+// `jobbox run job.lua --json` and `jobbox run --json job.lua` both work.
+func parse(name string, args []string, stdout, stderr io.Writer) (*invocation, error) {
+	inv := &invocation{name: name, stdout: stdout, stderr: stderr}
+	fs := flag.NewFlagSet("jobbox "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&inv.config, "config", "config.toml", "the config file")
+	fs.BoolVar(&inv.json, "json", false, "print JSON")
+	inv.flagSet = fs
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		inv.args = append(inv.args, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+	return inv, nil
+}
+
+func (inv *invocation) fail(format string, args ...any) int {
+	msg := fmt.Sprintf(format, args...)
+	fmt.Fprintf(inv.stderr, "jobbox %s: %s\n", inv.name, strings.TrimRight(msg, "\n"))
+	return exitFail
+}

@@ -1,0 +1,257 @@
+// Package service assembles jobbox: it reads config.toml, opens the store,
+// starts the sandbox engine and the scheduler, serves the admin socket, and
+// reloads the config on request.
+package service
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/jobbox/jobbox/host/clock"
+	"github.com/jobbox/jobbox/host/config"
+	"github.com/jobbox/jobbox/host/sandbox"
+	"github.com/jobbox/jobbox/host/sched"
+	"github.com/jobbox/jobbox/host/store"
+)
+
+// Files under the state directory.
+const (
+	StoreFile  = "jobbox.db"
+	SocketFile = "jobbox.sock"
+	CacheDir   = "cache"
+)
+
+// Options tune a Service beyond its config file.
+type Options struct {
+	// Clock drives the schedule and the guests' time; the real clock if nil.
+	Clock clock.Clock
+	// Log receives the service's log (zerolog JSON or console lines).
+	Log io.Writer
+	// Console formats the log for a person instead of as JSON.
+	Console bool
+	// OnReport, if set, sees every finished run (tests use it).
+	OnReport func(sched.Report)
+}
+
+// Service is a running jobbox.
+type Service struct {
+	opts   Options
+	log    zerolog.Logger
+	engine *sandbox.Engine
+	store  store.Store
+	sched  *sched.Scheduler
+	admin  *http.Server
+	socket string
+
+	mu  sync.Mutex // serialises reloads
+	cfg *config.Config
+}
+
+// Start opens everything the config at path names and starts the schedule
+// and the admin socket. Stop undoes it.
+func Start(ctx context.Context, path string, opts Options) (*Service, error) {
+	cfg, err := config.Load(path)
+	if err != nil {
+		return nil, err
+	}
+	if opts.Clock == nil {
+		opts.Clock = clock.Real{}
+	}
+	if opts.Log == nil {
+		opts.Log = io.Discard
+	}
+	s := &Service{opts: opts, cfg: cfg, log: NewLogger(opts.Log, opts.Console, cfg.LogLevel)}
+	if err := os.MkdirAll(cfg.StateDir, 0o700); err != nil {
+		return nil, fmt.Errorf("creating the state directory %s: %w", cfg.StateDir, err)
+	}
+	if s.store, err = store.OpenBolt(filepath.Join(cfg.StateDir, StoreFile)); err != nil {
+		return nil, err
+	}
+	s.engine, err = NewEngine(ctx, cfg, opts.Clock, s.log)
+	if err != nil {
+		s.store.Close()
+		return nil, err
+	}
+	s.sched = sched.New(sched.Options{
+		Clock:         opts.Clock,
+		Runner:        s.engine,
+		Store:         s.store,
+		MaxConcurrent: cfg.MaxConcurrentRuns,
+		HistorySize:   cfg.HistorySize,
+		OnReport:      s.report,
+		OnError:       func(err error) { s.log.Error().Err(err).Msg("state store") },
+	})
+	if err := s.sched.Start(ctx, Specs(cfg)); err != nil {
+		s.close(ctx)
+		return nil, err
+	}
+	if err := s.serveAdmin(); err != nil {
+		s.sched.Stop(ctx)
+		s.close(ctx)
+		return nil, err
+	}
+	s.log.Info().Str("config", path).Int("jobs", len(cfg.Jobs)).Str("socket", s.socket).Msg("jobbox running")
+	return s, nil
+}
+
+// NewEngine starts a sandbox engine for cfg whose guests see clk's time and
+// whose job logs go to log.
+func NewEngine(ctx context.Context, cfg *config.Config, clk clock.Clock, log zerolog.Logger) (*sandbox.Engine, error) {
+	if clk == nil {
+		clk = clock.Real{}
+	}
+	return sandbox.New(ctx, sandbox.Options{
+		CacheDir: filepath.Join(cfg.StateDir, CacheDir),
+		Now:      clk.Now,
+		Location: cfg.Location,
+		OnLog:    func(job, line string) { log.Info().Str("job", job).Msg(line) },
+	})
+}
+
+// NewLogger returns the service's logger: JSON lines, or a console format
+// for a person at a terminal.
+func NewLogger(w io.Writer, console bool, level string) zerolog.Logger {
+	if console {
+		w = zerolog.ConsoleWriter{Out: w, TimeFormat: time.DateTime}
+	}
+	lvl, err := zerolog.ParseLevel(level)
+	if err != nil {
+		lvl = zerolog.InfoLevel
+	}
+	return zerolog.New(w).Level(lvl).With().Timestamp().Logger()
+}
+
+// Specs converts the configured jobs for the scheduler.
+func Specs(cfg *config.Config) []sched.Spec {
+	specs := make([]sched.Spec, len(cfg.Jobs))
+	for i, j := range cfg.Jobs {
+		specs[i] = sched.Spec{
+			Job:      JobOf(j),
+			Interval: j.IntervalPeriod,
+			RunOnce:  j.RunOnce,
+			Active:   j.IsActive(),
+		}
+	}
+	return specs
+}
+
+// JobOf converts a configured job for the engine.
+func JobOf(j config.Job) sandbox.Job {
+	return sandbox.Job{
+		Name: j.Name,
+		File: j.File,
+		Path: j.Path,
+		Limits: sandbox.Limits{
+			Timeout:     j.Resolved.Timeout,
+			MemoryBytes: j.Resolved.Memory,
+			LogLines:    j.Resolved.LogLines,
+			LogBytes:    j.Resolved.LogBytes,
+		},
+	}
+}
+
+func (s *Service) report(r sched.Report) {
+	ev := s.log.Info()
+	if r.Outcome.Status.String() == "ERROR" {
+		ev = s.log.Warn().Str("error", r.Outcome.Error)
+	}
+	ev = ev.Str("job", r.Job).Str("status", r.Outcome.Status.String()).
+		Dur("duration", r.Outcome.Duration()).Dur("late", r.Lateness()).Str("state", string(r.State))
+	if !r.Next.IsZero() {
+		ev = ev.Time("next", r.Next)
+	}
+	ev.Msg("run finished")
+	if s.opts.OnReport != nil {
+		s.opts.OnReport(r)
+	}
+}
+
+// Reload re-reads the config file. An invalid file is refused with its
+// errors, and the running config stays in force.
+func (s *Service) Reload(ctx context.Context) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	cfg, err := config.Load(s.cfg.Path)
+	if err != nil {
+		s.log.Error().Err(err).Msg("reload refused; the running config stays in force")
+		return err
+	}
+	if cfg.StateDir != s.cfg.StateDir {
+		err := fmt.Errorf("%s: state_dir changed from %s to %s; that takes a restart", cfg.Path, s.cfg.StateDir, cfg.StateDir)
+		s.log.Error().Err(err).Msg("reload refused; the running config stays in force")
+		return err
+	}
+	s.sched.Reload(Specs(cfg))
+	s.cfg = cfg
+	s.log.Info().Int("jobs", len(cfg.Jobs)).Msg("config reloaded")
+	return nil
+}
+
+// Scheduler gives access to the schedule, for the admin API and tests.
+func (s *Service) Scheduler() *sched.Scheduler { return s.sched }
+
+// Store gives access to the state store.
+func (s *Service) Store() store.Store { return s.store }
+
+// Config returns the config in force.
+func (s *Service) Config() *config.Config {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.cfg
+}
+
+// Stop stops taking new runs, waits up to the config's shutdown_grace for
+// runs in flight (or until ctx ends), then cancels what remains and closes.
+func (s *Service) Stop(ctx context.Context) {
+	s.log.Info().Msg("stopping: waiting for runs in flight")
+	graceCtx, cancel := context.WithTimeout(ctx, s.Config().Grace)
+	defer cancel()
+	s.sched.Stop(graceCtx)
+	s.close(ctx)
+	s.log.Info().Msg("stopped")
+}
+
+func (s *Service) close(ctx context.Context) {
+	if s.admin != nil {
+		_ = s.admin.Close()
+		_ = os.Remove(s.socket)
+	}
+	if s.engine != nil {
+		_ = s.engine.Close(ctx)
+	}
+	if s.store != nil {
+		_ = s.store.Close()
+	}
+}
+
+// serveAdmin listens on the admin socket, which only the service's own user
+// may open: the socket is mode 0600 in a 0700 directory.
+func (s *Service) serveAdmin() error {
+	s.socket = filepath.Join(s.cfg.StateDir, SocketFile)
+	// The store's lock proves no other service owns this state directory,
+	// so a socket file left here is stale.
+	if err := os.Remove(s.socket); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("removing the stale admin socket %s: %w", s.socket, err)
+	}
+	ln, err := net.Listen("unix", s.socket)
+	if err != nil {
+		return fmt.Errorf("listening on the admin socket %s: %w", s.socket, err)
+	}
+	if err := os.Chmod(s.socket, 0o600); err != nil {
+		ln.Close()
+		return fmt.Errorf("restricting the admin socket %s: %w", s.socket, err)
+	}
+	s.admin = &http.Server{Handler: s.adminHandler(), ReadHeaderTimeout: 5 * time.Second}
+	go func() { _ = s.admin.Serve(ln) }()
+	return nil
+}
