@@ -325,6 +325,7 @@ func checkInterface(m wazero.CompiledModule) error {
 		problems = append(problems, fmt.Sprintf("it imports memory %s.%s; a guest must define its own", mod, name))
 	}
 	exports := m.ExportedFunctions()
+	var missing []string
 	for _, want := range []struct {
 		name    string
 		results []api.ValueType
@@ -335,12 +336,15 @@ func checkInterface(m wazero.CompiledModule) error {
 	} {
 		f, ok := exports[want.name]
 		if !ok {
-			problems = append(problems, fmt.Sprintf("it does not export %s (build it with the jobbox guest SDK and -buildmode=c-shared)", want.name))
+			missing = append(missing, want.name)
 			continue
 		}
 		if len(f.ParamTypes()) != 0 || !equalTypes(f.ResultTypes(), want.results) {
 			problems = append(problems, fmt.Sprintf("its export %s has the wrong signature", want.name))
 		}
+	}
+	if len(missing) > 0 {
+		problems = append(problems, fmt.Sprintf("it does not export %s (build it with the jobbox guest SDK and -buildmode=c-shared)", strings.Join(missing, ", ")))
 	}
 	if _, ok := m.ExportedMemories()["memory"]; !ok {
 		problems = append(problems, "it does not export its memory as \"memory\"")

@@ -1,0 +1,12 @@
+// Package guests holds hostile and malformed guests for the tests, each
+// committed with its source. Rebuild them with `go generate ./...` (the .wat
+// files need wat2wasm, from Debian's wabt package).
+package guests
+
+//go:generate wat2wasm trap.wat -o trap.wasm
+//go:generate wat2wasm loop.wat -o loop.wasm
+//go:generate wat2wasm grow.wat -o grow.wasm
+//go:generate wat2wasm wrong-abi.wat -o wrong-abi.wasm
+//go:generate wat2wasm bad-import.wat -o bad-import.wasm
+//go:generate wat2wasm no-exports.wat -o no-exports.wasm
+//go:generate go run github.com/jobbox/jobbox/host/internal/wasmbuild -o spin.wasm ./spin

@@ -1,0 +1,3 @@
+;; A module that is valid WebAssembly but no jobbox guest.
+(module
+  (func (export "main")))
