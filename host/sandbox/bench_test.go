@@ -1,0 +1,79 @@
+package sandbox
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+
+	"github.com/tetratelabs/wazero"
+
+	"github.com/jobbox/jobbox/abi"
+	"github.com/jobbox/jobbox/host/luawasm"
+)
+
+const trivialLua = "local job = core.job()\nfunction job.run()\n  return job.OK\nend\nreturn job\n"
+
+// BenchmarkRunTrivialLua is one trivial Lua run end to end: read the file,
+// instantiate the Lua guest fresh, run the job, close the instance.
+func BenchmarkRunTrivialLua(b *testing.B) {
+	e := testEngine(b)
+	job := writeJob(b, "trivial.lua", trivialLua)
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		if out := e.Run(ctx, job); out.Status != abi.StatusOK {
+			b.Fatal(out.Error)
+		}
+	}
+}
+
+// BenchmarkRunTrivialGoGuest is one run of the compiled example guest,
+// which reads the job info and the time and logs one line.
+func BenchmarkRunTrivialGoGuest(b *testing.B) {
+	e := testEngine(b)
+	job := Job{Name: "hello-go", File: "hello-go.wasm", Path: filepath.Join("..", "..", "jobs", "hello-go.wasm")}
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		if out := e.Run(ctx, job); out.Status != abi.StatusOK {
+			b.Fatal(out.Error)
+		}
+	}
+}
+
+// BenchmarkCompileLuaGuest compiles the Lua guest with no cache (cold) and
+// from a warm file cache (cached), as a restarted service does.
+func BenchmarkCompileLuaGuest(b *testing.B) {
+	ctx := context.Background()
+	b.Run("cold", func(b *testing.B) {
+		for b.Loop() {
+			rt := wazero.NewRuntime(ctx)
+			if _, err := rt.CompileModule(ctx, luawasm.Wasm); err != nil {
+				b.Fatal(err)
+			}
+			rt.Close(ctx)
+		}
+	})
+	b.Run("cached", func(b *testing.B) {
+		dir := b.TempDir()
+		cache, err := wazero.NewCompilationCacheWithDir(dir)
+		if err != nil {
+			b.Fatal(err)
+		}
+		warm := wazero.NewRuntimeWithConfig(ctx, wazero.NewRuntimeConfig().WithCompilationCache(cache))
+		if _, err := warm.CompileModule(ctx, luawasm.Wasm); err != nil {
+			b.Fatal(err)
+		}
+		warm.Close(ctx)
+		for b.Loop() {
+			// A new cache object per iteration, as after a restart, reading
+			// the compiled code from the directory.
+			cache, _ := wazero.NewCompilationCacheWithDir(dir)
+			rt := wazero.NewRuntimeWithConfig(ctx, wazero.NewRuntimeConfig().WithCompilationCache(cache))
+			if _, err := rt.CompileModule(ctx, luawasm.Wasm); err != nil {
+				b.Fatal(err)
+			}
+			rt.Close(ctx)
+		}
+	})
+}
