@@ -256,6 +256,16 @@ func unwrapPathError(err error) error {
 	return err
 }
 
+// Prepare compiles job's guest ahead of its first run when it is a .wasm
+// file, so that run does not pay for compilation. Lua jobs need nothing.
+func (e *Engine) Prepare(ctx context.Context, job Job) error {
+	if strings.ToLower(filepath.Ext(job.File)) != ".wasm" {
+		return nil
+	}
+	_, err := e.compiledFile(ctx, &job)
+	return err
+}
+
 // compiledFile compiles a .wasm job file, or returns the compilation of the
 // same file if its size and modification time are unchanged.
 func (e *Engine) compiledFile(ctx context.Context, job *Job) (wazero.CompiledModule, error) {

@@ -100,6 +100,7 @@ func Start(ctx context.Context, path string, opts Options) (*Service, error) {
 		s.close(ctx)
 		return nil, err
 	}
+	go s.prepare(ctx, cfg)
 	s.log.Info().Str("config", path).Int("jobs", len(cfg.Jobs)).Str("socket", s.socket).Msg("jobbox running")
 	return s, nil
 }
@@ -176,6 +177,17 @@ func (s *Service) report(r sched.Report) {
 	}
 }
 
+// prepare compiles the configured guests in the background, so their first
+// runs start at once. A guest that fails to compile is only logged here: its
+// run reports the error and deactivates the job, as for any bad job file.
+func (s *Service) prepare(ctx context.Context, cfg *config.Config) {
+	for _, j := range cfg.Jobs {
+		if err := s.engine.Prepare(ctx, JobOf(j)); err != nil {
+			s.log.Warn().Str("job", j.Name).Err(err).Msg("guest does not compile")
+		}
+	}
+}
+
 // Reload re-reads the config file. An invalid file is refused with its
 // errors, and the running config stays in force.
 func (s *Service) Reload(ctx context.Context) error {
@@ -193,6 +205,7 @@ func (s *Service) Reload(ctx context.Context) error {
 	}
 	s.sched.Reload(Specs(cfg))
 	s.cfg = cfg
+	go s.prepare(context.WithoutCancel(ctx), cfg)
 	s.log.Info().Int("jobs", len(cfg.Jobs)).Msg("config reloaded")
 	return nil
 }
