@@ -16,8 +16,11 @@ const trivialLua = "local job = core.job()\nfunction job.run()\n  return job.OK\
 // BenchmarkRunTrivialLua is one trivial Lua run end to end: read the file,
 // instantiate the Lua guest fresh, run the job, close the instance.
 func BenchmarkRunTrivialLua(b *testing.B) {
+	benchRun(b, writeJob(b, "trivial.lua", trivialLua))
+}
+
+func benchRun(b *testing.B, job Job) {
 	e := testEngine(b)
-	job := writeJob(b, "trivial.lua", trivialLua)
 	ctx := context.Background()
 	b.ReportAllocs()
 	for b.Loop() {
@@ -30,15 +33,7 @@ func BenchmarkRunTrivialLua(b *testing.B) {
 // BenchmarkRunTrivialGoGuest is one run of the compiled example guest,
 // which reads the job info and the time and logs one line.
 func BenchmarkRunTrivialGoGuest(b *testing.B) {
-	e := testEngine(b)
-	job := Job{Name: "hello-go", File: "hello-go.wasm", Path: filepath.Join("..", "..", "jobs", "hello-go.wasm")}
-	ctx := context.Background()
-	b.ReportAllocs()
-	for b.Loop() {
-		if out := e.Run(ctx, job); out.Status != abi.StatusOK {
-			b.Fatal(out.Error)
-		}
-	}
+	benchRun(b, Job{Name: "hello-go", File: "hello-go.wasm", Path: filepath.Join("..", "..", "jobs", "hello-go.wasm")})
 }
 
 // BenchmarkCompileLuaGuest compiles the Lua guest with no cache (cold) and

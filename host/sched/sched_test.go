@@ -136,6 +136,23 @@ func (h *harness) advance(d time.Duration, wantRuns ...string) []Report {
 	return got
 }
 
+// startBlockedRun starts a job of that name, every minute, alone, advances
+// to its first run and returns once the run is in flight; the run ends,
+// with OK, when the returned channel is closed.
+func (h *harness) startBlockedRun(name string) chan struct{} {
+	h.t.Helper()
+	started, release := make(chan struct{}), make(chan struct{})
+	h.runner.set(name, func(ctx context.Context) (abi.Status, string) {
+		close(started)
+		<-release
+		return abi.StatusOK, ""
+	})
+	h.start(spec(name, time.Minute))
+	h.clock.Advance(time.Minute)
+	<-started
+	return release
+}
+
 func (h *harness) view(name string) JobView {
 	h.t.Helper()
 	for _, v := range h.sched.Jobs() {
@@ -300,15 +317,7 @@ func TestReloadKeepsRemainingTime(t *testing.T) {
 func TestReloadNeverInterruptsARun(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
-	started, release := make(chan struct{}), make(chan struct{})
-	h.runner.set("slow", func(ctx context.Context) (abi.Status, string) {
-		close(started)
-		<-release
-		return abi.StatusOK, ""
-	})
-	h.start(spec("slow", time.Minute))
-	h.clock.Advance(time.Minute)
-	<-started
+	release := h.startBlockedRun("slow")
 	h.sched.Reload([]Spec{spec("slow", 2*time.Minute)})
 	h.expect("slow", Running, never)
 	close(release)
@@ -349,15 +358,7 @@ func TestNoOverlapAndSlowJobDelaysNoOther(t *testing.T) {
 func TestDeactivateWhileRunning(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
-	started, release := make(chan struct{}), make(chan struct{})
-	h.runner.set("a", func(ctx context.Context) (abi.Status, string) {
-		close(started)
-		<-release
-		return abi.StatusOK, ""
-	})
-	h.start(spec("a", time.Minute))
-	h.clock.Advance(time.Minute)
-	<-started
+	release := h.startBlockedRun("a")
 	if err := h.sched.SetActive(context.Background(), "a", false); err != nil {
 		t.Fatal(err)
 	}
