@@ -1,0 +1,107 @@
+package tests
+
+import (
+	"bufio"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jobbox/jobbox/abi"
+	"github.com/jobbox/jobbox/host/sandbox"
+)
+
+// corpusLimits are the limits the hostile corpus runs under; the files'
+// expectations name these values.
+var corpusLimits = sandbox.Limits{Timeout: time.Second, MemoryBytes: 32 << 20, LogLines: 1000, LogBytes: 64 << 10}
+
+// TestHostileCorpus runs every job in tests/hostile/. Each file's first line
+// says what must come of it: `-- expect: STATUS [text the error contains]`.
+func TestHostileCorpus(t *testing.T) {
+	t.Parallel()
+	files, err := filepath.Glob(filepath.Join("hostile", "*.lua"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no hostile corpus: %v", err)
+	}
+	e := engineAt(t, monday)
+	for _, file := range files {
+		t.Run(filepath.Base(file), func(t *testing.T) {
+			t.Parallel()
+			status, errHas := expectation(t, file)
+			out := e.Run(context.Background(), sandbox.Job{Name: filepath.Base(file), File: file, Limits: corpusLimits})
+			if out.Status.String() != status || !strings.Contains(out.Error, errHas) {
+				t.Fatalf("%s: got %v %q; want %s containing %q", file, out.Status, out.Error, status, errHas)
+			}
+		})
+	}
+}
+
+func expectation(t *testing.T, file string) (status, errHas string) {
+	t.Helper()
+	f, err := os.Open(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	sc.Scan()
+	rest, ok := strings.CutPrefix(sc.Text(), "-- expect: ")
+	if !ok {
+		t.Fatalf("%s: the first line must be `-- expect: STATUS [error text]`", file)
+	}
+	status, errHas, _ = strings.Cut(rest, " ")
+	return status, errHas
+}
+
+// TestBadPointersNeverTrapTheHost hands every host function out-of-range
+// and overflowing ranges; the guest checks each answer is "bad pointer".
+func TestBadPointersNeverTrapTheHost(t *testing.T) {
+	t.Parallel()
+	out := engineAt(t, monday).Run(context.Background(), sandbox.Job{Name: "bad-pointers", File: filepath.Join("guests", "bad-pointers.wasm")})
+	if out.Status != abi.StatusOK {
+		t.Fatalf("got %v %q", out.Status, out.Error)
+	}
+}
+
+// TestRunsAreIsolated checks that no run sees what an earlier run left:
+// a Go guest's package variables, and a Lua job's globals and string
+// metatable, which the next run of another job must find pristine.
+func TestRunsAreIsolated(t *testing.T) {
+	t.Parallel()
+	e := engineAt(t, monday)
+	ctx := context.Background()
+	for i := range 3 {
+		out := e.Run(ctx, sandbox.Job{Name: "stateful", File: filepath.Join("guests", "stateful.wasm")})
+		if out.Status != abi.StatusOK {
+			t.Fatalf("run %d: %v %q", i, out.Status, out.Error)
+		}
+	}
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "taint.lua"), `local job = core.job()
+function job.run()
+  getmetatable("").__index.upper = function() return "pwned" end
+  leaked = "secret"
+  core.job = nil
+  return job.OK
+end
+return job
+`)
+	writeFile(t, filepath.Join(dir, "victim.lua"), `local job = core.job()
+function job.run()
+  if ("x"):upper() ~= "X" then error("string metatable leaked from another run") end
+  if leaked ~= nil then error("global leaked from another run") end
+  return job.OK
+end
+return job
+`)
+	for i := range 2 {
+		for _, name := range []string{"taint", "victim"} {
+			out := e.Run(ctx, sandbox.Job{Name: name, File: filepath.Join(dir, name+".lua")})
+			if out.Status != abi.StatusOK {
+				t.Fatalf("round %d, %s: %v %q", i, name, out.Status, out.Error)
+			}
+		}
+	}
+}

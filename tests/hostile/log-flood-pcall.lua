@@ -1,0 +1,9 @@
+-- expect: ERROR log limit of 1000 lines per run exceeded
+local job = core.job()
+
+function job.run()
+  while true do pcall(core.log, 'flood') end
+  return job.OK
+end
+
+return job
