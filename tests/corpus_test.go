@@ -15,7 +15,7 @@ import (
 
 // corpusLimits are the limits the hostile corpus runs under; the files'
 // expectations name these values.
-var corpusLimits = sandbox.Limits{Timeout: time.Second, MemoryBytes: 32 << 20, LogLines: 1000, LogBytes: 64 << 10}
+var corpusLimits = sandbox.Limits{Timeout: time.Second, MemoryBytes: 32 << 20, LogLines: 1000, LogBytes: 64 << 10, HostCalls: 10_000, CallBytes: 1 << 20, RunBytes: 16 << 20}
 
 // TestHostileCorpus runs every job in tests/hostile/. Each file's first line
 // says what must come of it: `-- expect: STATUS [text the error contains]`.

@@ -40,8 +40,7 @@ func cmdRun(ctx context.Context, inv *invocation) int {
 			}
 		}
 		if job.Limits == (sandbox.Limits{}) {
-			job.Limits = sandbox.Limits{Timeout: cfg.Default.Timeout, MemoryBytes: cfg.Default.Memory,
-				LogLines: cfg.Default.LogLines, LogBytes: cfg.Default.LogBytes}
+			job.Limits = service.LimitsOf(cfg.Default)
 		}
 	} else {
 		cfg = defaultConfig()

@@ -51,18 +51,24 @@ type Config struct {
 // Limits bound each run of a job. Durations are strings such as "30s" or
 // numbers of seconds; sizes are strings such as "64MiB" or numbers of bytes.
 type Limits struct {
-	Timeout  any `toml:"timeout"`
-	Memory   any `toml:"memory"`
-	LogLines any `toml:"log_lines"`
-	LogBytes any `toml:"log_bytes"`
+	Timeout   any `toml:"timeout"`
+	Memory    any `toml:"memory"`
+	LogLines  any `toml:"log_lines"`
+	LogBytes  any `toml:"log_bytes"`
+	HostCalls any `toml:"host_calls"`
+	CallBytes any `toml:"call_bytes"`
+	RunBytes  any `toml:"run_bytes"`
 }
 
 // Resolved are limits in their Go types.
 type Resolved struct {
-	Timeout  time.Duration
-	Memory   uint64
-	LogLines int
-	LogBytes int
+	Timeout   time.Duration
+	Memory    uint64
+	LogLines  int
+	LogBytes  int
+	HostCalls int
+	CallBytes int
+	RunBytes  int64
 }
 
 // Job is one [[jobs]] entry.
@@ -92,7 +98,8 @@ func DefaultConfig() *Config {
 		ShutdownGrace:     "30s",
 		MaxConcurrentRuns: 64,
 		HistorySize:       50,
-		Limits:            Limits{Timeout: "30s", Memory: "64MiB", LogLines: int64(1000), LogBytes: "64KiB"},
+		Limits: Limits{Timeout: "30s", Memory: "64MiB", LogLines: int64(1000), LogBytes: "64KiB",
+			HostCalls: int64(100_000), CallBytes: "1MiB", RunBytes: "64MiB"},
 	}
 }
 
@@ -283,20 +290,41 @@ func resolveLimits(l Limits, base Resolved, key, label string, fail func(key, fo
 		}
 	}
 	if l.LogLines != nil {
-		n, ok := l.LogLines.(int64)
-		if !ok || n < 1 || n > math.MaxInt32 {
-			fail(key+".log_lines", "%s.log_lines must be a positive whole number", label)
-		}
-		r.LogLines = int(n)
+		r.LogLines = count(l.LogLines, key+".log_lines", label+".log_lines", fail)
+	}
+	if l.HostCalls != nil {
+		r.HostCalls = count(l.HostCalls, key+".host_calls", label+".host_calls", fail)
 	}
 	if l.LogBytes != nil {
-		n, err := size(l.LogBytes)
-		if err != nil || n < 1 || n > math.MaxInt32 {
-			fail(key+".log_bytes", "%s.log_bytes %v", label, errOr(err, "must be between 1 byte and 2GiB"))
-		}
-		r.LogBytes = int(n)
+		r.LogBytes = int(byteLimit(l.LogBytes, math.MaxInt32, key+".log_bytes", label+".log_bytes", fail))
+	}
+	if l.CallBytes != nil {
+		r.CallBytes = int(byteLimit(l.CallBytes, math.MaxInt32, key+".call_bytes", label+".call_bytes", fail))
+	}
+	if l.RunBytes != nil {
+		r.RunBytes = byteLimit(l.RunBytes, math.MaxInt64, key+".run_bytes", label+".run_bytes", fail)
 	}
 	return r
+}
+
+// count reads a positive whole number.
+func count(v any, key, label string, fail func(key, format string, args ...any)) int {
+	n, ok := v.(int64)
+	if !ok || n < 1 || n > math.MaxInt32 {
+		fail(key, "%s must be a whole number from 1 to %d", label, math.MaxInt32)
+		return 0
+	}
+	return int(n)
+}
+
+// byteLimit reads a size from 1 byte to max.
+func byteLimit(v any, max uint64, key, label string, fail func(key, format string, args ...any)) int64 {
+	n, err := size(v)
+	if err != nil || n < 1 || n > max {
+		fail(key, "%s %v", label, errOr(err, fmt.Sprintf("must be from 1 byte to %d bytes", max)))
+		return 0
+	}
+	return int64(n)
 }
 
 func errOr(err error, msg string) string {

@@ -62,7 +62,8 @@ func TestDefaultsResolve(t *testing.T) {
 	if err := c.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	if c.Default.Timeout.String() != "30s" || c.Default.Memory != 64<<20 || c.Default.LogLines != 1000 || c.Default.LogBytes != 64<<10 {
+	if c.Default.Timeout.String() != "30s" || c.Default.Memory != 64<<20 || c.Default.LogLines != 1000 || c.Default.LogBytes != 64<<10 ||
+		c.Default.HostCalls != 100_000 || c.Default.CallBytes != 1<<20 || c.Default.RunBytes != 64<<20 {
 		t.Fatalf("defaults resolved to %+v", c.Default)
 	}
 }

@@ -40,6 +40,9 @@ type Limits struct {
 	MemoryBytes uint64        // linear memory of the instance
 	LogLines    int           // core.log calls per run
 	LogBytes    int           // bytes logged per run
+	HostCalls   int           // host function calls per run
+	CallBytes   int           // input bytes of one host call
+	RunBytes    int64         // input and output bytes of all host calls in a run
 }
 
 // Job is what the engine needs to run a job.
@@ -502,4 +505,7 @@ var DefaultLimits = Limits{
 	MemoryBytes: 64 << 20,
 	LogLines:    1000,
 	LogBytes:    64 << 10,
+	HostCalls:   100_000,
+	CallBytes:   1 << 20,
+	RunBytes:    64 << 20,
 }

@@ -27,6 +27,8 @@ type runState struct {
 	aborted  string // the limit the run broke; set before the instance closes
 	logs     []string
 	logBytes int
+	calls    int   // host calls so far
+	traffic  int64 // bytes across the ABI so far, in and out
 	problems []Problem
 	stderr   cappedBuffer
 }
@@ -64,8 +66,9 @@ func (e *Engine) instantiateHost(ctx context.Context) error {
 }
 
 // wrapHost adapts an implementation to the calling convention of abi/SPEC.md.
-// It validates the guest's ranges before touching memory and recovers any
-// panic of the implementation, so a hostile guest can fail only its own run.
+// It validates the guest's ranges before touching memory, meters the call
+// against the run's limits, and recovers any panic of the implementation, so
+// a hostile guest can fail only its own run.
 func wrapHost(name string, impl hostImpl) api.GoModuleFunction {
 	return api.GoModuleFunc(func(ctx context.Context, mod api.Module, stack []uint64) {
 		rs, _ := ctx.Value(runKey{}).(*runState)
@@ -83,15 +86,18 @@ func wrapHost(name string, impl hostImpl) api.GoModuleFunction {
 				stack[0] = abi.PackResult(abi.CodeInternal, 0)
 				return
 			}
-			rs.abort(ctx, mod, fmt.Sprintf("host function %s failed: %v", name, r))
 			rs.engine.logLine(rs.job.Name, fmt.Sprintf("host function %s panicked: %v\n%s", name, r, debug.Stack()))
-			_ = mod.CloseWithExitCode(ctx, exitCodeAborted)
-			panic(sys.NewExitError(exitCodeAborted))
+			rs.abort(fmt.Sprintf("host function %s failed: %v", name, r))
+			endRun(ctx, mod)
 		}()
 		mem := mod.Memory()
 		if rs == nil || mem == nil {
 			stack[0] = abi.PackResult(abi.CodeInternal, 0)
 			return
+		}
+		if msg := rs.meterCall(); msg != "" {
+			rs.abort(msg)
+			endRun(ctx, mod)
 		}
 		in, ok := mem.Read(inPtr, inLen)
 		if !ok {
@@ -99,13 +105,57 @@ func wrapHost(name string, impl hostImpl) api.GoModuleFunction {
 				fmt.Appendf(nil, "%s: input range [%d, +%d) lies outside guest memory (%d bytes)", name, inPtr, inLen, mem.Size()))
 			return
 		}
+		if msg := rs.meterInput(len(in)); msg != "" {
+			rs.abort(msg)
+			endRun(ctx, mod)
+		}
 		payload, code := impl(ctx, rs, in)
+		if msg := rs.meterBytes(len(payload)); msg != "" {
+			rs.abort(msg)
+		}
 		if rs.aborted != "" {
-			_ = mod.CloseWithExitCode(ctx, exitCodeAborted)
-			panic(sys.NewExitError(exitCodeAborted))
+			endRun(ctx, mod)
 		}
 		stack[0] = deliver(mem, outPtr, outCap, rs, code, payload)
 	})
+}
+
+// endRun closes the instance and unwinds the guest's call: the run is over,
+// and runState.aborted says why.
+func endRun(ctx context.Context, mod api.Module) {
+	_ = mod.CloseWithExitCode(ctx, exitCodeAborted)
+	panic(sys.NewExitError(exitCodeAborted))
+}
+
+// meterCall counts one host call against the run's limit and names the
+// limit when the call breaks it.
+func (rs *runState) meterCall() string {
+	maxCalls := orDefault(rs.job.Limits.HostCalls, DefaultLimits.HostCalls)
+	if rs.calls++; rs.calls > maxCalls {
+		return fmt.Sprintf("host call limit of %d per run exceeded", maxCalls)
+	}
+	return ""
+}
+
+// meterInput counts a call's n input bytes against the per-call and
+// per-run limits.
+func (rs *runState) meterInput(n int) string {
+	if maxIn := orDefault(rs.job.Limits.CallBytes, DefaultLimits.CallBytes); n > maxIn {
+		return fmt.Sprintf("a host call passed %d bytes, more than the limit of %d per call", n, maxIn)
+	}
+	return rs.meterBytes(n)
+}
+
+// meterBytes counts n bytes crossing the ABI against the per-run limit.
+func (rs *runState) meterBytes(n int) string {
+	maxRun := rs.job.Limits.RunBytes
+	if maxRun <= 0 {
+		maxRun = DefaultLimits.RunBytes
+	}
+	if rs.traffic += int64(n); rs.traffic > maxRun {
+		return fmt.Sprintf("limit of %d bytes across host calls per run exceeded", maxRun)
+	}
+	return ""
 }
 
 // deliver writes payload to the guest's output range when it fits, or keeps
@@ -126,8 +176,8 @@ func deliver(mem api.Memory, outPtr, outCap uint32, rs *runState, code abi.Code,
 	return abi.PackResult(code, n)
 }
 
-// abort records why the run must end; the wrapper then closes the instance.
-func (rs *runState) abort(_ context.Context, _ api.Module, reason string) {
+// abort records why the run must end; the wrapper then ends it.
+func (rs *runState) abort(reason string) {
 	if rs.aborted == "" {
 		rs.aborted = reason
 	}
@@ -151,11 +201,11 @@ func hostLog(ctx context.Context, rs *runState, in []byte) ([]byte, abi.Code) {
 	limits := rs.job.Limits
 	maxLines, maxBytes := orDefault(limits.LogLines, DefaultLimits.LogLines), orDefault(limits.LogBytes, DefaultLimits.LogBytes)
 	if len(rs.logs) >= maxLines {
-		rs.abort(ctx, nil, fmt.Sprintf("log limit of %d lines per run exceeded", maxLines))
+		rs.abort(fmt.Sprintf("log limit of %d lines per run exceeded", maxLines))
 		return nil, abi.CodeLimit
 	}
 	if rs.logBytes+len(line) > maxBytes {
-		rs.abort(ctx, nil, fmt.Sprintf("log limit of %d bytes per run exceeded", maxBytes))
+		rs.abort(fmt.Sprintf("log limit of %d bytes per run exceeded", maxBytes))
 		return nil, abi.CodeLimit
 	}
 	rs.logs = append(rs.logs, line)

@@ -148,16 +148,19 @@ func Specs(cfg *config.Config) []sched.Spec {
 
 // JobOf converts a configured job for the engine.
 func JobOf(j config.Job) sandbox.Job {
-	return sandbox.Job{
-		Name: j.Name,
-		File: j.File,
-		Path: j.Path,
-		Limits: sandbox.Limits{
-			Timeout:     j.Resolved.Timeout,
-			MemoryBytes: j.Resolved.Memory,
-			LogLines:    j.Resolved.LogLines,
-			LogBytes:    j.Resolved.LogBytes,
-		},
+	return sandbox.Job{Name: j.Name, File: j.File, Path: j.Path, Limits: LimitsOf(j.Resolved)}
+}
+
+// LimitsOf converts resolved limits for the engine.
+func LimitsOf(r config.Resolved) sandbox.Limits {
+	return sandbox.Limits{
+		Timeout:     r.Timeout,
+		MemoryBytes: r.Memory,
+		LogLines:    r.LogLines,
+		LogBytes:    r.LogBytes,
+		HostCalls:   r.HostCalls,
+		CallBytes:   r.CallBytes,
+		RunBytes:    r.RunBytes,
 	}
 }
 

@@ -1,0 +1,9 @@
+-- expect: ERROR host call limit of 10000 per run exceeded
+local job = core.job()
+
+function job.run()
+  while true do job.minute() end
+  return job.OK
+end
+
+return job
