@@ -83,6 +83,9 @@ type Options struct {
 	Location *time.Location
 	// OnLog receives each line a job logs, as it is logged.
 	OnLog func(job, line string)
+
+	// hostOverrides replaces host functions, for this package's tests.
+	hostOverrides map[string]hostImpl
 }
 
 // Engine compiles guests once and runs each job run in a fresh instance.

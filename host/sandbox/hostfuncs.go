@@ -49,6 +49,9 @@ func (e *Engine) instantiateHost(ctx context.Context) error {
 		abi.FuncEmail:   notAvailable("core.email"),
 		abi.FuncMySQL:   notAvailable("core.mysql"),
 	}
+	for name, impl := range e.opts.hostOverrides {
+		impls[name] = impl
+	}
 	b := e.runtime.NewHostModuleBuilder(abi.HostModule)
 	i32, i64 := api.ValueTypeI32, api.ValueTypeI64
 	for _, name := range abi.HostFuncs {
