@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/tetratelabs/wazero"
@@ -94,9 +95,15 @@ type Engine struct {
 	runtime wazero.Runtime
 	lua     wazero.CompiledModule
 
+	location atomic.Pointer[time.Location] // "local time" of the helpers
+
 	mu   sync.Mutex
 	wasm map[string]*compiledFile // compiled guests by path
 }
+
+// SetLocation changes the timezone the helpers call local time, for runs
+// that start after it returns (a reload that changes timezone).
+func (e *Engine) SetLocation(loc *time.Location) { e.location.Store(loc) }
 
 type compiledFile struct {
 	size    int64
@@ -125,6 +132,7 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 	}
 	rt := wazero.NewRuntimeWithConfig(ctx, cfg)
 	e := &Engine{opts: opts, runtime: rt, wasm: map[string]*compiledFile{}}
+	e.location.Store(opts.Location)
 	if _, err := wasi_snapshot_preview1.Instantiate(ctx, rt); err != nil {
 		rt.Close(ctx)
 		return nil, fmt.Errorf("instantiating WASI: %w", err)

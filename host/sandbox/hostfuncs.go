@@ -246,7 +246,7 @@ func (rs *runState) addProblem(args []any) {
 
 // hostTime implements abi.FuncTime.
 func hostTime(_ context.Context, rs *runState, _ []byte) ([]byte, abi.Code) {
-	now := rs.engine.opts.Now().In(rs.engine.opts.Location)
+	now := rs.engine.opts.Now().In(rs.engine.location.Load())
 	zone, offset := now.Zone()
 	out, _ := abi.Encode([]any{now.UnixNano(), offset, zone})
 	return out, abi.CodeOK

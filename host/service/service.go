@@ -206,6 +206,7 @@ func (s *Service) Reload(ctx context.Context) error {
 		s.log.Error().Err(err).Msg("reload refused; the running config stays in force")
 		return err
 	}
+	s.engine.SetLocation(cfg.Location)
 	s.sched.Reload(Specs(cfg))
 	s.cfg = cfg
 	go s.prepare(context.WithoutCancel(ctx), cfg)
