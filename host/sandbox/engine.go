@@ -301,11 +301,8 @@ func (e *Engine) compiledFile(ctx context.Context, job *Job) (wazero.CompiledMod
 	if err != nil {
 		return nil, fmt.Errorf("job file %s: %w", job.File, err)
 	}
-	if old, ok := e.wasm[path]; ok {
-		// Runs in flight keep their instances; a compiled module may close
-		// under them only after they end, so old ones are left to the runtime.
-		_ = old
-	}
+	// A replaced compilation is not closed here: runs in flight may still
+	// be instantiating it. The runtime frees it when the engine closes.
 	e.wasm[path] = &compiledFile{size: st.Size(), modTime: st.ModTime(), module: module}
 	return module, nil
 }
