@@ -157,6 +157,7 @@ func (e *Engine) Close(ctx context.Context) error { return e.runtime.Close(ctx) 
 // failure, the guest's or the file's, is an Outcome with StatusError.
 func (e *Engine) Run(ctx context.Context, job Job) Outcome {
 	out := Outcome{Start: e.opts.Now()}
+	job.Limits = job.Limits.withDefaults()
 	rs := &runState{engine: e, job: &job}
 	status, err := e.run(ctx, rs)
 	out.End = e.opts.Now()
@@ -202,6 +203,7 @@ type Problem struct {
 // ABI version, the imports and the exports. It returns an error only when
 // the file cannot be checked at all.
 func (e *Engine) Check(ctx context.Context, job Job) ([]Problem, error) {
+	job.Limits = job.Limits.withDefaults()
 	rs := &runState{engine: e, job: &job, checking: true}
 	module, err := e.load(ctx, rs)
 	if err != nil {
@@ -405,15 +407,8 @@ func equalTypes(a, b []api.ValueType) bool {
 
 // call instantiates module fresh, checks its ABI version and calls export.
 func (e *Engine) call(ctx context.Context, rs *runState, module wazero.CompiledModule, export string) (uint64, error) {
-	limits := rs.job.Limits
-	alloc := &limitedAllocator{limit: limits.MemoryBytes}
-	if alloc.limit == 0 {
-		alloc.limit = DefaultLimits.MemoryBytes
-	}
-	timeout := limits.Timeout
-	if timeout <= 0 {
-		timeout = DefaultLimits.Timeout
-	}
+	alloc := &limitedAllocator{limit: rs.job.Limits.MemoryBytes}
+	timeout := rs.job.Limits.Timeout
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	ctx = experimental.WithMemoryAllocator(ctx, alloc)
@@ -505,6 +500,35 @@ func formatBytes(n uint64) string {
 		return fmt.Sprintf("%d KiB", n>>10)
 	}
 	return fmt.Sprintf("%d bytes", n)
+}
+
+// withDefaults fills each limit l leaves unset (zero or less) from
+// DefaultLimits. Runs resolve their limits once, so the host functions read
+// plain values.
+func (l Limits) withDefaults() Limits {
+	d := DefaultLimits
+	if l.Timeout > 0 {
+		d.Timeout = l.Timeout
+	}
+	if l.MemoryBytes > 0 {
+		d.MemoryBytes = l.MemoryBytes
+	}
+	if l.LogLines > 0 {
+		d.LogLines = l.LogLines
+	}
+	if l.LogBytes > 0 {
+		d.LogBytes = l.LogBytes
+	}
+	if l.HostCalls > 0 {
+		d.HostCalls = l.HostCalls
+	}
+	if l.CallBytes > 0 {
+		d.CallBytes = l.CallBytes
+	}
+	if l.RunBytes > 0 {
+		d.RunBytes = l.RunBytes
+	}
+	return d
 }
 
 // DefaultLimits apply where a job sets none.

@@ -133,7 +133,7 @@ func endRun(ctx context.Context, mod api.Module) {
 // meterCall counts one host call against the run's limit and names the
 // limit when the call breaks it.
 func (rs *runState) meterCall() string {
-	maxCalls := orDefault(rs.job.Limits.HostCalls, DefaultLimits.HostCalls)
+	maxCalls := rs.job.Limits.HostCalls
 	if rs.calls++; rs.calls > maxCalls {
 		return fmt.Sprintf("host call limit of %d per run exceeded", maxCalls)
 	}
@@ -143,7 +143,7 @@ func (rs *runState) meterCall() string {
 // meterInput counts a call's n input bytes against the per-call and
 // per-run limits.
 func (rs *runState) meterInput(n int) string {
-	if maxIn := orDefault(rs.job.Limits.CallBytes, DefaultLimits.CallBytes); n > maxIn {
+	if maxIn := rs.job.Limits.CallBytes; n > maxIn {
 		return fmt.Sprintf("a host call passed %d bytes, more than the limit of %d per call", n, maxIn)
 	}
 	return rs.meterBytes(n)
@@ -152,9 +152,6 @@ func (rs *runState) meterInput(n int) string {
 // meterBytes counts n bytes crossing the ABI against the per-run limit.
 func (rs *runState) meterBytes(n int) string {
 	maxRun := rs.job.Limits.RunBytes
-	if maxRun <= 0 {
-		maxRun = DefaultLimits.RunBytes
-	}
 	if rs.traffic += int64(n); rs.traffic > maxRun {
 		return fmt.Sprintf("limit of %d bytes across host calls per run exceeded", maxRun)
 	}
@@ -201,8 +198,7 @@ func hostLog(ctx context.Context, rs *runState, in []byte) ([]byte, abi.Code) {
 		return nil, abi.CodeOK
 	}
 	line := formatLog(args)
-	limits := rs.job.Limits
-	maxLines, maxBytes := orDefault(limits.LogLines, DefaultLimits.LogLines), orDefault(limits.LogBytes, DefaultLimits.LogBytes)
+	maxLines, maxBytes := rs.job.Limits.LogLines, rs.job.Limits.LogBytes
 	if len(rs.logs) >= maxLines {
 		rs.abort(fmt.Sprintf("log limit of %d lines per run exceeded", maxLines))
 		return nil, abi.CodeLimit
@@ -215,13 +211,6 @@ func hostLog(ctx context.Context, rs *runState, in []byte) ([]byte, abi.Code) {
 	rs.logBytes += len(line)
 	rs.engine.logLine(rs.job.Name, line)
 	return nil, abi.CodeOK
-}
-
-func orDefault(v, def int) int {
-	if v > 0 {
-		return v
-	}
-	return def
 }
 
 func (e *Engine) logLine(job, line string) {
