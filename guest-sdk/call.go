@@ -17,10 +17,6 @@ func ptrOf(b []byte) uint32 { return uint32(uintptr(unsafe.Pointer(unsafe.SliceD
 
 const notInWasmMessage = "jobbox guest-sdk: host functions exist only when built with GOOS=wasip1 GOARCH=wasm"
 
-func packNotInWasm() uint64 {
-	return abi.PackResult(abi.CodeNotAvailable, 0)
-}
-
 // rawCall calls fn with in and returns its payload. The payload may alias
 // the scratch buffer: decode it before the next call.
 func rawCall(name string, fn hostFunc, in []byte) ([]byte, error) {

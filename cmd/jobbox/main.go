@@ -83,13 +83,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 
 // invocation is one command line: its flags and its positional arguments.
 type invocation struct {
-	name    string
-	config  string
-	json    bool
-	args    []string
-	stdout  io.Writer
-	stderr  io.Writer
-	flagSet *flag.FlagSet
+	name   string
+	config string
+	json   bool
+	args   []string
+	stdout io.Writer
+	stderr io.Writer
 }
 
 // parse reads flags wherever they stand among the positional arguments, so
@@ -100,7 +99,6 @@ func parse(name string, args []string, stdout, stderr io.Writer) (*invocation, e
 	fs.SetOutput(stderr)
 	fs.StringVar(&inv.config, "config", "config.toml", "the config file")
 	fs.BoolVar(&inv.json, "json", false, "print JSON")
-	inv.flagSet = fs
 	for {
 		if err := fs.Parse(args); err != nil {
 			return nil, err
