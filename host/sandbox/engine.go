@@ -124,7 +124,7 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 		// loop header and function entry, so a run past its deadline ends.
 		WithCloseOnContextDone(true)
 	if opts.CacheDir != "" {
-		cache, err := wazero.NewCompilationCacheWithDir(opts.CacheDir)
+		cache, err := newCacheWithDir(opts.CacheDir)
 		if err != nil {
 			return nil, fmt.Errorf("opening the compilation cache in %s: %w", opts.CacheDir, err)
 		}
@@ -148,6 +148,17 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 	}
 	e.lua = lua
 	return e, nil
+}
+
+// cacheMu serialises building file compilation caches: in wazero v1.12.0 it
+// fills a package variable without synchronisation, a data race when two
+// engines start at once (wazero/wazero#2532, fixed after that release).
+var cacheMu sync.Mutex
+
+func newCacheWithDir(dir string) (wazero.CompilationCache, error) {
+	cacheMu.Lock()
+	defer cacheMu.Unlock()
+	return wazero.NewCompilationCacheWithDir(dir)
 }
 
 // Close releases the runtime and every compiled module.
