@@ -23,6 +23,7 @@ import (
 	"github.com/tetratelabs/wazero/sys"
 
 	"github.com/jobbox/jobbox/abi"
+	"github.com/jobbox/jobbox/host/internal/meter"
 	"github.com/jobbox/jobbox/host/luawasm"
 )
 
@@ -44,6 +45,7 @@ type Limits struct {
 	HostCalls   int           // host function calls per run
 	CallBytes   int           // input bytes of one host call
 	RunBytes    int64         // input and output bytes of all host calls in a run
+	StackDepth  int           // nested wasm calls
 }
 
 // Job is what the engine needs to run a job.
@@ -119,10 +121,9 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 	if opts.Location == nil {
 		opts.Location = time.Local
 	}
-	cfg := wazero.NewRuntimeConfigCompiler().
-		// The interim preemption: the compiler checks the context at every
-		// loop header and function entry, so a run past its deadline ends.
-		WithCloseOnContextDone(true)
+	// No WithCloseOnContextDone: it makes every loop header call out to Go.
+	// Guests are rewritten to check the deadline themselves (package meter).
+	cfg := wazero.NewRuntimeConfigCompiler()
 	if opts.CacheDir != "" {
 		cache, err := newCacheWithDir(opts.CacheDir)
 		if err != nil {
@@ -136,6 +137,10 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 	if _, err := wasi_snapshot_preview1.Instantiate(ctx, rt); err != nil {
 		rt.Close(ctx)
 		return nil, fmt.Errorf("instantiating WASI: %w", err)
+	}
+	if err := e.instantiateMeter(ctx); err != nil {
+		rt.Close(ctx)
+		return nil, fmt.Errorf("instantiating the meter: %w", err)
 	}
 	if err := e.instantiateHost(ctx); err != nil {
 		rt.Close(ctx)
@@ -323,7 +328,11 @@ func (e *Engine) compiledFile(ctx context.Context, job *Job) (wazero.CompiledMod
 // compile compiles a guest and checks it against the ABI before any of its
 // code can run.
 func (e *Engine) compile(ctx context.Context, bin []byte) (wazero.CompiledModule, error) {
-	module, err := e.runtime.CompileModule(ctx, bin)
+	metered, err := meter.Instrument(bin)
+	if err != nil {
+		return nil, fmt.Errorf("not a valid WebAssembly module: %w", err)
+	}
+	module, err := e.runtime.CompileModule(ctx, metered)
 	if err != nil {
 		return nil, fmt.Errorf("not a valid WebAssembly module: %w", err)
 	}
@@ -347,7 +356,7 @@ func checkInterface(m wazero.CompiledModule) error {
 			} else if !hostSignature(f) {
 				problems = append(problems, fmt.Sprintf("it imports %s.%s with the wrong signature (want (i32, i32, i32, i32) -> i64)", mod, name))
 			}
-		case mod == wasi_snapshot_preview1.ModuleName:
+		case mod == wasi_snapshot_preview1.ModuleName, mod == meter.ImportModule:
 		case strings.HasPrefix(mod, "jobbox_v"):
 			problems = append(problems, fmt.Sprintf("it was built for jobbox ABI %s; this host speaks ABI v%d", strings.TrimPrefix(mod, "jobbox_"), abi.VersionMajor))
 		default:
@@ -420,14 +429,16 @@ func equalTypes(a, b []api.ValueType) bool {
 func (e *Engine) call(ctx context.Context, rs *runState, module wazero.CompiledModule, export string) (uint64, error) {
 	alloc := &limitedAllocator{limit: rs.job.Limits.MemoryBytes}
 	timeout := rs.job.Limits.Timeout
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	rs.deadline = time.Now().Add(timeout)
+	ctx, cancel := context.WithDeadline(ctx, rs.deadline)
 	defer cancel()
 	ctx = experimental.WithMemoryAllocator(ctx, alloc)
 	ctx = context.WithValue(ctx, runKey{}, rs)
 
 	cfg := wazero.NewModuleConfig().
 		WithName("").
-		WithStartFunctions(abi.InitializeExport).
+		// _initialize is called below, once the stack limit is set.
+		WithStartFunctions().
 		WithStdout(&rs.stderr).
 		WithStderr(&rs.stderr).
 		WithRandSource(rand.Reader).
@@ -435,13 +446,21 @@ func (e *Engine) call(ctx context.Context, rs *runState, module wazero.CompiledM
 		WithSysNanotime()
 	mod, err := e.runtime.InstantiateModule(ctx, module, cfg)
 	if err != nil {
-		return 0, rs.explain(err, alloc, timeout)
+		return 0, rs.explain(err, alloc)
 	}
 	defer mod.Close(context.WithoutCancel(ctx))
+	stack, ok := mod.ExportedGlobal(meter.StackExport).(api.MutableGlobal)
+	if !ok {
+		return 0, errors.New("the guest was not instrumented (no stack global): a bug in jobbox")
+	}
+	stack.Set(uint64(rs.job.Limits.StackDepth))
+	if _, err := mod.ExportedFunction(abi.InitializeExport).Call(ctx); err != nil {
+		return 0, rs.explain(err, alloc)
+	}
 
 	res, err := mod.ExportedFunction(abi.VersionExport).Call(ctx)
 	if err != nil {
-		return 0, rs.explain(err, alloc, timeout)
+		return 0, rs.explain(err, alloc)
 	}
 	if v := uint32(res[0]); v>>16 != abi.VersionMajor || v&0xffff > abi.VersionMinor {
 		return 0, fmt.Errorf("the guest was built for jobbox ABI %d.%d; this host speaks %d.%d", v>>16, v&0xffff, abi.VersionMajor, abi.VersionMinor)
@@ -452,7 +471,7 @@ func (e *Engine) call(ctx context.Context, rs *runState, module wazero.CompiledM
 	}
 	res, err = fn.Call(ctx)
 	if err != nil {
-		return 0, rs.explain(err, alloc, timeout)
+		return 0, rs.explain(err, alloc)
 	}
 	if rs.aborted != "" {
 		return 0, errors.New(rs.aborted)
@@ -471,21 +490,17 @@ const exitCodeAborted = 0xa0
 
 // explain turns an error from instantiating or calling a guest into the
 // sentence stored as the job's last error.
-func (rs *runState) explain(err error, alloc *limitedAllocator, timeout time.Duration) error {
-	if rs.aborted != "" {
-		return errors.New(rs.aborted)
-	}
+func (rs *runState) explain(err error, alloc *limitedAllocator) error {
+	// A guest refused memory usually fails for it in some other way (a
+	// trap, an exit, spinning until the deadline): the memory is the cause.
 	if alloc.exceeded.Load() {
 		return fmt.Errorf("memory limit of %s exceeded", formatBytes(alloc.limit))
 	}
+	if rs.aborted != "" {
+		return errors.New(rs.aborted)
+	}
 	var exit *sys.ExitError
 	if errors.As(err, &exit) {
-		switch exit.ExitCode() {
-		case sys.ExitCodeDeadlineExceeded:
-			return fmt.Errorf("time limit of %s exceeded", timeout)
-		case sys.ExitCodeContextCanceled:
-			return errors.New("the run was cancelled because the service is stopping")
-		}
 		if msg := rs.stderr.summary(); msg != "" {
 			return fmt.Errorf("the guest exited with code %d: %s", exit.ExitCode(), msg)
 		}
@@ -539,6 +554,9 @@ func (l Limits) withDefaults() Limits {
 	if l.RunBytes > 0 {
 		d.RunBytes = l.RunBytes
 	}
+	if l.StackDepth > 0 {
+		d.StackDepth = l.StackDepth
+	}
 	return d
 }
 
@@ -551,4 +569,5 @@ var DefaultLimits = Limits{
 	HostCalls:   100_000,
 	CallBytes:   1 << 20,
 	RunBytes:    64 << 20,
+	StackDepth:  meter.DefaultStackDepth,
 }

@@ -2,14 +2,17 @@ package sandbox
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"runtime/debug"
 	"strings"
+	"time"
 
 	"github.com/tetratelabs/wazero/api"
 	"github.com/tetratelabs/wazero/sys"
 
 	"github.com/jobbox/jobbox/abi"
+	"github.com/jobbox/jobbox/host/internal/meter"
 )
 
 type runKey struct{}
@@ -25,6 +28,7 @@ type runState struct {
 	pending  []byte // a result too large for the guest's buffer, until fetched
 	failure  string // the guest's own account of why the run failed
 	aborted  string // the limit the run broke; set before the instance closes
+	deadline time.Time
 	logs     []string
 	logBytes int
 	calls    int   // host calls so far
@@ -66,6 +70,53 @@ func (e *Engine) instantiateHost(ctx context.Context) error {
 	}
 	_, err := b.Instantiate(ctx)
 	return err
+}
+
+// fuelBudget is the fuel refuel grants: instructions between two deadline
+// checks. It is large enough that the checks cost well under 1% of a
+// guest's time, and small enough that the gap between two checks (and so a
+// run's overshoot past its deadline, and how long a guest can keep the Go
+// scheduler from stopping the world) stays well under a millisecond.
+const fuelBudget = 1 << 20
+
+// instantiateMeter provides the functions package meter's rewrite imports.
+func (e *Engine) instantiateMeter(ctx context.Context) error {
+	b := e.runtime.NewHostModuleBuilder(meter.ImportModule)
+	b.NewFunctionBuilder().
+		WithGoModuleFunction(api.GoModuleFunc(refuel), nil, []api.ValueType{api.ValueTypeI32}).
+		Export(meter.Refuel)
+	b.NewFunctionBuilder().
+		WithGoModuleFunction(api.GoModuleFunc(stackExhausted), nil, nil).
+		Export(meter.StackExhausted)
+	_, err := b.Instantiate(ctx)
+	return err
+}
+
+// refuel ends the run when its deadline has passed or the service is
+// stopping, and otherwise grants the next budget. Being a call into Go, it
+// is also where the Go scheduler can preempt a guest that never stops.
+func refuel(ctx context.Context, mod api.Module, stack []uint64) {
+	rs, _ := ctx.Value(runKey{}).(*runState)
+	if rs == nil {
+		panic(sys.NewExitError(exitCodeAborted)) // a call outside any run
+	}
+	if err := ctx.Err(); err != nil || !time.Now().Before(rs.deadline) {
+		if errors.Is(err, context.Canceled) {
+			rs.abort("the run was cancelled because the service is stopping")
+		} else {
+			rs.abort(fmt.Sprintf("time limit of %s exceeded", rs.job.Limits.Timeout))
+		}
+		endRun(ctx, mod)
+	}
+	stack[0] = fuelBudget
+}
+
+// stackExhausted ends a run whose calls nest deeper than its limit.
+func stackExhausted(ctx context.Context, mod api.Module, _ []uint64) {
+	if rs, ok := ctx.Value(runKey{}).(*runState); ok {
+		rs.abort(fmt.Sprintf("stack depth limit of %d nested calls exceeded", rs.job.Limits.StackDepth))
+	}
+	endRun(ctx, mod)
 }
 
 // wrapHost adapts an implementation to the calling convention of abi/SPEC.md.

@@ -1,0 +1,764 @@
+// Package meter rewrites a guest module, before it is compiled, so that no
+// run can escape its time limit or grow its call stack without bound, and so
+// that well-behaved code pays almost nothing for it.
+//
+// The rewritten module carries two mutable globals and two functions it
+// imports from the host module ImportModule:
+//
+//   - fuel: every function that can run for long (one that loops or
+//     calls) subtracts, on entry and at each loop header, the number of
+//     instructions of the straight-line region that follows. When fuel falls
+//     below zero the code calls Refuel, which checks the run's deadline, ends
+//     the run if it has passed, and otherwise returns the next budget. Every
+//     back edge of a wasm program targets a loop header and every recursion
+//     passes through a function entry, so no loop or recursion runs for more
+//     than one budget without asking the host.
+//   - depth: every function that calls another decrements the exported
+//     global StackExport on entry and restores it on exit; when it is zero on
+//     entry the code calls StackExhausted, which ends the run. The host sets
+//     the global to the job's stack limit before the first call.
+//
+// Only the sections that must change are re-encoded; every other section,
+// custom ones included, passes through byte for byte.
+package meter
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+)
+
+// The names the rewriter adds. A guest may not use them itself.
+const (
+	ImportModule   = "jobbox_meter"
+	Refuel         = "refuel"          // () -> i32: the next fuel budget; ends the run past its deadline
+	StackExhausted = "stack_exhausted" // () -> (): ends the run; never returns
+	StackExport    = "jobbox_meter_stack"
+)
+
+// InitialFuel is the fuel a fresh instance starts with, in instructions.
+const InitialFuel = 1 << 20
+
+// DefaultStackDepth is the call depth a rewritten module allows until the
+// host sets StackExport.
+const DefaultStackDepth = 20_000
+
+const (
+	secCustom    = 0
+	secType      = 1
+	secImport    = 2
+	secFunction  = 3
+	secTable     = 4
+	secMemory    = 5
+	secGlobal    = 6
+	secExport    = 7
+	secStart     = 8
+	secElement   = 9
+	secCode      = 10
+	secData      = 11
+	secDataCount = 12
+	secTag       = 13
+
+	kindFunc   = 0
+	kindTable  = 1
+	kindMemory = 2
+	kindGlobal = 3
+
+	valI32 = 0x7f
+)
+
+// sectionOrder is where each known section must appear in a module.
+var sectionOrder = map[byte]int{
+	secType: 1, secImport: 2, secFunction: 3, secTable: 4, secMemory: 5, secTag: 6,
+	secGlobal: 7, secExport: 8, secStart: 9, secElement: 10, secDataCount: 11, secCode: 12, secData: 13,
+}
+
+// vectorSections start with a count of entries, each at least a byte long.
+var vectorSections = map[byte]bool{
+	secType: true, secImport: true, secFunction: true, secTable: true, secMemory: true, secTag: true,
+	secGlobal: true, secExport: true, secElement: true, secCode: true, secData: true,
+}
+
+// Bounds on what a guest may declare, so a few bytes of module cannot make
+// the compiler or the instance allocate without limit. They are those of
+// the WebAssembly JavaScript API, which browsers enforce, except the table,
+// tighter because wazero holds tables outside the guest's memory limit.
+const (
+	maxLocals        = 50_000    // locals of one function
+	maxTableElements = 1_000_000 // elements of one table, ever
+)
+
+type section struct {
+	id   byte
+	body []byte
+}
+
+type funcType struct {
+	params, results []byte
+}
+
+// module is what the rewriter learns of a guest before changing it.
+type module struct {
+	sections []section
+	types    []funcType
+	// funcTypes has the type index of every function, imported ones first.
+	funcTypes       []uint32
+	importedFuncs   uint32
+	importedGlobals uint32
+	definedGlobals  uint32
+}
+
+// Instrument returns bin rewritten as the package comment describes. It
+// fails, naming what is wrong, when bin is not a module it can rewrite.
+func Instrument(bin []byte) ([]byte, error) {
+	m, err := parse(bin)
+	if err != nil {
+		return nil, err
+	}
+	return m.rewrite()
+}
+
+func parse(bin []byte) (*module, error) {
+	if len(bin) < 8 || string(bin[:4]) != "\x00asm" {
+		return nil, errors.New("not a WebAssembly module (bad magic number)")
+	}
+	if string(bin[4:8]) != "\x01\x00\x00\x00" {
+		return nil, errors.New("not a WebAssembly 1.0 module (unsupported version)")
+	}
+	m := &module{}
+	r := &reader{b: bin, pos: 8}
+	last := 0
+	for !r.done() {
+		id, err := r.byte()
+		if err != nil {
+			return nil, err
+		}
+		size, err := r.u32()
+		if err != nil {
+			return nil, fmt.Errorf("section %d: %w", id, err)
+		}
+		body, err := r.bytes(size)
+		if err != nil {
+			return nil, fmt.Errorf("section %d: %w", id, err)
+		}
+		if id != secCustom {
+			order, ok := sectionOrder[id]
+			if !ok {
+				return nil, fmt.Errorf("unknown section %d", id)
+			}
+			if order <= last {
+				return nil, fmt.Errorf("section %d is out of order or repeated", id)
+			}
+			last = order
+		}
+		if id == secCustom {
+			// Only the name section matters (for stack traces); the others
+			// would be one more thing for the compiler to parse.
+			if name, ok := customName(body); !ok || name != "name" {
+				continue
+			}
+		} else if vectorSections[id] {
+			// wazero allocates a vector before reading it; a count the
+			// bytes cannot hold would have it allocate gigabytes.
+			n, err := (&reader{b: body}).u32()
+			if err != nil {
+				return nil, fmt.Errorf("section %d: %w", id, err)
+			}
+			if uint64(n) > uint64(len(body)) {
+				return nil, fmt.Errorf("section %d claims %d entries in %d bytes", id, n, len(body))
+			}
+		}
+		m.sections = append(m.sections, section{id, body})
+	}
+	if err := m.readTypes(); err != nil {
+		return nil, fmt.Errorf("type section: %w", err)
+	}
+	if err := m.readImports(); err != nil {
+		return nil, fmt.Errorf("import section: %w", err)
+	}
+	if err := m.readFunctions(); err != nil {
+		return nil, fmt.Errorf("function section: %w", err)
+	}
+	if body := m.find(secGlobal); body != nil {
+		r := &reader{b: body}
+		n, err := r.u32()
+		if err != nil {
+			return nil, fmt.Errorf("global section: %w", err)
+		}
+		m.definedGlobals = n
+	}
+	return m, nil
+}
+
+func (m *module) find(id byte) []byte {
+	for _, s := range m.sections {
+		if s.id == id {
+			return s.body
+		}
+	}
+	return nil
+}
+
+func (m *module) readTypes() error {
+	body := m.find(secType)
+	if body == nil {
+		return nil
+	}
+	r := &reader{b: body}
+	n, err := r.u32()
+	if err != nil {
+		return err
+	}
+	for i := uint32(0); i < n; i++ {
+		form, err := r.byte()
+		if err != nil {
+			return err
+		}
+		if form != 0x60 {
+			return fmt.Errorf("type %d is not a function type (form 0x%x)", i, form)
+		}
+		var t funcType
+		for _, dst := range []*[]byte{&t.params, &t.results} {
+			count, err := r.u32()
+			if err != nil {
+				return err
+			}
+			if *dst, err = r.bytes(count); err != nil {
+				return err
+			}
+		}
+		m.types = append(m.types, t)
+	}
+	return nil
+}
+
+func (m *module) readImports() error {
+	body := m.find(secImport)
+	if body == nil {
+		return nil
+	}
+	r := &reader{b: body}
+	n, err := r.u32()
+	if err != nil {
+		return err
+	}
+	for i := uint32(0); i < n; i++ {
+		mod, err := r.name()
+		if err != nil {
+			return err
+		}
+		name, err := r.name()
+		if err != nil {
+			return err
+		}
+		if mod == ImportModule {
+			return fmt.Errorf("the guest imports %s.%s: that module is reserved for the host", mod, name)
+		}
+		kind, err := r.byte()
+		if err != nil {
+			return err
+		}
+		switch kind {
+		case kindFunc:
+			t, err := r.u32()
+			if err != nil {
+				return err
+			}
+			m.funcTypes = append(m.funcTypes, t)
+			m.importedFuncs++
+		case kindTable:
+			if _, err := r.byte(); err != nil {
+				return err
+			}
+			err = r.limits()
+		case kindMemory:
+			err = r.limits()
+		case kindGlobal:
+			_, err = r.bytes(2)
+			m.importedGlobals++
+		default:
+			return fmt.Errorf("import %s.%s has unknown kind %d", mod, name, kind)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (m *module) readFunctions() error {
+	body := m.find(secFunction)
+	if body == nil {
+		return nil
+	}
+	r := &reader{b: body}
+	n, err := r.u32()
+	if err != nil {
+		return err
+	}
+	for i := uint32(0); i < n; i++ {
+		t, err := r.u32()
+		if err != nil {
+			return err
+		}
+		m.funcTypes = append(m.funcTypes, t)
+	}
+	return nil
+}
+
+// rewrite adds the imports, globals and export, renumbers every reference
+// to a defined function (they move up by the two added imports), and
+// instruments the code.
+func (m *module) rewrite() ([]byte, error) {
+	for _, t := range m.funcTypes {
+		if int(t) >= len(m.types) {
+			return nil, fmt.Errorf("a function has type %d, which does not exist", t)
+		}
+	}
+	imported := m.importedFuncs
+	remap := func(f uint32) uint32 {
+		if f >= imported {
+			return f + 2
+		}
+		return f
+	}
+	rw := &rewriter{
+		module:     m,
+		remap:      remap,
+		refuelFunc: imported,
+		stackFunc:  imported + 1,
+		fuelGlobal: m.importedGlobals + m.definedGlobals,
+		stackGlob:  m.importedGlobals + m.definedGlobals + 1,
+	}
+	// Types first: instrumenting code may need a block type to add.
+	refuelType := rw.typeIndex(funcType{results: []byte{valI32}})
+	stackType := rw.typeIndex(funcType{})
+
+	var code []byte
+	if body := m.find(secCode); body != nil {
+		var err error
+		if code, err = rw.code(body); err != nil {
+			return nil, err
+		}
+	}
+	changed := map[byte][]byte{secCode: code}
+	var err error
+	if changed[secImport], err = m.imports(refuelType, stackType); err != nil {
+		return nil, fmt.Errorf("import section: %w", err)
+	}
+	if changed[secGlobal], err = m.globals(remap); err != nil {
+		return nil, fmt.Errorf("global section: %w", err)
+	}
+	if changed[secExport], err = m.exports(remap, rw.stackGlob); err != nil {
+		return nil, fmt.Errorf("export section: %w", err)
+	}
+	if body := m.find(secStart); body != nil {
+		r := &reader{b: body}
+		f, err := r.u32()
+		if err != nil {
+			return nil, fmt.Errorf("start section: %w", err)
+		}
+		changed[secStart] = appendU32(nil, remap(f))
+	}
+	if body := m.find(secElement); body != nil {
+		if changed[secElement], err = elements(body, remap); err != nil {
+			return nil, fmt.Errorf("element section: %w", err)
+		}
+	}
+	if body := m.find(secTable); body != nil {
+		if changed[secTable], err = tables(body); err != nil {
+			return nil, fmt.Errorf("table section: %w", err)
+		}
+	}
+	if body := m.find(secData); body != nil {
+		if err := checkData(body); err != nil {
+			return nil, fmt.Errorf("data section: %w", err)
+		}
+	}
+	changed[secType] = rw.typeSection()
+	if code == nil {
+		delete(changed, secCode)
+	}
+
+	out := append([]byte(nil), "\x00asm\x01\x00\x00\x00"...)
+	emit := func(id byte, body []byte) {
+		out = append(out, id)
+		out = appendU32(out, uint32(len(body)))
+		out = append(out, body...)
+	}
+	// Emit the sections in order, the changed ones in place of the
+	// originals and the new ones where the order puts them.
+	placed := map[byte]bool{}
+	emitNewBefore := func(order int) {
+		for _, id := range []byte{secType, secImport, secGlobal, secExport} {
+			if !placed[id] && sectionOrder[id] < order {
+				emit(id, changed[id])
+				placed[id] = true
+			}
+		}
+	}
+	for _, s := range m.sections {
+		switch {
+		case s.id == secCustom: // the name section: parse kept no other
+			if body, err := names(s.body, remap); err == nil {
+				emit(secCustom, body)
+			} // a name section it cannot read is debugging data: dropped
+		default:
+			emitNewBefore(sectionOrder[s.id])
+			if body, ok := changed[s.id]; ok {
+				emit(s.id, body)
+				placed[s.id] = true
+			} else {
+				emit(s.id, s.body)
+			}
+		}
+	}
+	emitNewBefore(len(sectionOrder) + 1)
+	return out, nil
+}
+
+type rewriter struct {
+	*module
+	remap                 func(uint32) uint32
+	refuelFunc, stackFunc uint32
+	fuelGlobal, stackGlob uint32
+	addedTypes            []funcType
+}
+
+// typeIndex returns the index of a function type equal to t, adding one
+// if the module has none.
+func (rw *rewriter) typeIndex(t funcType) uint32 {
+	all := append(slices.Clip(rw.types), rw.addedTypes...)
+	for i, have := range all {
+		if slices.Equal(have.params, t.params) && slices.Equal(have.results, t.results) {
+			return uint32(i)
+		}
+	}
+	rw.addedTypes = append(rw.addedTypes, t)
+	return uint32(len(all))
+}
+
+func (rw *rewriter) typeSection() []byte {
+	out := appendU32(nil, uint32(len(rw.types)+len(rw.addedTypes)))
+	for _, t := range append(slices.Clip(rw.types), rw.addedTypes...) {
+		out = append(out, 0x60)
+		out = append(appendU32(out, uint32(len(t.params))), t.params...)
+		out = append(appendU32(out, uint32(len(t.results))), t.results...)
+	}
+	return out
+}
+
+// imports appends the two host functions after the guest's own imports,
+// which is why every defined function's index moves up by two.
+func (m *module) imports(refuelType, stackType uint32) ([]byte, error) {
+	var n uint32
+	var rest []byte
+	if body := m.find(secImport); body != nil {
+		r := &reader{b: body}
+		var err error
+		if n, err = r.u32(); err != nil {
+			return nil, err
+		}
+		rest = body[r.pos:]
+	}
+	out := appendU32(nil, n+2)
+	out = append(out, rest...)
+	for _, f := range []struct {
+		name string
+		typ  uint32
+	}{{Refuel, refuelType}, {StackExhausted, stackType}} {
+		out = appendName(out, ImportModule)
+		out = appendName(out, f.name)
+		out = append(out, kindFunc)
+		out = appendU32(out, f.typ)
+	}
+	return out, nil
+}
+
+// globals re-encodes the guest's globals (an initialiser may be ref.func)
+// and appends fuel and stack depth.
+func (m *module) globals(remap func(uint32) uint32) ([]byte, error) {
+	out := appendU32(nil, m.definedGlobals+2)
+	if body := m.find(secGlobal); body != nil {
+		r := &reader{b: body}
+		if _, err := r.u32(); err != nil {
+			return nil, err
+		}
+		for i := uint32(0); i < m.definedGlobals; i++ {
+			typ, err := r.bytes(2)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, typ...)
+			if out, err = copyExpr(r, out, remap); err != nil {
+				return nil, fmt.Errorf("global %d: %w", i, err)
+			}
+		}
+	}
+	for _, init := range []int32{InitialFuel, DefaultStackDepth} {
+		out = append(out, valI32, 1, opI32Const)
+		out = appendS32(out, init)
+		out = append(out, opEnd)
+	}
+	return out, nil
+}
+
+// exports renumbers exported functions and exports the stack global.
+func (m *module) exports(remap func(uint32) uint32, stackGlobal uint32) ([]byte, error) {
+	var n uint32
+	var out []byte
+	if body := m.find(secExport); body != nil {
+		r := &reader{b: body}
+		var err error
+		if n, err = r.u32(); err != nil {
+			return nil, err
+		}
+		for i := uint32(0); i < n; i++ {
+			name, err := r.name()
+			if err != nil {
+				return nil, err
+			}
+			if name == StackExport {
+				return nil, fmt.Errorf("the guest exports %s: that name is reserved for the host", name)
+			}
+			kind, err := r.byte()
+			if err != nil {
+				return nil, err
+			}
+			idx, err := r.u32()
+			if err != nil {
+				return nil, err
+			}
+			if kind == kindFunc {
+				idx = remap(idx)
+			}
+			out = appendU32(append(appendName(out, name), kind), idx)
+		}
+	}
+	out = appendU32(append(appendName(out, StackExport), kindGlobal), stackGlobal)
+	return append(appendU32(nil, n+1), out...), nil
+}
+
+// tables caps every table's maximum at maxTableElements, so table.grow
+// fails in the guest rather than allocating in the host.
+func tables(body []byte) ([]byte, error) {
+	r := &reader{b: body}
+	n, err := r.u32()
+	if err != nil {
+		return nil, err
+	}
+	out := appendU32(nil, n)
+	for i := uint32(0); i < n; i++ {
+		refType, err := r.byte()
+		if err != nil {
+			return nil, err
+		}
+		flags, err := r.byte()
+		if err != nil {
+			return nil, err
+		}
+		if flags > 1 {
+			return nil, fmt.Errorf("table %d has unsupported limits flags 0x%x", i, flags)
+		}
+		minimum, err := r.u32()
+		if err != nil {
+			return nil, err
+		}
+		maximum := uint32(maxTableElements)
+		if flags == 1 {
+			if maximum, err = r.u32(); err != nil {
+				return nil, err
+			}
+		}
+		if minimum > maxTableElements {
+			return nil, fmt.Errorf("table %d starts with %d elements; the limit is %d", i, minimum, maxTableElements)
+		}
+		out = append(out, refType, 1)
+		out = appendU32(appendU32(out, minimum), min(maximum, maxTableElements))
+	}
+	return out, nil
+}
+
+// checkData checks that every data segment holds the bytes it claims.
+func checkData(body []byte) error {
+	r := &reader{b: body}
+	n, err := r.u32()
+	if err != nil {
+		return err
+	}
+	for i := uint32(0); i < n; i++ {
+		flags, err := r.u32()
+		if err != nil {
+			return err
+		}
+		if flags == 2 {
+			if _, err := r.u32(); err != nil {
+				return err
+			}
+		}
+		switch flags {
+		case 0, 2:
+			if _, err := copyExpr(r, nil, func(f uint32) uint32 { return f }); err != nil {
+				return fmt.Errorf("segment %d: %w", i, err)
+			}
+		case 1:
+		default:
+			return fmt.Errorf("segment %d has unknown flags %d", i, flags)
+		}
+		size, err := r.u32()
+		if err != nil {
+			return err
+		}
+		if _, err := r.bytes(size); err != nil {
+			return fmt.Errorf("segment %d claims %d bytes: %w", i, size, err)
+		}
+	}
+	return nil
+}
+
+// elements renumbers the function indices of every element segment form.
+func elements(body []byte, remap func(uint32) uint32) ([]byte, error) {
+	r := &reader{b: body}
+	n, err := r.u32()
+	if err != nil {
+		return nil, err
+	}
+	out := appendU32(nil, n)
+	for i := uint32(0); i < n; i++ {
+		flags, err := r.u32()
+		if err != nil {
+			return nil, err
+		}
+		if flags > 7 {
+			return nil, fmt.Errorf("segment %d has unknown flags %d", i, flags)
+		}
+		out = appendU32(out, flags)
+		copyU32 := func() error {
+			v, err := r.u32()
+			out = appendU32(out, v)
+			return err
+		}
+		copyByte := func() error {
+			c, err := r.byte()
+			out = append(out, c)
+			return err
+		}
+		active, explicitTable, usesExprs := flags&1 == 0, flags&2 != 0, flags&4 != 0
+		if active && explicitTable {
+			if err := copyU32(); err != nil {
+				return nil, err
+			}
+		}
+		if active {
+			if out, err = copyExpr(r, out, remap); err != nil {
+				return nil, err
+			}
+		}
+		if !active || explicitTable { // elemkind or reftype
+			if err := copyByte(); err != nil {
+				return nil, err
+			}
+		}
+		count, err := r.u32()
+		if err != nil {
+			return nil, err
+		}
+		out = appendU32(out, count)
+		for j := uint32(0); j < count; j++ {
+			if usesExprs {
+				if out, err = copyExpr(r, out, remap); err != nil {
+					return nil, err
+				}
+				continue
+			}
+			f, err := r.u32()
+			if err != nil {
+				return nil, err
+			}
+			out = appendU32(out, remap(f))
+		}
+	}
+	return out, nil
+}
+
+func customName(body []byte) (string, bool) {
+	r := &reader{b: body}
+	name, err := r.name()
+	return name, err == nil
+}
+
+// names renumbers the function, local and label names of a name section,
+// keeping the other subsections as they are.
+func names(body []byte, remap func(uint32) uint32) ([]byte, error) {
+	r := &reader{b: body}
+	if _, err := r.name(); err != nil {
+		return nil, err
+	}
+	out := append([]byte(nil), body[:r.pos]...)
+	for !r.done() {
+		id, err := r.byte()
+		if err != nil {
+			return nil, err
+		}
+		size, err := r.u32()
+		if err != nil {
+			return nil, err
+		}
+		sub, err := r.bytes(size)
+		if err != nil {
+			return nil, err
+		}
+		switch id {
+		case 1: // function names: a name map keyed by function
+			if sub, err = nameMap(sub, remap, false); err != nil {
+				return nil, err
+			}
+		case 2, 3: // local and label names: indirect maps keyed by function
+			if sub, err = nameMap(sub, remap, true); err != nil {
+				return nil, err
+			}
+		}
+		out = append(out, id)
+		out = appendU32(out, uint32(len(sub)))
+		out = append(out, sub...)
+	}
+	return out, nil
+}
+
+func nameMap(sub []byte, remap func(uint32) uint32, indirect bool) ([]byte, error) {
+	r := &reader{b: sub}
+	n, err := r.u32()
+	if err != nil {
+		return nil, err
+	}
+	out := appendU32(nil, n)
+	for i := uint32(0); i < n; i++ {
+		f, err := r.u32()
+		if err != nil {
+			return nil, err
+		}
+		out = appendU32(out, remap(f))
+		start := r.pos
+		if indirect {
+			count, err := r.u32()
+			if err != nil {
+				return nil, err
+			}
+			for j := uint32(0); j < count; j++ {
+				if _, err := r.u32(); err != nil {
+					return nil, err
+				}
+				if _, err := r.name(); err != nil {
+					return nil, err
+				}
+			}
+		} else if _, err := r.name(); err != nil {
+			return nil, err
+		}
+		out = append(out, sub[start:r.pos]...)
+	}
+	if !r.done() {
+		return nil, errors.New("trailing bytes")
+	}
+	return out, nil
+}

@@ -1,0 +1,231 @@
+package meter
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/tetratelabs/wazero"
+	"github.com/tetratelabs/wazero/api"
+)
+
+//go:generate wat2wasm testdata/shapes.wat -o testdata/shapes.wasm
+
+var errStackExhausted = errors.New("stack exhausted")
+
+// testRuntime is a wazero runtime with the host side of the rewrite: refuel
+// grants budget (small, so the tests go through it often) and counts calls.
+type testRuntime struct {
+	wazero.Runtime
+	refuels atomic.Int64
+}
+
+func newTestRuntime(t testing.TB, budget int32) *testRuntime {
+	t.Helper()
+	ctx := context.Background()
+	rt := &testRuntime{Runtime: wazero.NewRuntimeWithConfig(ctx, wazero.NewRuntimeConfigCompiler())}
+	t.Cleanup(func() { rt.Close(ctx) })
+	i32 := api.ValueTypeI32
+	_, err := rt.NewHostModuleBuilder(ImportModule).
+		NewFunctionBuilder().WithGoModuleFunction(api.GoModuleFunc(func(_ context.Context, _ api.Module, stack []uint64) {
+		rt.refuels.Add(1)
+		stack[0] = uint64(budget)
+	}), nil, []api.ValueType{i32}).Export(Refuel).
+		NewFunctionBuilder().WithGoModuleFunction(api.GoModuleFunc(func(context.Context, api.Module, []uint64) {
+		panic(errStackExhausted)
+	}), nil, nil).Export(StackExhausted).
+		Instantiate(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = rt.NewHostModuleBuilder("env").
+		NewFunctionBuilder().WithFunc(func(a, b int32) int32 { return a + b }).Export("add").
+		Instantiate(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rt
+}
+
+func (rt *testRuntime) instantiate(t testing.TB, bin []byte) api.Module {
+	t.Helper()
+	mod, err := rt.InstantiateWithConfig(context.Background(), bin, wazero.NewModuleConfig().WithName(""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return mod
+}
+
+func readFile(t testing.TB, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func instrument(t testing.TB, bin []byte) []byte {
+	t.Helper()
+	out, err := Instrument(bin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func TestInstrumentedModuleBehavesTheSame(t *testing.T) {
+	t.Parallel()
+	bin := readFile(t, "testdata/shapes.wasm")
+	rt := newTestRuntime(t, 3)
+	plain := rt.instantiate(t, bin)
+	metered := rt.instantiate(t, instrument(t, bin))
+
+	for _, c := range []struct {
+		export string
+		args   []uint64
+	}{
+		{"loop_sum", []uint64{200_000}}, // spends the initial fuel
+		{"loop_sum", []uint64{0}}, {"loop_sum", []uint64{100}},
+		{"fib", []uint64{15}},
+		{"indirect", nil},
+		{"multi", []uint64{0}}, {"multi", []uint64{3}},
+		{"table", []uint64{0}}, {"table", []uint64{1}}, {"table", []uint64{9}},
+		{"leaf", nil},
+	} {
+		want, err := plain.ExportedFunction(c.export).Call(context.Background(), c.args...)
+		if err != nil {
+			t.Fatalf("%s%v before instrumenting: %v", c.export, c.args, err)
+		}
+		got, err := metered.ExportedFunction(c.export).Call(context.Background(), c.args...)
+		if err != nil {
+			t.Fatalf("%s%v after instrumenting: %v", c.export, c.args, err)
+		}
+		if got[0] != want[0] {
+			t.Errorf("%s%v = %d after instrumenting, %d before", c.export, c.args, int32(got[0]), int32(want[0]))
+		}
+	}
+	if rt.refuels.Load() == 0 {
+		t.Error("refuel was never called with a budget of 3")
+	}
+	if stack := metered.ExportedGlobal(StackExport).Get(); stack != DefaultStackDepth {
+		t.Errorf("stack global is %d after the calls returned, want %d", stack, DefaultStackDepth)
+	}
+}
+
+func TestStackLimitCountsNestedCalls(t *testing.T) {
+	t.Parallel()
+	rt := newTestRuntime(t, 1<<20)
+	mod := rt.instantiate(t, instrument(t, readFile(t, "testdata/shapes.wasm")))
+	stack := mod.ExportedGlobal(StackExport).(api.MutableGlobal)
+
+	// fib(10) nests 10 calls deep: fib(10) down to fib(1).
+	stack.Set(10)
+	if res, err := mod.ExportedFunction("fib").Call(context.Background(), 10); err != nil || res[0] != 55 {
+		t.Fatalf("fib(10) with a limit of 10 = %v, %v; want 55", res, err)
+	}
+	stack.Set(9)
+	if _, err := mod.ExportedFunction("fib").Call(context.Background(), 10); !errors.Is(err, errStackExhausted) {
+		t.Fatalf("fib(10) with a limit of 9: %v, want the stack exhausted", err)
+	}
+
+	fresh := rt.instantiate(t, instrument(t, readFile(t, "testdata/shapes.wasm")))
+	fresh.ExportedGlobal(StackExport).(api.MutableGlobal).Set(1000)
+	if _, err := fresh.ExportedFunction("forever").Call(context.Background(), 0); !errors.Is(err, errStackExhausted) {
+		t.Fatalf("endless recursion: %v, want the stack exhausted", err)
+	}
+}
+
+func TestLoopsCallRefuel(t *testing.T) {
+	t.Parallel()
+	rt := newTestRuntime(t, 1000)
+	mod := rt.instantiate(t, instrument(t, readFile(t, "testdata/shapes.wasm")))
+	before := rt.refuels.Load()
+	if _, err := mod.ExportedFunction("loop_sum").Call(context.Background(), 100_000); err != nil {
+		t.Fatal(err)
+	}
+	// Each iteration burns the loop body's weight (more than 1), so 100,000
+	// iterations on budgets of 1,000 need at least 100 refuels.
+	if n := rt.refuels.Load() - before; n < 100 {
+		t.Errorf("100,000 iterations refuelled %d times, want at least 100", n)
+	}
+}
+
+// committedGuests are every .wasm of the repository a job can run.
+func committedGuests(t testing.TB) []string {
+	t.Helper()
+	var paths []string
+	for _, pattern := range []string{"../../luawasm/*.wasm", "../../../jobs/*.wasm", "../../../tests/guests/*.wasm", "testdata/*.wasm"} {
+		m, err := filepath.Glob(pattern)
+		if err != nil {
+			t.Fatal(err)
+		}
+		paths = append(paths, m...)
+	}
+	if len(paths) < 5 {
+		t.Fatalf("found only %d guests", len(paths))
+	}
+	return paths
+}
+
+func TestCommittedGuestsInstrumentAndValidate(t *testing.T) {
+	t.Parallel()
+	rt := newTestRuntime(t, 1<<20)
+	for _, path := range committedGuests(t) {
+		bin := readFile(t, path)
+		_, plainErr := rt.CompileModule(context.Background(), bin)
+		out, err := Instrument(bin)
+		switch {
+		case plainErr != nil && err == nil:
+			if _, err := rt.CompileModule(context.Background(), out); err == nil {
+				t.Errorf("%s: invalid before instrumenting, valid after", path)
+			}
+		case plainErr != nil:
+			// refused by both
+		case err != nil:
+			t.Errorf("%s: %v", path, err)
+		default:
+			if _, err := rt.CompileModule(context.Background(), out); err != nil {
+				t.Errorf("%s: instrumented module does not validate: %v", path, err)
+			}
+		}
+	}
+}
+
+func TestInstrumentRefusesReservedNames(t *testing.T) {
+	t.Parallel()
+	twice, err := Instrument(instrument(t, readFile(t, "testdata/shapes.wasm")))
+	if err == nil || !strings.Contains(err.Error(), "reserved for the host") {
+		t.Fatalf("instrumenting twice: %v, %d bytes; want the reserved import refused", err, len(twice))
+	}
+}
+
+func FuzzInstrument(f *testing.F) {
+	for _, path := range committedGuests(f) {
+		if b := readFile(f, path); len(b) < 64<<10 {
+			f.Add(b)
+		}
+	}
+	rt := newTestRuntime(f, 1<<20)
+	f.Fuzz(func(t *testing.T, bin []byte) {
+		out, err := Instrument(bin)
+		if err != nil {
+			return
+		}
+		ctx := context.Background()
+		plain, err := rt.CompileModule(ctx, bin)
+		if err != nil {
+			return
+		}
+		plain.Close(ctx)
+		metered, err := rt.CompileModule(ctx, out)
+		if err != nil {
+			t.Fatalf("valid module no longer validates after instrumenting: %v", err)
+		}
+		metered.Close(ctx)
+	})
+}
