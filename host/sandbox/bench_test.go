@@ -19,8 +19,9 @@ func BenchmarkRunTrivialLua(b *testing.B) {
 	benchRun(b, writeJob(b, "trivial.lua", trivialLua))
 }
 
-func benchRun(b *testing.B, job Job) {
-	e := testEngine(b)
+func benchRun(b *testing.B, job Job) { benchRunOn(b, testEngine(b), job) }
+
+func benchRunOn(b *testing.B, e *Engine, job Job) {
 	ctx := context.Background()
 	b.ReportAllocs()
 	for b.Loop() {
@@ -70,5 +71,30 @@ func BenchmarkCompileLuaGuest(b *testing.B) {
 			}
 			rt.Close(ctx)
 		}
+	})
+}
+
+const fibLua = `local job = core.job()
+local function fib(n) if n < 2 then return n end return fib(n-1) + fib(n-2) end
+function job.run()
+  if fib(25) ~= 75025 then return job.ERROR end
+  return job.OK
+end
+return job
+`
+
+// BenchmarkLuaFib is Lua CPU work, fib(25), in the metered sandbox and in
+// the same guest compiled without the fuel and stack-depth rewrite: the
+// ratio of the two is what preemption costs.
+func BenchmarkLuaFib(b *testing.B) {
+	job := writeJob(b, "fib.lua", fibLua)
+	b.Run("metered", func(b *testing.B) { benchRun(b, job) })
+	b.Run("unmetered", func(b *testing.B) {
+		e, err := New(context.Background(), Options{Unmetered: true})
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer e.Close(context.Background())
+		benchRunOn(b, e, job)
 	})
 }

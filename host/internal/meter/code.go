@@ -15,68 +15,121 @@ func (rw *rewriter) code(body []byte) ([]byte, error) {
 	if uint64(n)+uint64(rw.importedFuncs) != uint64(len(rw.funcTypes)) {
 		return nil, fmt.Errorf("code section has %d bodies for %d functions", n, len(rw.funcTypes)-int(rw.importedFuncs))
 	}
-	out := appendU32(make([]byte, 0, len(body)+len(body)/4), n)
-	var fn []byte
-	for i := uint32(0); i < n; i++ {
+	// First pass: the shape of every body, for the call graph.
+	bodies := make([][]byte, n)
+	shapes := make([]shape, n)
+	for i := range bodies {
 		size, err := r.u32()
 		if err != nil {
 			return nil, err
 		}
-		src, err := r.bytes(size)
-		if err != nil {
-			return nil, fmt.Errorf("function %d: %w", rw.importedFuncs+i, err)
+		if bodies[i], err = r.bytes(size); err != nil {
+			return nil, fmt.Errorf("function %d: %w", rw.importedFuncs+uint32(i), err)
 		}
-		if fn, err = rw.function(fn[:0], src, rw.funcTypes[rw.importedFuncs+i]); err != nil {
-			return nil, fmt.Errorf("function %d: %w", rw.importedFuncs+i, err)
+		if shapes[i], err = measure(bodies[i], rw.importedFuncs); err != nil {
+			return nil, fmt.Errorf("function %d: %w", rw.importedFuncs+uint32(i), err)
 		}
-		out = appendU32(out, uint32(len(fn)))
-		out = append(out, fn...)
 	}
 	if !r.done() {
 		return nil, errors.New("code section has trailing bytes")
+	}
+	rw.backCalls = backCalls(shapes)
+
+	out := appendU32(make([]byte, 0, len(body)+len(body)/4), n)
+	var fn []byte
+	for i, src := range bodies {
+		if fn, err = rw.function(fn[:0], src, uint32(i), shapes[i]); err != nil {
+			return nil, fmt.Errorf("function %d: %w", rw.importedFuncs+uint32(i), err)
+		}
+		out = appendU32(out, uint32(len(fn)))
+		out = append(out, fn...)
 	}
 	return out, nil
 }
 
 // shape is what a first pass learns of a function body.
 type shape struct {
-	calls       bool    // it calls a function, so it can recurse
-	entryWeight int32   // instructions outside any loop
-	loopWeights []int32 // instructions in each loop, nested loops excluded, in order of appearance
+	code        int      // where the instructions start, after the locals
+	calls       bool     // it calls, so a chain of calls can pass through it
+	callees     []uint32 // the defined functions it calls directly, by index among them
+	startsLoop  bool     // every path from its entry meets, before any branch or call, a loop header that burns fuel anyway
+	entryWeight int32    // instructions outside any loop
+	loopWeights []int32  // instructions in each loop, nested loops excluded, in order of appearance; -1 if no branch goes back to it
 }
 
-// measure walks a body once to learn its shape.
-func measure(body []byte, start int) (shape, error) {
+// measure walks a body to learn its shape: once to find the loops that
+// branches go back to, once more to weigh the regions between them.
+func measure(body []byte, imported uint32) (shape, error) {
 	var s shape
-	r := &reader{b: body, pos: start}
-	// open holds, for each open block, the index into loopWeights of the
-	// loop it is, or -1 for block and if.
-	open := []int{-1}
-	weight := func() *int32 {
-		for i := len(open) - 1; i >= 0; i-- {
-			if open[i] >= 0 {
-				return &s.loopWeights[open[i]]
-			}
-		}
-		return &s.entryWeight
+	r := &reader{b: body}
+	groups, err := r.u32()
+	if err != nil {
+		return s, err
 	}
+	var locals uint64
+	for i := uint32(0); i < groups; i++ {
+		n, err := r.u32()
+		if err != nil {
+			return s, err
+		}
+		if locals += uint64(n); locals > maxLocals {
+			return s, fmt.Errorf("more than %d locals", maxLocals)
+		}
+		if _, err := r.byte(); err != nil {
+			return s, err
+		}
+	}
+	s.code = r.pos
+	if s.loopWeights, err = backEdges(body, s.code); err != nil {
+		return s, err
+	}
+
+	// open holds, for each open block, the index into loopWeights of the
+	// loop it is, or -1 for block, if and a loop no branch goes back to
+	// (which runs once, so its instructions weigh on the enclosing region).
+	open := []int{-1}
+	weight := &s.entryWeight
+	loops := 0
+	prefix := true // no branch or call yet: every path from entry got here
 	for len(open) > 0 {
 		in, err := next(r)
 		if err != nil {
 			return s, err
 		}
-		if w := weight(); *w < 1<<30 {
-			*w++
+		if *weight < 1<<30 {
+			*weight++
 		}
+		if prefix && in.op == opLoop && s.loopWeights[loops] >= 0 {
+			// Go's output opens every function this way: block, loop.
+			s.startsLoop = true
+		}
+		prefix = prefix && !s.startsLoop && (in.op == opBlock || in.op >= 0x1a)
 		switch in.op {
 		case opBlock, opIf:
 			open = append(open, -1)
 		case opLoop:
-			open = append(open, len(s.loopWeights))
-			s.loopWeights = append(s.loopWeights, 0)
+			if s.loopWeights[loops] >= 0 {
+				open = append(open, loops)
+				weight = &s.loopWeights[loops]
+			} else {
+				open = append(open, -1)
+			}
+			loops++
 		case opEnd:
 			open = open[:len(open)-1]
-		case opCall, opCallIndirect, opReturnCall, opReturnCallIndirect:
+			weight = &s.entryWeight
+			for i := len(open) - 1; i >= 0; i-- {
+				if open[i] >= 0 {
+					weight = &s.loopWeights[open[i]]
+					break
+				}
+			}
+		case opCall, opReturnCall:
+			s.calls = true
+			if in.index >= imported {
+				s.callees = append(s.callees, in.index-imported)
+			}
+		case opCallIndirect, opReturnCallIndirect:
 			s.calls = true
 		}
 	}
@@ -86,46 +139,109 @@ func measure(body []byte, start int) (shape, error) {
 	return s, nil
 }
 
-// function instruments one body (locals, then code) into out.
-//
-// A function that calls is wrapped: depth check on entry, the original code
-// in a block with the function's results, depth restored after it. Every
-// return inside becomes a branch to that block, so the restore runs on
-// every way out but a trap, and a trap discards the instance.
-func (rw *rewriter) function(out, src []byte, typ uint32) ([]byte, error) {
-	r := &reader{b: src}
-	groups, err := r.u32()
-	if err != nil {
-		return nil, err
-	}
-	var locals uint64
-	for i := uint32(0); i < groups; i++ {
-		n, err := r.u32()
+// backEdges returns, for each loop of the body in order, 0 if a branch
+// targets it and -1 if none does.
+func backEdges(body []byte, start int) ([]int32, error) {
+	r := &reader{b: body, pos: start}
+	var loops []int32
+	open := []int{-1} // as in measure, every loop marked
+	for len(open) > 0 {
+		in, err := next(r)
 		if err != nil {
 			return nil, err
 		}
-		if locals += uint64(n); locals > maxLocals {
-			return nil, fmt.Errorf("more than %d locals", maxLocals)
-		}
-		if _, err := r.byte(); err != nil {
-			return nil, err
+		switch in.op {
+		case opBlock, opIf:
+			open = append(open, -1)
+		case opLoop:
+			open = append(open, len(loops))
+			loops = append(loops, -1)
+		case opEnd:
+			open = open[:len(open)-1]
+		case opBr, opBrIf, opBrTable:
+			labels := &reader{b: body, pos: in.start + 1}
+			count := uint32(0)
+			if in.op == opBrTable {
+				count, _ = labels.u32() // next has read these once already
+			}
+			for i := uint32(0); i <= count; i++ {
+				label, _ := labels.u32()
+				if int(label) < len(open) {
+					if l := open[len(open)-1-int(label)]; l >= 0 {
+						loops[l] = 0
+					}
+				}
+			}
 		}
 	}
-	out = append(out, src[:r.pos]...)
-	s, err := measure(src, r.pos)
-	if err != nil {
-		return nil, err
-	}
+	return loops, nil
+}
 
-	wrapped := s.calls
-	if wrapped {
-		out = rw.enterCall(out)
-		out = append(out, opBlock)
-		out = rw.blockType(out, rw.types[typ].results)
+// backCalls returns the back edges of a depth-first search of the direct
+// call graph, as caller<<32 | callee among defined functions. Every cycle
+// of direct calls contains one, and the graph without them is acyclic. The
+// search is iterative, so a deep graph cannot overflow the host's stack.
+func backCalls(shapes []shape) map[uint64]bool {
+	const (
+		white = iota // not reached
+		grey         // on the current path
+		black        // done
+	)
+	colour := make([]byte, len(shapes))
+	back := map[uint64]bool{}
+	type frame struct{ v, edge int }
+	for root := range shapes {
+		if colour[root] != white {
+			continue
+		}
+		colour[root] = grey
+		path := []frame{{root, 0}}
+		for len(path) > 0 {
+			f := &path[len(path)-1]
+			if f.edge == len(shapes[f.v].callees) {
+				colour[f.v] = black
+				path = path[:len(path)-1]
+				continue
+			}
+			w := int(shapes[f.v].callees[f.edge])
+			f.edge++
+			switch {
+			case w >= len(shapes):
+			case colour[w] == grey:
+				back[uint64(f.v)<<32|uint64(w)] = true
+			case colour[w] == white:
+				colour[w] = grey
+				path = append(path, frame{w, 0})
+			}
+		}
 	}
-	if s.calls || len(s.loopWeights) > 0 {
+	return back
+}
+
+// recursive reports whether a direct call from defined function caller to
+// function callee (an index in the whole function space) closes a cycle of
+// direct calls.
+func (rw *rewriter) recursive(caller, callee uint32) bool {
+	if callee < rw.importedFuncs {
+		return false
+	}
+	return rw.backCalls[uint64(caller)<<32|uint64(callee-rw.importedFuncs)]
+}
+
+// function instruments one body (locals, then code) into out.
+//
+// Fuel burns at the entry of a function that calls (unless a loop header
+// comes first) and at every loop header. The stack counter is kept around
+// every call that can nest without bound: an indirect call, and a direct
+// call that closes a cycle of direct calls (a back edge of the call graph).
+// Any chain of other calls is acyclic, so at most as long as the module
+// has functions.
+func (rw *rewriter) function(out, src []byte, self uint32, s shape) ([]byte, error) {
+	out = append(out, src[:s.code]...)
+	if s.calls && !s.startsLoop {
 		out = rw.burn(out, s.entryWeight)
 	}
+	r := &reader{b: src, pos: s.code}
 	depth := 0 // blocks open inside the function body
 	loops := 0
 	for {
@@ -141,51 +257,35 @@ func (rw *rewriter) function(out, src []byte, typ uint32) ([]byte, error) {
 		case opLoop:
 			depth++
 			out = append(out, raw...)
-			out = rw.burn(out, s.loopWeights[loops])
+			if w := s.loopWeights[loops]; w >= 0 {
+				out = rw.burn(out, w)
+			}
 			loops++
 		case opEnd:
+			out = append(out, raw...)
 			if depth == 0 {
-				if wrapped {
-					out = append(out, opEnd)
-					out = rw.leaveCall(out)
-				}
-				return append(out, opEnd), nil
+				return out, nil
 			}
 			depth--
-			out = append(out, raw...)
-		case opReturn:
-			if wrapped {
-				out = appendU32(append(out, opBr), uint32(depth))
+		case opCall:
+			if rw.recursive(self, in.index) {
+				out = rw.enterCall(out)
+				out = appendU32(append(out, opCall), rw.remap(in.index))
+				out = rw.leaveCall(out)
 			} else {
-				out = append(out, raw...)
+				out = appendU32(append(out, opCall), rw.remap(in.index))
 			}
-		case opReturnCall:
-			if wrapped {
-				out = rw.leaveCall(out)
-			}
-			out = appendU32(append(out, opReturnCall), rw.remap(in.index))
-		case opReturnCallIndirect:
-			if wrapped {
-				out = rw.leaveCall(out)
-			}
+		case opCallIndirect:
+			out = rw.enterCall(out)
 			out = append(out, raw...)
-		case opCall, opRefFunc:
+			out = rw.leaveCall(out)
+		case opReturnCall, opRefFunc:
+			// A tail call replaces the caller's frame: the stack does not grow.
 			out = appendU32(append(out, in.op), rw.remap(in.index))
 		default:
 			out = append(out, raw...)
 		}
 	}
-}
-
-// blockType appends the block type of a block that yields results.
-func (rw *rewriter) blockType(out, results []byte) []byte {
-	switch len(results) {
-	case 0:
-		return append(out, blockTypeEmpty)
-	case 1:
-		return append(out, results[0])
-	}
-	return appendU32(out, rw.typeIndex(funcType{results: results}))
 }
 
 // burn appends: fuel -= weight; if fuel < 0 { fuel = refuel() }.

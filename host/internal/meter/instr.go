@@ -11,6 +11,8 @@ const (
 	opIf                 = 0x04
 	opEnd                = 0x0b
 	opBr                 = 0x0c
+	opBrIf               = 0x0d
+	opBrTable            = 0x0e
 	opReturn             = 0x0f
 	opCall               = 0x10
 	opCallIndirect       = 0x11
@@ -57,11 +59,11 @@ func next(r *reader) (instr, error) {
 		// no immediates
 	case op == opBlock, op == opLoop, op == opIf:
 		_, err = r.sleb(33)
-	case op == opBr, op == 0x0d,
+	case op == opBr, op == opBrIf,
 		op >= 0x20 && op <= 0x26, // local.get/set/tee, global.get/set, table.get/set
 		op == 0x3f, op == 0x40:   // memory.size, memory.grow
 		_, err = r.u32()
-	case op == 0x0e: // br_table
+	case op == opBrTable:
 		err = skipU32s(r, 1)
 	case op == opCall, op == opReturnCall, op == opRefFunc:
 		in.index, err = r.u32()

@@ -423,6 +423,7 @@ type rewriter struct {
 	refuelFunc, stackFunc uint32
 	fuelGlobal, stackGlob uint32
 	addedTypes            []funcType
+	backCalls             map[uint64]bool // direct calls that close a cycle, see backCalls
 }
 
 // typeIndex returns the index of a function type equal to t, adding one

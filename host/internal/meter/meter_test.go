@@ -123,14 +123,15 @@ func TestStackLimitCountsNestedCalls(t *testing.T) {
 	mod := rt.instantiate(t, instrument(t, readFile(t, "testdata/shapes.wasm")))
 	stack := mod.ExportedGlobal(StackExport).(api.MutableGlobal)
 
-	// fib(10) nests 10 calls deep: fib(10) down to fib(1).
-	stack.Set(10)
-	if res, err := mod.ExportedFunction("fib").Call(context.Background(), 10); err != nil || res[0] != 55 {
-		t.Fatalf("fib(10) with a limit of 10 = %v, %v; want 55", res, err)
-	}
+	// The host calls fib(10), which nests 9 recursive calls: fib(9) down
+	// to fib(1).
 	stack.Set(9)
+	if res, err := mod.ExportedFunction("fib").Call(context.Background(), 10); err != nil || res[0] != 55 {
+		t.Fatalf("fib(10) with a limit of 9 = %v, %v; want 55", res, err)
+	}
+	stack.Set(8)
 	if _, err := mod.ExportedFunction("fib").Call(context.Background(), 10); !errors.Is(err, errStackExhausted) {
-		t.Fatalf("fib(10) with a limit of 9: %v, want the stack exhausted", err)
+		t.Fatalf("fib(10) with a limit of 8: %v, want the stack exhausted", err)
 	}
 
 	fresh := rt.instantiate(t, instrument(t, readFile(t, "testdata/shapes.wasm")))
