@@ -58,6 +58,7 @@ type Limits struct {
 	HostCalls any `toml:"host_calls"`
 	CallBytes any `toml:"call_bytes"`
 	RunBytes  any `toml:"run_bytes"`
+	Stack     any `toml:"stack_depth"`
 }
 
 // Resolved are limits in their Go types.
@@ -69,6 +70,7 @@ type Resolved struct {
 	HostCalls int
 	CallBytes int
 	RunBytes  int64
+	Stack     int
 }
 
 // Job is one [[jobs]] entry.
@@ -99,7 +101,7 @@ func DefaultConfig() *Config {
 		MaxConcurrentRuns: 64,
 		HistorySize:       50,
 		Limits: Limits{Timeout: "30s", Memory: "64MiB", LogLines: int64(1000), LogBytes: "64KiB",
-			HostCalls: int64(100_000), CallBytes: "1MiB", RunBytes: "64MiB"},
+			HostCalls: int64(100_000), CallBytes: "1MiB", RunBytes: "64MiB", Stack: int64(20_000)},
 	}
 }
 
@@ -294,6 +296,9 @@ func resolveLimits(l Limits, base Resolved, key, label string, fail func(key, fo
 	}
 	if l.HostCalls != nil {
 		r.HostCalls = count(l.HostCalls, key+".host_calls", label+".host_calls", fail)
+	}
+	if l.Stack != nil {
+		r.Stack = count(l.Stack, key+".stack_depth", label+".stack_depth", fail)
 	}
 	if l.LogBytes != nil {
 		r.LogBytes = int(byteLimit(l.LogBytes, math.MaxInt32, key+".log_bytes", label+".log_bytes", fail))

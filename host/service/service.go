@@ -161,6 +161,7 @@ func LimitsOf(r config.Resolved) sandbox.Limits {
 		HostCalls:   r.HostCalls,
 		CallBytes:   r.CallBytes,
 		RunBytes:    r.RunBytes,
+		StackDepth:  r.Stack,
 	}
 }
 
