@@ -15,7 +15,7 @@ import "fmt"
 // host's may import functions the host lacks; it is refused too, naming them.
 const (
 	VersionMajor = 1
-	VersionMinor = 0
+	VersionMinor = 1 // 1.1 added FuncSleep
 )
 
 // Version packs the ABI version as the guest export VersionExport returns it:
@@ -39,12 +39,13 @@ const (
 	FuncNetwork = "network" // core.network: as FuncData.
 	FuncEmail   = "email"   // core.email: as FuncData.
 	FuncMySQL   = "mysql"   // core.mysql: as FuncData.
+	FuncSleep   = "sleep"   // in: int, nanoseconds; out: nothing. Since 1.1.
 )
 
 // HostFuncs lists every host function of this ABI version, in a stable order.
 var HostFuncs = []string{
 	FuncLog, FuncTime, FuncJob, FuncFail, FuncResult,
-	FuncData, FuncNetwork, FuncEmail, FuncMySQL,
+	FuncData, FuncNetwork, FuncEmail, FuncMySQL, FuncSleep,
 }
 
 // Guest exports the host looks for.

@@ -14,6 +14,7 @@ func notInWasm(_, _, _, _ uint32) uint64 {
 var (
 	hostLog     = notInWasm
 	hostTime    = notInWasm
+	hostSleep   = notInWasm
 	hostJob     = notInWasm
 	hostFail    = notInWasm
 	hostResult  = notInWasm

@@ -9,6 +9,9 @@ package sdk
 //go:wasmimport jobbox_v1 log
 func hostLog(inPtr, inLen, outPtr, outCap uint32) uint64
 
+//go:wasmimport jobbox_v1 sleep
+func hostSleep(inPtr, inLen, outPtr, outCap uint32) uint64
+
 //go:wasmimport jobbox_v1 time
 func hostTime(inPtr, inLen, outPtr, outCap uint32) uint64
 

@@ -132,6 +132,14 @@ func hostNow() (time.Time, *time.Location, error) {
 	return time.Unix(0, ns), time.FixedZone(name, int(offset)), nil
 }
 
+// Wait pauses the run for d, on the host, without using CPU. A sleep
+// that would outlast the run's time limit ends the run when the limit is
+// reached.
+func Wait(d time.Duration) error {
+	_, err := call(abi.FuncSleep, hostSleep, int64(d))
+	return err
+}
+
 // Module names a core module reachable through Call.
 type Module string
 

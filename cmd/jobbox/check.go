@@ -32,7 +32,7 @@ func cmdCheck(ctx context.Context, inv *invocation) int {
 		default:
 			cfg = c
 			for _, j := range c.Jobs {
-				jobs = append(jobs, service.JobOf(j))
+				jobs = append(jobs, service.JobOf(j, nil))
 			}
 		}
 	} else {

@@ -9,8 +9,11 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/jobbox/jobbox/abi"
+	"github.com/jobbox/jobbox/host/config"
+	"github.com/jobbox/jobbox/host/modules"
 	"github.com/jobbox/jobbox/host/sandbox"
 	"github.com/jobbox/jobbox/host/service"
+	"github.com/jobbox/jobbox/host/store"
 )
 
 // runJSON is what `jobbox run --json` prints.
@@ -31,10 +34,12 @@ func cmdRun(ctx context.Context, inv *invocation) int {
 	job := sandbox.Job{Name: jobNameOf(file), File: file}
 	cfg := loadOptionalConfig(inv)
 	if cfg != nil {
+		mods, closeModules := openModules(inv, cfg)
+		defer closeModules()
 		abs, _ := filepath.Abs(file)
 		for _, j := range cfg.Jobs {
 			if p, _ := filepath.Abs(j.Path); p == abs {
-				job = service.JobOf(j)
+				job = service.JobOf(j, mods)
 				job.File = file
 				break
 			}
@@ -79,3 +84,29 @@ func cmdRun(ctx context.Context, inv *invocation) int {
 }
 
 func discardLogger() zerolog.Logger { return zerolog.Nop() }
+
+// openModules opens the core modules cfg configures, with the state store
+// for core.data when no service holds it. Without the store, core.data
+// calls fail with a message, and the other modules still work.
+func openModules(inv *invocation, cfg *config.Config) (*modules.Host, func()) {
+	var docs store.Documents
+	st, err := store.OpenBolt(filepath.Join(cfg.StateDir, service.StoreFile))
+	if err != nil {
+		fmt.Fprintf(inv.stderr, "jobbox run: core.data is unavailable: %v\n", err)
+	} else {
+		docs = st
+	}
+	mods, err := modules.New(cfg, docs)
+	if err != nil {
+		fmt.Fprintf(inv.stderr, "jobbox run: the core modules are unavailable: %v\n", err)
+		mods = nil
+	}
+	return mods, func() {
+		if mods != nil {
+			_ = mods.Close()
+		}
+		if st != nil {
+			_ = st.Close()
+		}
+	}
+}

@@ -24,16 +24,10 @@ func installCore(L *lua.LState) {
 		L.SetField(core, string(m), moduleTable(L, m))
 	}
 	L.SetField(core, "email", emailModule(L))
-	dataMeta := L.NewTable()
-	L.SetField(dataMeta, "__call", L.NewFunction(func(L *lua.LState) int {
-		// core.data(name): the first argument is core.data itself.
-		return callModule(L, sdk.Data, "collection", 2)
-	}))
-	data := L.NewTable()
-	L.SetMetatable(data, dataMeta)
-	L.SetField(core, "data", data)
+	L.SetField(core, "data", L.NewFunction(coreData))
 	L.SetField(core, "ASC", lua.LString("ASC"))
 	L.SetField(core, "DESC", lua.LString("DESC"))
+	installHelpers(L, core)
 	L.SetGlobal("core", core)
 }
 

@@ -36,7 +36,12 @@ type Config struct {
 	HistorySize int `toml:"history_size"`
 	// Limits are the defaults of every job's limits.
 	Limits Limits `toml:"limits"`
-	Jobs   []Job  `toml:"jobs"`
+	// Databases, SMTP, Network and Data configure the core modules.
+	Databases map[string]Database `toml:"databases"`
+	SMTP      SMTP                `toml:"smtp"`
+	Network   Network             `toml:"network"`
+	Data      Data                `toml:"data"`
+	Jobs      []Job               `toml:"jobs"`
 
 	// Set by Validate.
 	Path     string         `toml:"-"` // the file this came from
@@ -81,6 +86,7 @@ type Job struct {
 	RunOnce  bool   `toml:"run_once"`
 	Active   *bool  `toml:"active"`
 	Limits   Limits `toml:"limits"`
+	Grants   Grants `toml:"grants"`
 
 	// Set by Validate.
 	Path           string        `toml:"-"` // File resolved against the config's directory
@@ -93,7 +99,7 @@ func (j Job) IsActive() bool { return j.Active == nil || *j.Active }
 
 // DefaultConfig returns the settings a config file overrides.
 func DefaultConfig() *Config {
-	return &Config{
+	c := &Config{
 		StateDir:          "state",
 		Timezone:          "Local",
 		LogLevel:          "info",
@@ -103,6 +109,8 @@ func DefaultConfig() *Config {
 		Limits: Limits{Timeout: "30s", Memory: "64MiB", LogLines: int64(1000), LogBytes: "64KiB",
 			HostCalls: int64(100_000), CallBytes: "1MiB", RunBytes: "64MiB", Stack: int64(20_000)},
 	}
+	defaultModules(c)
+	return c
 }
 
 // Load reads, parses and validates the config file at path.
@@ -256,6 +264,7 @@ func (c *Config) Validate() error {
 		}
 		j.Resolved = resolveLimits(j.Limits, c.Default, key+".limits", label+": limits", fail)
 	}
+	c.validateModules(fail)
 	if len(errs) > 0 {
 		return errs
 	}

@@ -50,11 +50,34 @@ type Limits struct {
 
 // Job is what the engine needs to run a job.
 type Job struct {
-	Name   string
-	File   string // as configured; shown to the guest and in messages
-	Path   string // where to read it; File if empty
-	Limits Limits
+	Name    string
+	File    string // as configured; shown to the guest and in messages
+	Path    string // where to read it; File if empty
+	Limits  Limits
+	Modules Modules // the core modules granted to the job; nil grants none
 }
+
+// Modules serve the core modules (data, network, email, mysql) to one
+// job, as config.toml grants them. The engine opens a ModuleRun for each
+// run that calls a module.
+type Modules interface {
+	Open() ModuleRun
+}
+
+// ModuleRun serves the module calls of one run, so it can count them
+// against the run's caps.
+type ModuleRun interface {
+	// Call runs module.method with the guest's arguments and returns the
+	// results Coronium style: [value], or [nil, message] or [nil, message,
+	// code]. It returns an error only when the call cannot be made at all;
+	// ErrNotGranted when the job lacks the grant, and the run then fails.
+	Call(ctx context.Context, module, method string, args []any) ([]any, error)
+	// Close releases what the run held.
+	Close()
+}
+
+// ErrNotGranted is the error of a module call the job has no grant for.
+var ErrNotGranted = errors.New("not granted")
 
 func (j Job) path() string {
 	if j.Path != "" {
@@ -182,6 +205,9 @@ func (e *Engine) Run(ctx context.Context, job Job) Outcome {
 	job.Limits = job.Limits.withDefaults()
 	rs := &runState{engine: e, job: &job}
 	status, err := e.run(ctx, rs)
+	if rs.modules != nil {
+		rs.modules.Close()
+	}
 	out.End = e.opts.Now()
 	out.Logs = rs.logs
 	if err != nil {

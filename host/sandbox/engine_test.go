@@ -104,7 +104,7 @@ func TestLuaErrors(t *testing.T) {
 		"syntax error":  {"local job = core.job(\nreturn job\n", "ret.lua"},
 		"no run":        {"local job = core.job()\nreturn job\n", "defines no job.run"},
 		"no return":     {"local job = core.job()\nfunction job.run() return job.OK end\n", "must end with `return job`"},
-		"mysql":         {"local job = core.job()\nfunction job.run()\n  core.mysql.selectOne('db', {})\n  return job.OK\nend\nreturn job\n", "core.mysql is not available"},
+		"mysql":         {"local job = core.job()\nfunction job.run()\n  core.mysql.selectOne('db', {})\n  return job.OK\nend\nreturn job\n", "core.mysql is not granted to job"},
 		"os.execute":    {"local job = core.job()\nfunction job.run()\n  os.execute('ls')\n  return job.OK\nend\nreturn job\n", "attempt to call a non-function object"},
 		"recursion":     {"local job = core.job()\nlocal function f() return 1 + f() end\nfunction job.run()\n  f()\n  return job.OK\nend\nreturn job\n", "stack overflow"},
 	}

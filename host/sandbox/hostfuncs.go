@@ -29,6 +29,7 @@ type runState struct {
 	failure  string // the guest's own account of why the run failed
 	aborted  string // the limit the run broke; set before the instance closes
 	deadline time.Time
+	modules  ModuleRun // opened at the run's first module call
 	logs     []string
 	logBytes int
 	calls    int   // host calls so far
@@ -45,13 +46,14 @@ func (e *Engine) instantiateHost(ctx context.Context) error {
 	impls := map[string]hostImpl{
 		abi.FuncLog:     hostLog,
 		abi.FuncTime:    hostTime,
+		abi.FuncSleep:   hostSleep,
 		abi.FuncJob:     hostJob,
 		abi.FuncFail:    hostFail,
 		abi.FuncResult:  hostResult,
-		abi.FuncData:    notAvailable("core.data"),
-		abi.FuncNetwork: notAvailable("core.network"),
-		abi.FuncEmail:   notAvailable("core.email"),
-		abi.FuncMySQL:   notAvailable("core.mysql"),
+		abi.FuncData:    moduleFunc("data"),
+		abi.FuncNetwork: moduleFunc("network"),
+		abi.FuncEmail:   moduleFunc("email"),
+		abi.FuncMySQL:   moduleFunc("mysql"),
 	}
 	for name, impl := range e.opts.hostOverrides {
 		impls[name] = impl
@@ -100,15 +102,21 @@ func refuel(ctx context.Context, mod api.Module, stack []uint64) {
 	if rs == nil {
 		panic(sys.NewExitError(exitCodeAborted)) // a call outside any run
 	}
-	if err := ctx.Err(); err != nil || !time.Now().Before(rs.deadline) {
-		if errors.Is(err, context.Canceled) {
-			rs.abort("the run was cancelled because the service is stopping")
-		} else {
-			rs.abort(fmt.Sprintf("time limit of %s exceeded", rs.job.Limits.Timeout))
-		}
+	if ctx.Err() != nil || !time.Now().Before(rs.deadline) {
+		rs.abortAtDeadline(ctx, "")
 		endRun(ctx, mod)
 	}
 	stack[0] = fuelBudget
+}
+
+// abortAtDeadline records why a run reaching its deadline ends: its time
+// limit, or the service stopping.
+func (rs *runState) abortAtDeadline(ctx context.Context, detail string) {
+	if errors.Is(ctx.Err(), context.Canceled) {
+		rs.abort("the run was cancelled because the service is stopping")
+		return
+	}
+	rs.abort(fmt.Sprintf("time limit of %s exceeded%s", rs.job.Limits.Timeout, detail))
 }
 
 // stackExhausted ends a run whose calls nest deeper than its limit.
@@ -292,6 +300,32 @@ func hostTime(_ context.Context, rs *runState, _ []byte) ([]byte, abi.Code) {
 	return out, abi.CodeOK
 }
 
+// hostSleep implements abi.FuncSleep: in is a list [nanoseconds]. A sleep
+// past the run's deadline ends the run at the deadline.
+func hostSleep(ctx context.Context, rs *runState, in []byte) ([]byte, abi.Code) {
+	args, err := abi.DecodeList(in)
+	if err != nil || len(args) != 1 {
+		return errorPayload(abi.CodeBadEncoding, "sleep: the input must be a list of one integer")
+	}
+	ns, ok := args[0].(int64)
+	if !ok || ns < 0 {
+		return errorPayload(abi.CodeBadArgument, "sleep: the duration must be a non-negative integer of nanoseconds")
+	}
+	d, left := time.Duration(ns), time.Until(rs.deadline)
+	overrun := d >= left
+	timer := time.NewTimer(min(d, max(left, 0)))
+	defer timer.Stop()
+	select {
+	case <-timer.C:
+	case <-ctx.Done():
+		overrun = true
+	}
+	if overrun {
+		rs.abortAtDeadline(ctx, " (while sleeping)")
+	}
+	return nil, abi.CodeOK
+}
+
 // hostJob implements abi.FuncJob.
 func hostJob(_ context.Context, rs *runState, _ []byte) ([]byte, abi.Code) {
 	out, _ := abi.Encode(abi.Table{
@@ -322,9 +356,39 @@ func hostResult(_ context.Context, rs *runState, _ []byte) ([]byte, abi.Code) {
 	return rs.pending, abi.CodeOK
 }
 
-func notAvailable(module string) hostImpl {
-	return func(context.Context, *runState, []byte) ([]byte, abi.Code) {
-		return errorPayload(abi.CodeNotAvailable, "%s is not available in this version of jobbox", module)
+// moduleFunc implements the host function of a core module: in is a list
+// [method, args...]; the output is the list of results.
+func moduleFunc(module string) hostImpl {
+	return func(ctx context.Context, rs *runState, in []byte) ([]byte, abi.Code) {
+		args, err := abi.DecodeList(in)
+		if err != nil {
+			return errorPayload(abi.CodeBadEncoding, "core.%s: %v", module, err)
+		}
+		var name string
+		if len(args) > 0 {
+			name, _ = args[0].(string)
+		}
+		if name == "" {
+			return errorPayload(abi.CodeBadArgument, "core.%s: the first value must name a method", module)
+		}
+		if rs.job.Modules == nil {
+			return errorPayload(abi.CodeNotGranted, "core.%s is not granted to job %s: grant it in config.toml ([jobs.grants.%s])", module, rs.job.Name, module)
+		}
+		if rs.modules == nil {
+			rs.modules = rs.job.Modules.Open()
+		}
+		results, err := rs.modules.Call(ctx, module, name, args[1:])
+		switch {
+		case errors.Is(err, ErrNotGranted):
+			return errorPayload(abi.CodeNotGranted, "%v", err)
+		case err != nil:
+			return errorPayload(abi.CodeBadArgument, "%v", err)
+		}
+		out, err := abi.Encode(results)
+		if err != nil {
+			return errorPayload(abi.CodeInternal, "core.%s.%s: encoding the results: %v", module, name, err)
+		}
+		return out, abi.CodeOK
 	}
 }
 

@@ -19,6 +19,7 @@ import (
 
 	"github.com/jobbox/jobbox/host/clock"
 	"github.com/jobbox/jobbox/host/config"
+	"github.com/jobbox/jobbox/host/modules"
 	"github.com/jobbox/jobbox/host/sandbox"
 	"github.com/jobbox/jobbox/host/sched"
 	"github.com/jobbox/jobbox/host/store"
@@ -48,7 +49,8 @@ type Service struct {
 	opts   Options
 	log    zerolog.Logger
 	engine *sandbox.Engine
-	store  store.Store
+	store  *store.Bolt
+	mods   *modules.Host
 	sched  *sched.Scheduler
 	admin  *http.Server
 	socket string
@@ -77,8 +79,13 @@ func Start(ctx context.Context, path string, opts Options) (*Service, error) {
 	if s.store, err = store.OpenBolt(filepath.Join(cfg.StateDir, StoreFile)); err != nil {
 		return nil, err
 	}
+	if s.mods, err = modules.New(cfg, s.store); err != nil {
+		s.store.Close()
+		return nil, err
+	}
 	s.engine, err = NewEngine(ctx, cfg, opts.Clock, s.log)
 	if err != nil {
+		s.mods.Close()
 		s.store.Close()
 		return nil, err
 	}
@@ -91,7 +98,7 @@ func Start(ctx context.Context, path string, opts Options) (*Service, error) {
 		OnReport:      s.report,
 		OnError:       func(err error) { s.log.Error().Err(err).Msg("state store") },
 	})
-	if err := s.sched.Start(ctx, Specs(cfg)); err != nil {
+	if err := s.sched.Start(ctx, Specs(cfg, s.mods)); err != nil {
 		s.close(ctx)
 		return nil, err
 	}
@@ -133,11 +140,11 @@ func NewLogger(w io.Writer, console bool, level string) zerolog.Logger {
 }
 
 // Specs converts the configured jobs for the scheduler.
-func Specs(cfg *config.Config) []sched.Spec {
+func Specs(cfg *config.Config, mods *modules.Host) []sched.Spec {
 	specs := make([]sched.Spec, len(cfg.Jobs))
 	for i, j := range cfg.Jobs {
 		specs[i] = sched.Spec{
-			Job:      JobOf(j),
+			Job:      JobOf(j, mods),
 			Interval: j.IntervalPeriod,
 			RunOnce:  j.RunOnce,
 			Active:   j.IsActive(),
@@ -146,9 +153,14 @@ func Specs(cfg *config.Config) []sched.Spec {
 	return specs
 }
 
-// JobOf converts a configured job for the engine.
-func JobOf(j config.Job) sandbox.Job {
-	return sandbox.Job{Name: j.Name, File: j.File, Path: j.Path, Limits: LimitsOf(j.Resolved)}
+// JobOf converts a configured job for the engine, with the modules its
+// grants allow (none if mods is nil).
+func JobOf(j config.Job, mods *modules.Host) sandbox.Job {
+	job := sandbox.Job{Name: j.Name, File: j.File, Path: j.Path, Limits: LimitsOf(j.Resolved)}
+	if mods != nil {
+		job.Modules = mods.ForJob(j.Name, j.Grants)
+	}
+	return job
 }
 
 // LimitsOf converts resolved limits for the engine.
@@ -186,7 +198,7 @@ func (s *Service) report(r sched.Report) {
 // run reports the error and deactivates the job, as for any bad job file.
 func (s *Service) prepare(ctx context.Context, cfg *config.Config) {
 	for _, j := range cfg.Jobs {
-		if err := s.engine.Prepare(ctx, JobOf(j)); err != nil {
+		if err := s.engine.Prepare(ctx, JobOf(j, nil)); err != nil {
 			s.log.Warn().Str("job", j.Name).Err(err).Msg("guest does not compile")
 		}
 	}
@@ -207,12 +219,30 @@ func (s *Service) Reload(ctx context.Context) error {
 		s.log.Error().Err(err).Msg("reload refused; the running config stays in force")
 		return err
 	}
+	mods, err := modules.New(cfg, s.store)
+	if err != nil {
+		s.log.Error().Err(err).Msg("reload refused; the running config stays in force")
+		return err
+	}
 	s.engine.SetLocation(cfg.Location)
-	s.sched.Reload(Specs(cfg))
-	s.cfg = cfg
+	s.sched.Reload(Specs(cfg, mods))
+	// Runs in flight keep the old modules (their database pools) until
+	// they end, within their time limit.
+	old, wait := s.mods, maxTimeout(s.cfg)+time.Second
+	time.AfterFunc(wait, func() { _ = old.Close() })
+	s.mods, s.cfg = mods, cfg
 	go s.prepare(context.WithoutCancel(ctx), cfg)
 	s.log.Info().Int("jobs", len(cfg.Jobs)).Msg("config reloaded")
 	return nil
+}
+
+// maxTimeout is the longest time limit of cfg's jobs.
+func maxTimeout(cfg *config.Config) time.Duration {
+	longest := cfg.Default.Timeout
+	for _, j := range cfg.Jobs {
+		longest = max(longest, j.Resolved.Timeout)
+	}
+	return longest
 }
 
 // Scheduler gives access to the schedule, for the admin API and tests.
@@ -246,6 +276,9 @@ func (s *Service) close(ctx context.Context) {
 	}
 	if s.engine != nil {
 		_ = s.engine.Close(ctx)
+	}
+	if s.mods != nil {
+		_ = s.mods.Close()
 	}
 	if s.store != nil {
 		_ = s.store.Close()

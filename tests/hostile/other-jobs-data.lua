@@ -1,4 +1,4 @@
--- expect: ERROR core.data is not available
+-- expect: ERROR is not granted to job other-jobs-data
 local job = core.job()
 
 function job.run()

@@ -1,0 +1,145 @@
+package main
+
+import (
+	"crypto/md5"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"math"
+	"sort"
+	"time"
+
+	lua "github.com/yuin/gopher-lua"
+
+	"github.com/jobbox/jobbox/abi"
+	sdk "github.com/jobbox/jobbox/guest-sdk"
+)
+
+// coreData implements core.data(name): a collection object whose methods
+// (save, get, delete, getPage) call the host with the collection's name
+// first. Asking for the collection checks the grant at once.
+func coreData(L *lua.LState) int {
+	name := L.CheckString(1)
+	if _, err := sdk.Call(sdk.Data, "collection", name); err != nil {
+		L.RaiseError("core.data(%q): %s", name, err.Error())
+	}
+	coll := L.NewTable()
+	for _, method := range []string{"save", "get", "delete", "getPage"} {
+		L.SetField(coll, method, L.NewFunction(func(L *lua.LState) int {
+			// coll:method(...): argument 1 is the collection itself.
+			L.Replace(1, lua.LString(name))
+			return callModule(L, sdk.Data, method, 1)
+		}))
+	}
+	L.Push(coll)
+	return 1
+}
+
+// installHelpers defines core.json, core.uuid, core.md5 and core.sleep.
+func installHelpers(L *lua.LState, core *lua.LTable) {
+	js := L.NewTable()
+	L.SetField(js, "encode", L.NewFunction(jsonEncode))
+	L.SetField(js, "decode", L.NewFunction(jsonDecode))
+	L.SetField(core, "json", js)
+	L.SetField(core, "uuid", L.NewFunction(func(L *lua.LState) int {
+		var u [16]byte
+		_, _ = rand.Read(u[:])
+		u[6], u[8] = u[6]&0x0f|0x40, u[8]&0x3f|0x80
+		h := hex.EncodeToString(u[:])
+		L.Push(lua.LString(h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]))
+		return 1
+	}))
+	L.SetField(core, "md5", L.NewFunction(func(L *lua.LState) int {
+		sum := md5.Sum([]byte(L.CheckString(1)))
+		L.Push(lua.LString(hex.EncodeToString(sum[:])))
+		return 1
+	}))
+	L.SetField(core, "sleep", L.NewFunction(func(L *lua.LState) int {
+		seconds := float64(L.CheckNumber(1))
+		if seconds < 0 || math.IsNaN(seconds) || seconds > 1e9 {
+			L.ArgError(1, "seconds must be a number from 0")
+		}
+		if err := sdk.Wait(time.Duration(seconds * float64(time.Second))); err != nil {
+			L.RaiseError("core.sleep: %s", err.Error())
+		}
+		return 0
+	}))
+}
+
+// jsonEncode implements core.json.encode(value): a string, or nil, err.
+func jsonEncode(L *lua.LState) int {
+	v, err := toValue(L.CheckAny(1))
+	if err == nil {
+		var b []byte
+		if b, err = json.Marshal(jsonOf(v)); err == nil {
+			L.Push(lua.LString(b))
+			return 1
+		}
+	}
+	L.Push(lua.LNil)
+	L.Push(lua.LString(err.Error()))
+	return 2
+}
+
+// jsonDecode implements core.json.decode(string): a value, or nil, err.
+func jsonDecode(L *lua.LState) int {
+	var v any
+	if err := json.Unmarshal([]byte(L.CheckString(1)), &v); err != nil {
+		L.Push(lua.LNil)
+		L.Push(lua.LString(fmt.Sprintf("core.json.decode: %v", err)))
+		return 2
+	}
+	L.Push(luaOfJSON(L, v))
+	return 1
+}
+
+// jsonOf converts a value from toValue for encoding/json.
+func jsonOf(v any) any {
+	switch x := v.(type) {
+	case abi.Table:
+		m := make(map[string]any, len(x))
+		for _, f := range x {
+			m[fmt.Sprint(f.Key)] = jsonOf(f.Value)
+		}
+		return m
+	case []any:
+		out := make([]any, len(x))
+		for i, item := range x {
+			out[i] = jsonOf(item)
+		}
+		return out
+	}
+	return v
+}
+
+func luaOfJSON(L *lua.LState, v any) lua.LValue {
+	switch x := v.(type) {
+	case nil:
+		return lua.LNil
+	case bool:
+		return lua.LBool(x)
+	case float64:
+		return lua.LNumber(x)
+	case string:
+		return lua.LString(x)
+	case []any:
+		t := L.CreateTable(len(x), 0)
+		for _, item := range x {
+			t.Append(luaOfJSON(L, item))
+		}
+		return t
+	case map[string]any:
+		keys := make([]string, 0, len(x))
+		for k := range x {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		t := L.CreateTable(0, len(x))
+		for _, k := range keys {
+			t.RawSetString(k, luaOfJSON(L, x[k]))
+		}
+		return t
+	}
+	return lua.LNil
+}

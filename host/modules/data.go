@@ -1,0 +1,192 @@
+package modules
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/binary"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jobbox/jobbox/abi"
+	"github.com/jobbox/jobbox/host/store"
+)
+
+// data serves core.data(name):METHOD(...). The guest passes the collection
+// name first: [collection, args...]; "collection" just checks the grant.
+func (r *run) data(ctx context.Context, method string, a args) ([]any, error) {
+	name, err := a.string(0, "core.data's collection name")
+	if err != nil {
+		return nil, err
+	}
+	if !contains(r.grants.Data, name) {
+		return nil, r.notGranted("core.data collection %q", name)
+	}
+	if r.host.documents == nil {
+		return failure(errors.New("core.data: this host has no document store")), nil
+	}
+	docs, limits := r.host.documents, r.host.cfg.Data
+	a = a[1:]
+	switch method {
+	case "collection":
+		return ok(true), nil
+	case "save":
+		doc, err := a.table(0, "core.data save's document")
+		if err != nil {
+			return nil, err
+		}
+		id, _ := doc.Get("id").(string)
+		if id == "" {
+			id = newID()
+			doc = append(abi.Table{{Key: "id", Value: id}}, doc...)
+		}
+		b, err := abi.Encode(doc)
+		if err != nil {
+			return nil, err
+		}
+		if len(b) > limits.MaxDocumentSize {
+			return failure(fmt.Errorf("core.data: the document is %d bytes, more than the %d a document may have", len(b), limits.MaxDocumentSize)), nil
+		}
+		if err := docs.SaveDocument(ctx, name, id, b, limits.MaxCollectionDocuments); err != nil {
+			return failure(fmt.Errorf("core.data: collection %q: %w", name, err)), nil
+		}
+		return ok(id), nil
+	case "get":
+		switch q := a.at(0).(type) {
+		case string:
+			doc, err := docs.Document(ctx, name, q)
+			if err != nil || doc == nil {
+				return failure(errOr(err, "core.data: no document with id "+q)), nil
+			}
+			v, err := abi.Decode(doc)
+			if err != nil {
+				return nil, err
+			}
+			return ok(v), nil
+		default:
+			query, err := a.table(0, "core.data get's id or query")
+			if err != nil {
+				return nil, err
+			}
+			found, err := scan(ctx, docs, name, false, query, 0, 1)
+			if err != nil {
+				return nil, err
+			}
+			if len(found) == 0 {
+				return failure(errors.New("core.data: no document matches")), nil
+			}
+			return ok(found[0]), nil
+		}
+	case "delete":
+		id, _ := a.at(0).(string)
+		if t, ok := a.at(0).(abi.Table); ok {
+			id, _ = t.Get("id").(string)
+		}
+		if id == "" {
+			return nil, errors.New("core.data delete needs an id or a document with an id")
+		}
+		found, err := docs.DeleteDocument(ctx, name, id)
+		if err != nil {
+			return nil, err
+		}
+		if !found {
+			return failure(errors.New("core.data: no document with id " + id)), nil
+		}
+		return ok(true), nil
+	case "getPage":
+		page, perPage := intArg(a.at(0), 1), intArg(a.at(1), 20)
+		if page < 1 || perPage < 1 || perPage > 1000 {
+			return nil, errors.New("core.data getPage needs page >= 1 and perPage from 1 to 1000")
+		}
+		descending := a.at(2) == "DESC"
+		query, err := a.table(3, "core.data getPage's query")
+		if err != nil {
+			return nil, err
+		}
+		found, err := scan(ctx, docs, name, descending, query, (page-1)*perPage, perPage)
+		if err != nil {
+			return nil, err
+		}
+		return ok(found), nil
+	}
+	return nil, fmt.Errorf("core.data has no method %q", method)
+}
+
+// scan returns up to n documents matching query after skipping skip.
+func scan(ctx context.Context, docs store.Documents, collection string, descending bool, query abi.Table, skip, n int) ([]any, error) {
+	found := []any{}
+	var decodeErr error
+	err := docs.ScanDocuments(ctx, collection, descending, func(_ string, b []byte) bool {
+		v, err := abi.Decode(b)
+		if err != nil {
+			decodeErr = err
+			return false
+		}
+		doc, _ := v.(abi.Table)
+		if !matches(doc, query) {
+			return true
+		}
+		if skip > 0 {
+			skip--
+			return true
+		}
+		found = append(found, doc)
+		return len(found) < n
+	})
+	return found, errors.Join(err, decodeErr)
+}
+
+// matches reports whether doc has every field of query with an equal
+// scalar value.
+func matches(doc, query abi.Table) bool {
+	for _, f := range query {
+		switch f.Value.(type) {
+		case nil, bool, int64, float64, string: // comparable
+		default:
+			return false
+		}
+		switch v := doc.Get(keyOf(f)); v.(type) {
+		case nil, bool, int64, float64, string:
+			if v != f.Value {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+func intArg(v any, def int) int {
+	switch n := v.(type) {
+	case int64:
+		return int(n)
+	case float64:
+		return int(n)
+	}
+	return def
+}
+
+// newID returns a time-ordered UUID (version 7), so documents sort in the
+// order they were created.
+func newID() string {
+	now := time.Now()
+	var u [16]byte
+	binary.BigEndian.PutUint64(u[:8], uint64(now.UnixMilli())<<16)
+	// The 12 bits after the milliseconds order ids within one (RFC 9562,
+	// method 3); the rest is random.
+	frac := uint16(uint64(now.Nanosecond()%1e6) * 4096 / 1e6)
+	u[6], u[7] = 0x70|byte(frac>>8), byte(frac)
+	_, _ = rand.Read(u[8:])
+	u[8] = u[8]&0x3f | 0x80
+	h := hex.EncodeToString(u[:])
+	return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
+}
+
+func errOr(err error, msg string) error {
+	if err != nil {
+		return err
+	}
+	return errors.New(msg)
+}

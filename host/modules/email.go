@@ -1,0 +1,261 @@
+package modules
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"crypto/tls"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"mime"
+	"mime/quotedprintable"
+	"net"
+	"net/mail"
+	"net/smtp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jobbox/jobbox/abi"
+)
+
+// message is a parsed core.email message.
+type message struct {
+	from                 *mail.Address
+	to, cc, bcc, replyTo []*mail.Address
+	subject, text, html  string
+}
+
+// email serves core.email: "send" with the fields the builder collected.
+func (r *run) email(ctx context.Context, method string, a args) ([]any, error) {
+	if len(r.grants.EmailFrom) == 0 {
+		return nil, r.notGranted("core.email")
+	}
+	if method != "send" {
+		return nil, fmt.Errorf("core.email has no method %q", method)
+	}
+	fields, err := a.table(0, "core.email send's message")
+	if err != nil {
+		return nil, err
+	}
+	msg, err := parseMessage(fields)
+	if err != nil {
+		return failure(fmt.Errorf("core.email: %w", err)), nil
+	}
+	if err := r.checkSender(msg); err != nil {
+		return nil, err
+	}
+	smtpCfg := r.host.cfg.SMTP
+	if r.messages++; r.messages > smtpCfg.MaxMessages {
+		return failure(fmt.Errorf("core.email: more than %d messages in one run (smtp.max_messages)", smtpCfg.MaxMessages)), nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, smtpCfg.TimeoutPeriod)
+	defer cancel()
+	if err := r.send(ctx, msg); err != nil {
+		return failure(fmt.Errorf("core.email: sending through %s: %w", smtpCfg.Host, err)), nil
+	}
+	return ok(true), nil
+}
+
+func parseMessage(t abi.Table) (*message, error) {
+	m := &message{}
+	var err error
+	from, _ := t.Get("from").(string)
+	if from == "" {
+		return nil, errors.New("the message has no sender (from)")
+	}
+	if m.from, err = mail.ParseAddress(from); err != nil {
+		return nil, fmt.Errorf("from %q is not an email address", from)
+	}
+	for _, f := range []struct {
+		key string
+		dst *[]*mail.Address
+	}{{"to", &m.to}, {"cc", &m.cc}, {"bcc", &m.bcc}, {"replyTo", &m.replyTo}} {
+		var list []string
+		switch v := t.Get(f.key).(type) {
+		case string:
+			list = []string{v}
+		case []any:
+			for _, item := range v {
+				s, ok := item.(string)
+				if !ok {
+					return nil, fmt.Errorf("%s must hold addresses, not %s", f.key, abi.TypeName(item))
+				}
+				list = append(list, s)
+			}
+		}
+		for _, s := range list {
+			addr, err := mail.ParseAddress(s)
+			if err != nil {
+				return nil, fmt.Errorf("%s %q is not an email address", f.key, s)
+			}
+			*f.dst = append(*f.dst, addr)
+		}
+	}
+	if len(m.to)+len(m.cc)+len(m.bcc) == 0 {
+		return nil, errors.New("the message has no recipient (to, cc or bcc)")
+	}
+	m.subject, _ = t.Get("subject").(string)
+	if strings.ContainsAny(m.subject, "\r\n") {
+		return nil, errors.New("the subject may not contain line breaks")
+	}
+	m.text, _ = t.Get("text").(string)
+	m.html, _ = t.Get("html").(string)
+	return m, nil
+}
+
+// checkSender applies the job's grants: the sender must be granted, and
+// recipients must be in the granted domains when the grant names any.
+func (r *run) checkSender(m *message) error {
+	from := strings.ToLower(m.from.Address)
+	allowed := false
+	for _, g := range r.grants.EmailFrom {
+		g = strings.ToLower(g)
+		if g == from || (strings.HasPrefix(g, "@") && strings.HasSuffix(from, g)) {
+			allowed = true
+		}
+	}
+	if !allowed {
+		return r.notGranted("core.email sender %s", m.from.Address)
+	}
+	if len(r.grants.EmailTo) == 0 {
+		return nil
+	}
+	for _, list := range [][]*mail.Address{m.to, m.cc, m.bcc} {
+		for _, a := range list {
+			_, domain, _ := strings.Cut(strings.ToLower(a.Address), "@")
+			ok := false
+			for _, d := range r.grants.EmailTo {
+				if strings.EqualFold(d, domain) {
+					ok = true
+				}
+			}
+			if !ok {
+				return r.notGranted("core.email recipient %s", a.Address)
+			}
+		}
+	}
+	return nil
+}
+
+// send delivers m through the configured relay.
+func (r *run) send(ctx context.Context, m *message) error {
+	cfg := r.host.cfg.SMTP
+	addr := net.JoinHostPort(cfg.Host, strconv.Itoa(cfg.Port))
+	dialer := &net.Dialer{}
+	conn, err := dialer.DialContext(ctx, "tcp", addr)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if deadline, ok := ctx.Deadline(); ok {
+		_ = conn.SetDeadline(deadline)
+	}
+	tlsCfg := tlsConfig(r.host.smtpRoots, cfg.Host)
+	if cfg.TLS == "tls" {
+		conn = tls.Client(conn, tlsCfg)
+	}
+	c, err := smtp.NewClient(conn, cfg.Host)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	if cfg.TLS == "starttls" {
+		if ok, _ := c.Extension("STARTTLS"); ok {
+			if err := c.StartTLS(tlsCfg); err != nil {
+				return err
+			}
+		} else if cfg.Password != "" {
+			return errors.New("the relay does not offer STARTTLS, and the password is never sent in the clear")
+		}
+	}
+	if cfg.Username != "" {
+		if err := c.Auth(smtp.PlainAuth("", cfg.Username, cfg.Password, cfg.Host)); err != nil {
+			return err
+		}
+	}
+	if err := c.Mail(m.from.Address); err != nil {
+		return err
+	}
+	for _, list := range [][]*mail.Address{m.to, m.cc, m.bcc} {
+		for _, a := range list {
+			if err := c.Rcpt(a.Address); err != nil {
+				return fmt.Errorf("recipient %s: %w", a.Address, err)
+			}
+		}
+	}
+	w, err := c.Data()
+	if err != nil {
+		return err
+	}
+	if _, err := w.Write(m.bytes(time.Now())); err != nil {
+		return err
+	}
+	if err := w.Close(); err != nil {
+		return err
+	}
+	return c.Quit()
+}
+
+// bytes renders the message (without Bcc) in RFC 5322 form, as text, HTML
+// or both as multipart/alternative.
+func (m *message) bytes(now time.Time) []byte {
+	var b bytes.Buffer
+	header := func(k, v string) { fmt.Fprintf(&b, "%s: %s\r\n", k, v) }
+	join := func(list []*mail.Address) string {
+		s := make([]string, len(list))
+		for i, a := range list {
+			s[i] = a.String()
+		}
+		return strings.Join(s, ", ")
+	}
+	header("From", m.from.String())
+	if len(m.to) > 0 {
+		header("To", join(m.to))
+	}
+	if len(m.cc) > 0 {
+		header("Cc", join(m.cc))
+	}
+	if len(m.replyTo) > 0 {
+		header("Reply-To", join(m.replyTo))
+	}
+	header("Subject", mime.QEncoding.Encode("utf-8", m.subject))
+	header("Date", now.Format(time.RFC1123Z))
+	header("Message-ID", "<"+randomHex(16)+"@"+domainOf(m.from.Address)+">")
+	header("MIME-Version", "1.0")
+	part := func(contentType, body string) {
+		fmt.Fprintf(&b, "Content-Type: %s; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n", contentType)
+		qp := quotedprintable.NewWriter(&b)
+		_, _ = qp.Write([]byte(body))
+		_ = qp.Close()
+		b.WriteString("\r\n")
+	}
+	switch {
+	case m.html != "" && m.text != "":
+		boundary := randomHex(12)
+		header("Content-Type", `multipart/alternative; boundary="`+boundary+`"`)
+		b.WriteString("\r\n")
+		for _, p := range []struct{ t, body string }{{"text/plain", m.text}, {"text/html", m.html}} {
+			b.WriteString("--" + boundary + "\r\n")
+			part(p.t, p.body)
+		}
+		b.WriteString("--" + boundary + "--\r\n")
+	case m.html != "":
+		part("text/html", m.html)
+	default:
+		part("text/plain", m.text)
+	}
+	return b.Bytes()
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+func domainOf(addr string) string {
+	_, d, _ := strings.Cut(addr, "@")
+	return d
+}

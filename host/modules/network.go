@@ -1,0 +1,392 @@
+package modules
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/netip"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"syscall"
+
+	"github.com/jobbox/jobbox/abi"
+)
+
+// maxRedirects bounds the hops of one request.
+const maxRedirects = 5
+
+// httpClient is one run's HTTP client: its dialer checks every address it
+// connects to, and its redirect policy checks every hop against the job's
+// grants.
+type httpClient struct {
+	client    *http.Client
+	transport *http.Transport
+}
+
+func (c *httpClient) close() { c.transport.CloseIdleConnections() }
+
+func (r *run) httpClient() *httpClient {
+	if r.client != nil {
+		return r.client
+	}
+	netCfg := r.host.cfg.Network
+	cidrs := r.grants.CIDRs
+	dialer := &net.Dialer{
+		Timeout: netCfg.TimeoutPeriod,
+		// Control runs after DNS resolution, on the very address being
+		// connected to, so a name that resolves (or rebinds) to a refused
+		// address is caught here.
+		Control: func(network, address string, _ syscall.RawConn) error {
+			return checkAddress(address, cidrs)
+		},
+	}
+	transport := &http.Transport{
+		Proxy: nil, // never the environment's proxy: it would hide the address
+		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			if to, ok := netCfg.ConnectTo[addr]; ok {
+				addr = to
+			}
+			return dialer.DialContext(ctx, network, addr)
+		},
+		TLSClientConfig:       tlsConfig(r.host.netRoots, ""),
+		ForceAttemptHTTP2:     true,
+		MaxIdleConns:          4,
+		ResponseHeaderTimeout: netCfg.TimeoutPeriod,
+	}
+	r.client = &httpClient{transport: transport, client: &http.Client{
+		Transport: transport,
+		Timeout:   netCfg.TimeoutPeriod,
+		CheckRedirect: func(req *http.Request, via []*http.Request) error {
+			if len(via) >= maxRedirects {
+				return fmt.Errorf("more than %d redirects", maxRedirects)
+			}
+			if err := r.allowed(req.URL); err != nil {
+				return fmt.Errorf("redirect to %s: %w", req.URL.Redacted(), err)
+			}
+			return nil
+		},
+	}}
+	return r.client
+}
+
+// errAddressRefused is the error of a connection to an address no job may
+// reach without a CIDR grant.
+var errAddressRefused = errors.New("address refused")
+
+// checkAddress refuses loopback, private, link-local (cloud metadata
+// included), unspecified, multicast and other non-public addresses, unless
+// one of cidrs grants them.
+func checkAddress(address string, cidrs []netip.Prefix) error {
+	ap, err := netip.ParseAddrPort(address)
+	if err != nil {
+		return fmt.Errorf("%w: %s is not an IP address", errAddressRefused, address)
+	}
+	ip := ap.Addr().Unmap()
+	for _, p := range cidrs {
+		if p.Contains(ip) {
+			return nil
+		}
+	}
+	if !publicAddress(ip) {
+		return fmt.Errorf("%w: %s is not a public address (grant it with network_cidrs)", errAddressRefused, ip)
+	}
+	return nil
+}
+
+var nonPublic = []netip.Prefix{
+	netip.MustParsePrefix("0.0.0.0/8"),      // "this network"
+	netip.MustParsePrefix("100.64.0.0/10"),  // carrier-grade NAT
+	netip.MustParsePrefix("192.0.0.0/24"),   // IETF protocol assignments
+	netip.MustParsePrefix("198.18.0.0/15"),  // benchmarking
+	netip.MustParsePrefix("240.0.0.0/4"),    // reserved, and broadcast
+	netip.MustParsePrefix("64:ff9b:1::/48"), // local-use NAT64
+	netip.MustParsePrefix("2001:db8::/32"),  // documentation
+	netip.MustParsePrefix("fec0::/10"),      // site-local (deprecated)
+	netip.MustParsePrefix("::ffff:0:0/96"),  // IPv4-mapped, if not unmapped
+	netip.MustParsePrefix("2002::/16"),      // 6to4: embeds any IPv4 address
+	netip.MustParsePrefix("64:ff9b::/96"),   // NAT64: embeds any IPv4 address
+	netip.MustParsePrefix("2001::/32"),      // Teredo: embeds any IPv4 address
+}
+
+func publicAddress(ip netip.Addr) bool {
+	if !ip.IsValid() || ip.IsLoopback() || ip.IsPrivate() || ip.IsUnspecified() ||
+		ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() || ip.IsInterfaceLocalMulticast() ||
+		ip.IsMulticast() {
+		return false
+	}
+	for _, p := range nonPublic {
+		if p.Contains(ip) {
+			return false
+		}
+	}
+	return true
+}
+
+// allowed checks a URL against the job's network grants.
+func (r *run) allowed(u *url.URL) error {
+	scheme := strings.ToLower(u.Scheme)
+	if scheme != "http" && scheme != "https" {
+		return fmt.Errorf("scheme %q is not supported (http or https)", u.Scheme)
+	}
+	if u.User != nil {
+		return errors.New("URLs with a user name are not supported")
+	}
+	port := map[string]int{"http": 80, "https": 443}[scheme]
+	if p := u.Port(); p != "" {
+		n, err := strconv.Atoi(p)
+		if err != nil {
+			return fmt.Errorf("invalid port %q", p)
+		}
+		port = n
+	}
+	host := u.Hostname()
+	for _, o := range r.grants.Origins {
+		if o.Allows(scheme, host, port) {
+			return nil
+		}
+	}
+	return r.notGranted("core.network access to %s://%s", scheme, net.JoinHostPort(host, strconv.Itoa(port)))
+}
+
+// network serves core.network.METHOD(url, ...).
+func (r *run) network(ctx context.Context, method string, a args) ([]any, error) {
+	if len(r.grants.Origins) == 0 {
+		return nil, r.notGranted("core.network")
+	}
+	if method == "encode" {
+		t, err := a.table(0, "core.network.encode's argument")
+		if err != nil {
+			return nil, err
+		}
+		return ok(formEncode(t)), nil
+	}
+	rawURL, err := a.string(0, "core.network."+method+"'s URL")
+	if err != nil {
+		return nil, err
+	}
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return nil, fmt.Errorf("core.network.%s: %q is not a URL: %w", method, rawURL, err)
+	}
+	if err := r.allowed(u); err != nil {
+		return nil, fmt.Errorf("core.network.%s: %w", method, err)
+	}
+	req := httpRequest{method: "GET", url: rawURL}
+	var opts abi.Table
+	switch method {
+	case "request":
+		if opts, err = a.table(1, "core.network.request's options"); err != nil {
+			return nil, err
+		}
+		if m, ok := opts.Get("method").(string); ok {
+			req.method = strings.ToUpper(m)
+		}
+		req.body, _ = opts.Get("body").(string)
+	case "get", "getJson":
+		if opts, err = a.table(1, "core.network."+method+"'s options"); err != nil {
+			return nil, err
+		}
+	case "post":
+		req.method = "POST"
+		if req.body, err = a.string(1, "core.network.post's body"); err != nil {
+			return nil, err
+		}
+		if opts, err = a.table(2, "core.network.post's options"); err != nil {
+			return nil, err
+		}
+		req.contentType = "application/x-www-form-urlencoded"
+	case "postJson":
+		req.method, req.contentType = "POST", "application/json"
+		b, err := json.Marshal(toJSON(a.at(1)))
+		if err != nil {
+			return nil, fmt.Errorf("core.network.postJson: %w", err)
+		}
+		req.body = string(b)
+		if opts, err = a.table(2, "core.network.postJson's options"); err != nil {
+			return nil, err
+		}
+	default:
+		return nil, fmt.Errorf("core.network has no method %q", method)
+	}
+	if h, ok := opts.Get("headers").(abi.Table); ok {
+		req.headers = h
+	}
+	if r.requests++; r.requests > r.host.cfg.Network.MaxRequests {
+		return failure(fmt.Errorf("core.network: more than %d requests in one run (network.max_requests)", r.host.cfg.Network.MaxRequests)), nil
+	}
+	resp, err := r.do(ctx, req)
+	if err != nil {
+		return failure(fmt.Errorf("core.network.%s %s: %w", method, u.Redacted(), err)), nil
+	}
+	if method == "request" {
+		return ok(resp.table()), nil
+	}
+	if resp.status < 200 || resp.status > 299 {
+		return failure(fmt.Errorf("core.network.%s %s: HTTP %d", method, u.Redacted(), resp.status), int64(resp.status)), nil
+	}
+	if method == "getJson" || method == "postJson" {
+		v, err := fromJSON([]byte(resp.body))
+		if err != nil {
+			return failure(fmt.Errorf("core.network.%s %s: the response is not JSON: %w", method, u.Redacted(), err)), nil
+		}
+		return ok(v), nil
+	}
+	return ok(resp.body), nil
+}
+
+type httpRequest struct {
+	method, url, body, contentType string
+	headers                        abi.Table
+}
+
+type httpResponse struct {
+	status  int
+	headers http.Header
+	body    string
+}
+
+func (resp httpResponse) table() abi.Table {
+	keys := make([]string, 0, len(resp.headers))
+	for k := range resp.headers {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	headers := make(abi.Table, 0, len(keys))
+	for _, k := range keys {
+		headers = append(headers, abi.Field{Key: k, Value: strings.Join(resp.headers[k], ", ")})
+	}
+	return abi.Table{{Key: "status", Value: int64(resp.status)}, {Key: "headers", Value: headers}, {Key: "body", Value: resp.body}}
+}
+
+func (r *run) do(ctx context.Context, req httpRequest) (httpResponse, error) {
+	hr, err := http.NewRequestWithContext(ctx, req.method, req.url, strings.NewReader(req.body))
+	if err != nil {
+		return httpResponse{}, err
+	}
+	if req.contentType != "" {
+		hr.Header.Set("Content-Type", req.contentType)
+	}
+	hr.Header.Set("User-Agent", "jobbox")
+	for _, f := range req.headers {
+		v, ok := f.Value.(string)
+		if !ok {
+			return httpResponse{}, fmt.Errorf("header %v must be a string", f.Key)
+		}
+		hr.Header.Set(keyOf(f), v)
+	}
+	resp, err := r.httpClient().client.Do(hr)
+	if err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
+		return httpResponse{}, err
+	}
+	defer resp.Body.Close()
+	limit := r.host.cfg.Network.MaxResponseSize
+	body, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
+	if err != nil {
+		return httpResponse{}, err
+	}
+	if int64(len(body)) > limit {
+		return httpResponse{}, fmt.Errorf("the response is larger than %d bytes (network.max_response_bytes)", limit)
+	}
+	return httpResponse{status: resp.StatusCode, headers: resp.Header, body: string(body)}, nil
+}
+
+func formEncode(t abi.Table) string {
+	v := url.Values{}
+	for _, f := range t {
+		switch x := f.Value.(type) {
+		case string:
+			v.Add(keyOf(f), x)
+		case int64:
+			v.Add(keyOf(f), strconv.FormatInt(x, 10))
+		case float64:
+			v.Add(keyOf(f), strconv.FormatFloat(x, 'g', -1, 64))
+		case bool:
+			v.Add(keyOf(f), strconv.FormatBool(x))
+		}
+	}
+	return v.Encode()
+}
+
+// toJSON converts an ABI value for encoding/json: tables become objects
+// (keys in their order is lost; encoding/json sorts them), lists arrays.
+func toJSON(v any) any {
+	switch x := v.(type) {
+	case abi.Table:
+		m := make(map[string]any, len(x))
+		for _, f := range x {
+			m[keyOf(f)] = toJSON(f.Value)
+		}
+		return m
+	case []any:
+		out := make([]any, len(x))
+		for i, item := range x {
+			out[i] = toJSON(item)
+		}
+		return out
+	}
+	return v
+}
+
+// fromJSON decodes JSON into ABI values: objects become tables (keys
+// sorted), arrays lists, whole numbers integers.
+func fromJSON(b []byte) (any, error) {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, err
+	}
+	if dec.More() {
+		return nil, errors.New("trailing data after the JSON value")
+	}
+	return fromDecoded(v, 0)
+}
+
+func fromDecoded(v any, depth int) (any, error) {
+	if depth > abi.MaxDepth {
+		return nil, fmt.Errorf("JSON nests deeper than %d levels", abi.MaxDepth)
+	}
+	switch x := v.(type) {
+	case json.Number:
+		if n, err := x.Int64(); err == nil {
+			return n, nil
+		}
+		return x.Float64()
+	case map[string]any:
+		keys := make([]string, 0, len(x))
+		for k := range x {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		t := make(abi.Table, len(keys))
+		for i, k := range keys {
+			item, err := fromDecoded(x[k], depth+1)
+			if err != nil {
+				return nil, err
+			}
+			t[i] = abi.Field{Key: k, Value: item}
+		}
+		return t, nil
+	case []any:
+		out := make([]any, len(x))
+		for i, item := range x {
+			var err error
+			if out[i], err = fromDecoded(item, depth+1); err != nil {
+				return nil, err
+			}
+		}
+		return out, nil
+	}
+	return v, nil
+}
