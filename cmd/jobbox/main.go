@@ -2,7 +2,7 @@
 //
 //	jobbox serve      [--config config.toml]
 //	jobbox check      [--config config.toml] [FILE...]
-//	jobbox run        FILE.lua|FILE.wasm [--config config.toml] [--json]
+//	jobbox run        FILE.lua|FILE.wasm [--config config.toml] [--json] [--at TIME]
 //	jobbox jobs       [--config config.toml] [--json]
 //	jobbox reload     [--config config.toml]
 //	jobbox activate   NAME [--config config.toml]
@@ -34,7 +34,8 @@ const usage = `jobbox runs scheduled jobs in WebAssembly sandboxes.
 Usage:
   jobbox serve      [--config config.toml]          run the service
   jobbox check      [--config config.toml] [FILE...] check the config and job files
-  jobbox run        FILE [--config config.toml] [--json]  run one job once
+  jobbox run        FILE [--config config.toml] [--json] [--at TIME]  run one job once
+                    (--at 2027-01-03T10:00: as if it were then, for day-dependent jobs)
   jobbox jobs       [--config config.toml] [--json]  list the service's jobs
   jobbox reload     [--config config.toml]          re-read config.toml
   jobbox activate   NAME [--config config.toml]     re-activate a job (applies at the next reload)
@@ -86,6 +87,7 @@ type invocation struct {
 	name   string
 	config string
 	json   bool
+	at     string
 	args   []string
 	stdout io.Writer
 	stderr io.Writer
@@ -99,6 +101,7 @@ func parse(name string, args []string, stdout, stderr io.Writer) (*invocation, e
 	fs.SetOutput(stderr)
 	fs.StringVar(&inv.config, "config", "config.toml", "the config file")
 	fs.BoolVar(&inv.json, "json", false, "print JSON")
+	fs.StringVar(&inv.at, "at", "", "run as if the time were this (RFC 3339, or 2006-01-02T15:04 in the config's timezone)")
 	for {
 		if err := fs.Parse(args); err != nil {
 			return nil, err

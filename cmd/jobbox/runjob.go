@@ -5,10 +5,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"path/filepath"
+	"time"
 
 	"github.com/rs/zerolog"
 
 	"github.com/jobbox/jobbox/abi"
+	"github.com/jobbox/jobbox/host/clock"
 	"github.com/jobbox/jobbox/host/config"
 	"github.com/jobbox/jobbox/host/modules"
 	"github.com/jobbox/jobbox/host/sandbox"
@@ -50,7 +52,15 @@ func cmdRun(ctx context.Context, inv *invocation) int {
 	} else {
 		cfg = defaultConfig()
 	}
-	engine, err := service.NewEngine(ctx, cfg, nil, discardLogger())
+	var clk clock.Clock
+	if inv.at != "" {
+		at, err := parseAt(inv.at, cfg.Location)
+		if err != nil {
+			return inv.fail("%v", err)
+		}
+		clk = clock.NewFake(at)
+	}
+	engine, err := service.NewEngine(ctx, cfg, clk, discardLogger())
 	if err != nil {
 		return inv.fail("%v", err)
 	}
@@ -84,6 +94,19 @@ func cmdRun(ctx context.Context, inv *invocation) int {
 }
 
 func discardLogger() zerolog.Logger { return zerolog.Nop() }
+
+// parseAt reads --at: RFC 3339, or a local date and time without zone.
+func parseAt(s string, loc *time.Location) (time.Time, error) {
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t, nil
+	}
+	for _, layout := range []string{"2006-01-02T15:04:05", "2006-01-02T15:04", "2006-01-02"} {
+		if t, err := time.ParseInLocation(layout, s, loc); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("--at %q is not a time like 2027-01-03T10:00 or 2027-01-03T10:00:00Z", s)
+}
 
 // openModules opens the core modules cfg configures, with the state store
 // for core.data when no service holds it. Without the store, core.data

@@ -16,6 +16,9 @@ import (
 // data serves core.data(name):METHOD(...). The guest passes the collection
 // name first: [collection, args...]; "collection" just checks the grant.
 func (r *run) data(ctx context.Context, method string, a args) ([]any, error) {
+	if len(r.grants.Data) == 0 {
+		return nil, r.notGranted("core.data")
+	}
 	name, err := a.string(0, "core.data's collection name")
 	if err != nil {
 		return nil, err

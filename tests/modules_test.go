@@ -1,0 +1,300 @@
+//go:build integration
+
+package tests
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jobbox/jobbox/abi"
+	"github.com/jobbox/jobbox/host/clock"
+	"github.com/jobbox/jobbox/host/sched"
+	"github.com/jobbox/jobbox/host/service"
+	"github.com/jobbox/jobbox/host/store"
+	"github.com/jobbox/jobbox/tests/internal/services"
+)
+
+// janSunday is a Sunday in January: sleep.lua updates on Sundays, stop.lua
+// mails in January.
+const janSunday = "2027-01-03T10:00:00Z"
+
+// world is the real servers the seed examples talk to, and a config that
+// grants each example what it uses.
+type world struct {
+	dir      string
+	config   string
+	products *sql.DB
+	shop     *sql.DB
+	smtp     *services.SMTP
+}
+
+func newWorld(t *testing.T) *world {
+	t.Helper()
+	w := &world{dir: t.TempDir()}
+	var productsDB, shopDB string
+	productsDB, w.products = services.Database(t,
+		"CREATE TABLE toys (id INT AUTO_INCREMENT PRIMARY KEY, type VARCHAR(64), stock INT, out_of_stock BOOL NOT NULL DEFAULT FALSE)",
+		"INSERT INTO toys (type, stock) VALUES ('Red Bikes', 0), ('Blue Bikes', 4), ('Kites', 9)")
+	shopDB, w.shop = services.Database(t,
+		"CREATE TABLE status (id INT AUTO_INCREMENT PRIMARY KEY, month CHAR(3), sales_total DECIMAL(10,2), no_specials BOOL NOT NULL)",
+		"INSERT INTO status (month, sales_total, no_specials) VALUES ('Jan', 1234.50, FALSE), ('Feb', 99.00, FALSE), ('Mar', 5.00, TRUE)")
+	ca := services.NewCA(t, w.dir)
+	w.smtp = services.StartSMTP(t, ca, w.dir)
+	config := services.HTTPS(t, ca, http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		rw.Header().Set("Content-Type", "application/json")
+		fmt.Fprint(rw, `{"greeting": "hello", "retries": 3, "hosts": ["a", "b"]}`)
+	}), "some.json-config.com")
+
+	jobs, err := filepath.Abs(filepath.Join("..", "jobs"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := services.MySQLBase()
+	w.config = filepath.Join(w.dir, "config.toml")
+	writeFile(t, w.config, fmt.Sprintf(`state_dir = "state"
+timezone = "UTC"
+
+[databases.products]
+dsn = %[1]q
+[databases.shop]
+dsn = %[2]q
+
+[smtp]
+host = "127.0.0.1"
+port = %[3]s
+tls = "starttls"
+ca_file = %[4]q
+
+[network]
+ca_file = %[4]q
+[network.connect_to]
+"some.json-config.com:443" = %[5]q
+
+[[jobs]]
+name = "template"
+file = "%[6]s/template.lua"
+interval = 60
+
+[[jobs]]
+name = "helper-example"
+file = "%[6]s/helper-example.lua"
+interval = 60
+
+[[jobs]]
+name = "recurring"
+file = "%[6]s/recurring.lua"
+interval = 60
+grants = { mysql = ["products"] }
+
+[[jobs]]
+name = "sleep"
+file = "%[6]s/sleep.lua"
+interval = 60
+grants = { mysql = ["shop"] }
+
+[[jobs]]
+name = "stop"
+file = "%[6]s/stop.lua"
+interval = 60
+grants = { mysql = ["shop"], email_from = ["job@work.com"], email_to = ["work.com"] }
+
+[[jobs]]
+name = "exit"
+file = "%[6]s/exit.lua"
+interval = 60
+grants = { mysql = ["products"] }
+
+[[jobs]]
+name = "run-once"
+file = "%[6]s/run-once.lua"
+interval = 60
+run_once = true
+grants = { network = ["https://some.json-config.com"], network_cidrs = ["127.0.0.1/32"], data = ["config"] }
+`, base+productsDB, base+shopDB, services.Port(t, w.smtp.Addr), ca.PEMFile, config.Listener.Addr().String(), jobs))
+	return w
+}
+
+// check verifies what the examples did to the servers and the store.
+func (w *world) check(t *testing.T, docs store.Documents) {
+	t.Helper()
+	// recurring: Red Bikes are out of stock, but the update's where is
+	// { id = bikes.id } with id never selected: an empty where, refused.
+	var changed int
+	if err := w.products.QueryRow("SELECT COUNT(*) FROM toys WHERE out_of_stock").Scan(&changed); err != nil || changed != 0 {
+		t.Errorf("recurring: %d toys marked out of stock (%v); the empty where must change nothing", changed, err)
+	}
+	// sleep on a Sunday: every status row with no_specials = false is set.
+	var left int
+	if err := w.shop.QueryRow("SELECT COUNT(*) FROM status WHERE NOT no_specials").Scan(&left); err != nil || left != 0 {
+		t.Errorf("sleep: %d rows still without no_specials (%v)", left, err)
+	}
+	// stop in January: one message to the boss with January's sales.
+	msgs := w.smtp.Messages(t)
+	if len(msgs) != 1 {
+		t.Fatalf("stop: the SMTP server received %d messages, want 1", len(msgs))
+	}
+	for _, want := range []string{"From: job@work.com", "To: boss@work.com", "Subject: January Daily", "Sales today were: $1234.5"} {
+		if !strings.Contains(msgs[0], want) {
+			t.Errorf("stop: the message lacks %q:\n%s", want, msgs[0])
+		}
+	}
+	// run-once: the JSON config fetched over HTTPS, saved in core.data.
+	var saved []any
+	err := docs.ScanDocuments(context.Background(), "config", false, func(_ string, doc []byte) bool {
+		v, err := abi.Decode(doc)
+		if err != nil {
+			t.Error(err)
+		}
+		saved = append(saved, v)
+		return true
+	})
+	if err != nil || len(saved) != 1 {
+		t.Fatalf("run-once: %d documents in collection config (%v), want 1", len(saved), err)
+	}
+	doc := saved[0].(abi.Table)
+	if doc.Get("greeting") != "hello" || doc.Get("retries") != int64(3) || doc.String("id") == "" {
+		t.Errorf("run-once: saved %v", doc)
+	}
+}
+
+var wantStatus = map[string]string{
+	"template": "OK", "helper-example": "SLEEP", "recurring": "OK", "sleep": "SLEEP",
+	"stop": "SLEEP", "exit": "EXIT", "run-once": "OK",
+}
+
+// TestSeedExamplesUnderJobboxRun runs every seed example, unmodified, with
+// the jobbox command against real MariaDB, SMTP and HTTPS servers.
+func TestSeedExamplesUnderJobboxRun(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	bin := filepath.Join(t.TempDir(), "jobbox")
+	if out, err := exec.Command("go", "build", "-o", bin, "../cmd/jobbox").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	for _, name := range []string{"template", "helper-example", "recurring", "sleep", "stop", "exit", "run-once"} {
+		cmd := exec.Command(bin, "run", "--config", w.config, "--json", "--at", janSunday, filepath.Join("..", "jobs", name+".lua"))
+		out, _ := cmd.Output()
+		var res struct{ Status, Error string }
+		if err := json.Unmarshal(out, &res); err != nil {
+			t.Fatalf("%s: %v: %s", name, err, out)
+		}
+		if res.Status != wantStatus[name] {
+			t.Errorf("%s: %s %q, want %s", name, res.Status, res.Error, wantStatus[name])
+		}
+	}
+	st, err := store.OpenBolt(filepath.Join(w.dir, "state", service.StoreFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	w.check(t, st)
+}
+
+// TestSeedExamplesUnderService runs the same examples on the service's
+// schedule, with a fake clock set to a Sunday in January.
+func TestSeedExamplesUnderService(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	at, _ := time.Parse(time.RFC3339, janSunday)
+	clk := clock.NewFake(at)
+	reports := make(chan sched.Report, 100)
+	svc, err := service.Start(context.Background(), w.config, service.Options{Clock: clk, OnReport: func(r sched.Report) { reports <- r }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer svc.Stop(context.Background())
+	got := map[string]sched.Report{}
+	clk.Advance(60 * time.Second) // every job's first run is one interval after the start
+	timeout := time.After(60 * time.Second)
+	for len(got) < len(wantStatus) {
+		select {
+		case r := <-reports:
+			got[r.Job] = r
+		case <-timeout:
+			t.Fatalf("after 60s, %d of %d jobs ran: %v", len(got), len(wantStatus), got)
+		}
+	}
+	for name, want := range wantStatus {
+		if r := got[name]; r.Outcome.Status.String() != want {
+			t.Errorf("%s: %s %q, want %s", name, r.Outcome.Status, r.Outcome.Error, want)
+		}
+	}
+	w.check(t, svc.Store().(store.Documents))
+}
+
+// TestModulesRefuseWhatIsNotGranted: a job with no grants gets a clear
+// "not granted" error from every module, and a where built from a value
+// with a quote in it matches nothing and changes nothing.
+func TestModulesRefuseWhatIsNotGranted(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	dbName, db := services.Database(t,
+		"CREATE TABLE users (id INT AUTO_INCREMENT PRIMARY KEY, name VARCHAR(64), admin BOOL NOT NULL DEFAULT FALSE)",
+		"INSERT INTO users (name) VALUES ('alice'), ('bob')")
+	jobs := map[string]string{
+		"no-mysql":   `core.mysql.select("app", {tbl = "users"})`,
+		"no-data":    `core.data("config")`,
+		"no-network": `core.network.get("https://example.com")`,
+		"no-email":   `local m = core.email.new() m:to("a@b.c") m:from("x@y.z") m:send()`,
+		"other-db":   `core.mysql.select("other", {tbl = "users"})`,
+		"injection": `
+  local rows, err = core.mysql.select("app", {tbl = "users", where = {name = "x' OR '1'='1"}})
+  if err or #rows ~= 0 then error("injection matched: " .. tostring(err)) end
+  local n, err = core.mysql.update("app", {tbl = "users", values = {admin = true}, where = {name = "x' OR '1'='1"}})
+  if err or n ~= 0 then error("injection updated " .. tostring(n)) end
+  local n, err = core.mysql.update("app", {tbl = "users", values = {admin = true}, where = {}})
+  if n ~= nil or not err:find("refusing to change every row") then error("empty where: " .. tostring(err)) end`,
+	}
+	var cfg strings.Builder
+	fmt.Fprintf(&cfg, "state_dir = \"state\"\n[databases.app]\ndsn = %q\n[databases.other]\ndsn = %q\n", services.MySQLBase()+dbName, services.MySQLBase()+dbName)
+	for name, body := range jobs {
+		writeFile(t, filepath.Join(dir, name+".lua"), "local job = core.job()\nfunction job.run()\n"+body+"\n  return job.OK\nend\nreturn job\n")
+		grants := ""
+		if name == "other-db" || name == "injection" {
+			grants = "grants = { mysql = [\"app\"] }\n"
+		}
+		fmt.Fprintf(&cfg, "\n[[jobs]]\nname = %q\nfile = %q\ninterval = 1\n%s", name, name+".lua", grants)
+	}
+	writeFile(t, filepath.Join(dir, "config.toml"), cfg.String())
+	reports := make(chan sched.Report, 100)
+	svc, err := service.Start(context.Background(), filepath.Join(dir, "config.toml"), service.Options{OnReport: func(r sched.Report) { reports <- r }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer svc.Stop(context.Background())
+	want := map[string]string{
+		"no-mysql":   "core.mysql is not granted to job no-mysql",
+		"no-data":    "core.data is not granted to job no-data",
+		"no-network": "core.network is not granted to job no-network",
+		"no-email":   "core.email is not granted to job no-email",
+		"other-db":   `core.mysql database "other" is not granted to job other-db`,
+		"injection":  "",
+	}
+	timeout := time.After(60 * time.Second)
+	for seen := map[string]bool{}; len(seen) < len(want); {
+		select {
+		case r := <-reports:
+			if seen[r.Job] {
+				continue
+			}
+			seen[r.Job] = true
+			if !strings.Contains(r.Outcome.Error, want[r.Job]) || (want[r.Job] == "") != (r.Outcome.Status == abi.StatusOK) {
+				t.Errorf("%s: %s %q, want %q", r.Job, r.Outcome.Status, r.Outcome.Error, want[r.Job])
+			}
+		case <-timeout:
+			t.Fatal("the jobs did not all run within 60s")
+		}
+	}
+	var admins int
+	if err := db.QueryRow("SELECT COUNT(*) FROM users WHERE admin").Scan(&admins); err != nil || admins != 0 {
+		t.Errorf("%d admins after the injection attempts (%v)", admins, err)
+	}
+}
