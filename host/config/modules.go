@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -328,9 +327,4 @@ func parseOrigin(s string) (Origin, error) {
 	}
 	o.Host = host
 	return o, nil
-}
-
-// GrantedOrigins formats a job's network grants for messages.
-func (g Grants) GrantedOrigins() string {
-	return strings.Join(slices.Clone(g.Network), ", ")
 }

@@ -154,7 +154,7 @@ func ok(v any) []any { return []any{v} }
 type args []any
 
 func (a args) at(i int) any {
-	if i < len(a) {
+	if i >= 0 && i < len(a) {
 		return a[i]
 	}
 	return nil

@@ -150,3 +150,18 @@ func TestPublicAddress(t *testing.T) {
 		t.Error("an IPv4-mapped loopback address was allowed")
 	}
 }
+
+func TestMySQLHelpersNeedNoDatabase(t *testing.T) {
+	t.Parallel()
+	cfg := "[databases.app]\ndsn = \"u:p@tcp(127.0.0.1:1)/app\"\n"
+	r := testRun(t, cfg, config.Grants{MySQL: []string{"app"}})
+	if res, err := r.Call(context.Background(), "mysql", "escape", []any{"it's \"x\"\n"}); err != nil || res[0] != `it\'s \"x\"\n` {
+		t.Errorf("escape: %v %v", res, err)
+	}
+	if _, err := r.Call(context.Background(), "mysql", "escape", nil); err == nil {
+		t.Error("escape with no argument did not fail")
+	}
+	if res, err := r.Call(context.Background(), "mysql", "date", []any{int64(0)}); err != nil || res[0] == "" {
+		t.Errorf("date: %v %v", res, err)
+	}
+}
