@@ -3,9 +3,11 @@ package sandbox
 import (
 	"context"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/tetratelabs/wazero"
+	lua "github.com/yuin/gopher-lua"
 
 	"github.com/jobbox/jobbox/abi"
 	"github.com/jobbox/jobbox/host/luawasm"
@@ -97,4 +99,33 @@ func BenchmarkLuaFib(b *testing.B) {
 		defer e.Close(context.Background())
 		benchRunOn(b, e, job)
 	})
+}
+
+// nativeLua runs src with gopher-lua in the host process, unsandboxed, the
+// way the Lua guest does (a new state, the script, then job.run): the
+// baseline the sandboxed figures compare with. core.job() is a plain table.
+func nativeLua(b *testing.B, src string) {
+	src = strings.Replace(src, "core.job()", "{OK = 1, ERROR = 0}", 1)
+	b.ReportAllocs()
+	for b.Loop() {
+		L := lua.NewState()
+		if err := L.DoString(src); err != nil {
+			b.Fatal(err)
+		}
+		job := L.Get(-1).(*lua.LTable)
+		if err := L.CallByParam(lua.P{Fn: job.RawGetString("run"), NRet: 1, Protect: true}); err != nil {
+			b.Fatal(err)
+		}
+		if L.Get(-1) != lua.LNumber(1) {
+			b.Fatalf("job.run returned %v", L.Get(-1))
+		}
+		L.Close()
+	}
+}
+
+// BenchmarkNativeLua is the unsandboxed baseline of BenchmarkRunTrivialLua
+// and BenchmarkLuaFib.
+func BenchmarkNativeLua(b *testing.B) {
+	b.Run("trivial", func(b *testing.B) { nativeLua(b, trivialLua) })
+	b.Run("fib", func(b *testing.B) { nativeLua(b, fibLua) })
 }
