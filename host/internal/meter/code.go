@@ -3,6 +3,7 @@ package meter
 import (
 	"errors"
 	"fmt"
+	"slices"
 )
 
 // code instruments every function body of the code section.
@@ -18,6 +19,7 @@ func (rw *rewriter) code(body []byte) ([]byte, error) {
 	// First pass: the shape of every body, for the call graph.
 	bodies := make([][]byte, n)
 	shapes := make([]shape, n)
+	var sc scratch
 	for i := range bodies {
 		size, err := r.u32()
 		if err != nil {
@@ -26,7 +28,7 @@ func (rw *rewriter) code(body []byte) ([]byte, error) {
 		if bodies[i], err = r.bytes(size); err != nil {
 			return nil, fmt.Errorf("function %d: %w", rw.importedFuncs+uint32(i), err)
 		}
-		if shapes[i], err = measure(bodies[i], rw.importedFuncs); err != nil {
+		if shapes[i], err = measure(bodies[i], rw.importedFuncs, &sc); err != nil {
 			return nil, fmt.Errorf("function %d: %w", rw.importedFuncs+uint32(i), err)
 		}
 	}
@@ -57,9 +59,14 @@ type shape struct {
 	loopWeights []int32  // instructions in each loop, nested loops excluded, in order of appearance; -1 if no branch goes back to it
 }
 
-// measure walks a body to learn its shape: once to find the loops that
-// branches go back to, once more to weigh the regions between them.
-func measure(body []byte, imported uint32) (shape, error) {
+// scratch is memory measure reuses from one body to the next.
+type scratch struct {
+	open    []int
+	callees []uint32
+}
+
+// measure walks a body once to learn its shape.
+func measure(body []byte, imported uint32, sc *scratch) (shape, error) {
 	var s shape
 	r := &reader{b: body}
 	groups, err := r.u32()
@@ -80,17 +87,16 @@ func measure(body []byte, imported uint32) (shape, error) {
 		}
 	}
 	s.code = r.pos
-	if s.loopWeights, err = backEdges(body, s.code); err != nil {
-		return s, err
-	}
 
-	// open holds, for each open block, the index into loopWeights of the
-	// loop it is, or -1 for block, if and a loop no branch goes back to
-	// (which runs once, so its instructions weigh on the enclosing region).
-	open := []int{-1}
+	// Every instruction weighs on the innermost loop around it, or on the
+	// entry. A loop no branch goes back to runs once: at the end its weight
+	// moves to the region around it, and it gets no burn of its own.
+	var parent []int // of each loop: the loop around it, or -1
+	var targeted []bool
+	open := append(sc.open[:0], -1) // of each open block: the loop it is, or -1 for block and if
+	sc.callees = sc.callees[:0]
 	weight := &s.entryWeight
-	loops := 0
-	prefix := true // no branch or call yet: every path from entry got here
+	prefixLoop, prefix := -1, true // no branch or call yet: every path from entry got here
 	for len(open) > 0 {
 		in, err := next(r)
 		if err != nil {
@@ -99,65 +105,26 @@ func measure(body []byte, imported uint32) (shape, error) {
 		if *weight < 1<<30 {
 			*weight++
 		}
-		if prefix && in.op == opLoop && s.loopWeights[loops] >= 0 {
-			// Go's output opens every function this way: block, loop.
-			s.startsLoop = true
+		if prefix && in.op == opLoop {
+			prefixLoop = len(s.loopWeights) // Go's output opens every function so: block, loop
 		}
-		prefix = prefix && !s.startsLoop && (in.op == opBlock || in.op >= 0x1a)
+		prefix = prefix && (in.op == opBlock || in.op >= 0x1a)
 		switch in.op {
 		case opBlock, opIf:
 			open = append(open, -1)
 		case opLoop:
-			if s.loopWeights[loops] >= 0 {
-				open = append(open, loops)
-				weight = &s.loopWeights[loops]
-			} else {
-				open = append(open, -1)
-			}
-			loops++
+			l := len(s.loopWeights)
+			parent = append(parent, innermost(open))
+			targeted = append(targeted, false)
+			s.loopWeights = append(s.loopWeights, 0)
+			open = append(open, l)
+			weight = &s.loopWeights[l]
 		case opEnd:
 			open = open[:len(open)-1]
 			weight = &s.entryWeight
-			for i := len(open) - 1; i >= 0; i-- {
-				if open[i] >= 0 {
-					weight = &s.loopWeights[open[i]]
-					break
-				}
+			if l := innermost(open); l >= 0 {
+				weight = &s.loopWeights[l]
 			}
-		case opCall, opReturnCall:
-			s.calls = true
-			if in.index >= imported {
-				s.callees = append(s.callees, in.index-imported)
-			}
-		case opCallIndirect, opReturnCallIndirect:
-			s.calls = true
-		}
-	}
-	if !r.done() {
-		return s, errors.New("bytes after the end of the function")
-	}
-	return s, nil
-}
-
-// backEdges returns, for each loop of the body in order, 0 if a branch
-// targets it and -1 if none does.
-func backEdges(body []byte, start int) ([]int32, error) {
-	r := &reader{b: body, pos: start}
-	var loops []int32
-	open := []int{-1} // as in measure, every loop marked
-	for len(open) > 0 {
-		in, err := next(r)
-		if err != nil {
-			return nil, err
-		}
-		switch in.op {
-		case opBlock, opIf:
-			open = append(open, -1)
-		case opLoop:
-			open = append(open, len(loops))
-			loops = append(loops, -1)
-		case opEnd:
-			open = open[:len(open)-1]
 		case opBr, opBrIf, opBrTable:
 			labels := &reader{b: body, pos: in.start + 1}
 			count := uint32(0)
@@ -168,13 +135,48 @@ func backEdges(body []byte, start int) ([]int32, error) {
 				label, _ := labels.u32()
 				if int(label) < len(open) {
 					if l := open[len(open)-1-int(label)]; l >= 0 {
-						loops[l] = 0
+						targeted[l] = true
 					}
 				}
 			}
+		case opCall, opReturnCall:
+			s.calls = true
+			if in.index >= imported {
+				sc.callees = append(sc.callees, in.index-imported)
+			}
+		case opCallIndirect, opReturnCallIndirect:
+			s.calls = true
 		}
 	}
-	return loops, nil
+	if !r.done() {
+		return s, errors.New("bytes after the end of the function")
+	}
+	// Nested loops come after the loops around them: fold inner ones first.
+	for l := len(s.loopWeights) - 1; l >= 0; l-- {
+		if targeted[l] {
+			continue
+		}
+		into := &s.entryWeight
+		if p := parent[l]; p >= 0 {
+			into = &s.loopWeights[p]
+		}
+		*into = min(*into+s.loopWeights[l], 1<<30)
+		s.loopWeights[l] = -1
+	}
+	s.startsLoop = prefixLoop >= 0 && targeted[prefixLoop]
+	s.callees = slices.Clone(sc.callees)
+	sc.open = open
+	return s, nil
+}
+
+// innermost is the innermost loop among the open blocks, or -1.
+func innermost(open []int) int {
+	for i := len(open) - 1; i >= 0; i-- {
+		if open[i] >= 0 {
+			return open[i]
+		}
+	}
+	return -1
 }
 
 // backCalls returns the back edges of a depth-first search of the direct

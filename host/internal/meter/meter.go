@@ -167,6 +167,9 @@ func parse(bin []byte) (*module, error) {
 			if uint64(n) > uint64(len(body)) {
 				return nil, fmt.Errorf("section %d claims %d entries in %d bytes", id, n, len(body))
 			}
+			if id == secGlobal {
+				m.definedGlobals = n
+			}
 		}
 		m.sections = append(m.sections, section{id, body})
 	}
@@ -178,14 +181,6 @@ func parse(bin []byte) (*module, error) {
 	}
 	if err := m.readFunctions(); err != nil {
 		return nil, fmt.Errorf("function section: %w", err)
-	}
-	if body := m.find(secGlobal); body != nil {
-		r := &reader{b: body}
-		n, err := r.u32()
-		if err != nil {
-			return nil, fmt.Errorf("global section: %w", err)
-		}
-		m.definedGlobals = n
 	}
 	return m, nil
 }
@@ -199,17 +194,31 @@ func (m *module) find(id byte) []byte {
 	return nil
 }
 
-func (m *module) readTypes() error {
-	body := m.find(secType)
+// vector reads a count-prefixed vector (a section or a subsection), calling
+// entry for each entry with r at its start. A nil body, an absent section,
+// has no entries; bytes after the last entry are an error.
+func vector(body []byte, entry func(i uint32, r *reader) error) (uint32, error) {
 	if body == nil {
-		return nil
+		return 0, nil
 	}
 	r := &reader{b: body}
 	n, err := r.u32()
 	if err != nil {
-		return err
+		return 0, err
 	}
 	for i := uint32(0); i < n; i++ {
+		if err := entry(i, r); err != nil {
+			return n, err
+		}
+	}
+	if !r.done() {
+		return n, errors.New("trailing bytes after the last entry")
+	}
+	return n, nil
+}
+
+func (m *module) readTypes() error {
+	_, err := vector(m.find(secType), func(i uint32, r *reader) error {
 		form, err := r.byte()
 		if err != nil {
 			return err
@@ -228,21 +237,13 @@ func (m *module) readTypes() error {
 			}
 		}
 		m.types = append(m.types, t)
-	}
-	return nil
+		return nil
+	})
+	return err
 }
 
 func (m *module) readImports() error {
-	body := m.find(secImport)
-	if body == nil {
-		return nil
-	}
-	r := &reader{b: body}
-	n, err := r.u32()
-	if err != nil {
-		return err
-	}
-	for i := uint32(0); i < n; i++ {
+	_, err := vector(m.find(secImport), func(_ uint32, r *reader) error {
 		mod, err := r.name()
 		if err != nil {
 			return err
@@ -279,31 +280,18 @@ func (m *module) readImports() error {
 		default:
 			return fmt.Errorf("import %s.%s has unknown kind %d", mod, name, kind)
 		}
-		if err != nil {
-			return err
-		}
-	}
-	return nil
+		return err
+	})
+	return err
 }
 
 func (m *module) readFunctions() error {
-	body := m.find(secFunction)
-	if body == nil {
-		return nil
-	}
-	r := &reader{b: body}
-	n, err := r.u32()
-	if err != nil {
-		return err
-	}
-	for i := uint32(0); i < n; i++ {
+	_, err := vector(m.find(secFunction), func(_ uint32, r *reader) error {
 		t, err := r.u32()
-		if err != nil {
-			return err
-		}
 		m.funcTypes = append(m.funcTypes, t)
-	}
-	return nil
+		return err
+	})
+	return err
 }
 
 // rewrite adds the imports, globals and export, renumbers every reference
@@ -330,7 +318,6 @@ func (m *module) rewrite() ([]byte, error) {
 		fuelGlobal: m.importedGlobals + m.definedGlobals,
 		stackGlob:  m.importedGlobals + m.definedGlobals + 1,
 	}
-	// Types first: instrumenting code may need a block type to add.
 	refuelType := rw.typeIndex(funcType{results: []byte{valI32}})
 	stackType := rw.typeIndex(funcType{})
 
@@ -480,21 +467,19 @@ func (m *module) imports(refuelType, stackType uint32) ([]byte, error) {
 // and appends fuel and stack depth.
 func (m *module) globals(remap func(uint32) uint32) ([]byte, error) {
 	out := appendU32(nil, m.definedGlobals+2)
-	if body := m.find(secGlobal); body != nil {
-		r := &reader{b: body}
-		if _, err := r.u32(); err != nil {
-			return nil, err
+	_, err := vector(m.find(secGlobal), func(i uint32, r *reader) error {
+		typ, err := r.bytes(2)
+		if err != nil {
+			return err
 		}
-		for i := uint32(0); i < m.definedGlobals; i++ {
-			typ, err := r.bytes(2)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, typ...)
-			if out, err = copyExpr(r, out, remap); err != nil {
-				return nil, fmt.Errorf("global %d: %w", i, err)
-			}
+		out = append(out, typ...)
+		if out, err = copyExpr(r, out, remap); err != nil {
+			return fmt.Errorf("global %d: %w", i, err)
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	for _, init := range []int32{InitialFuel, DefaultStackDepth} {
 		out = append(out, valI32, 1, opI32Const)
@@ -506,35 +491,28 @@ func (m *module) globals(remap func(uint32) uint32) ([]byte, error) {
 
 // exports renumbers exported functions and exports the stack global.
 func (m *module) exports(remap func(uint32) uint32, stackGlobal uint32) ([]byte, error) {
-	var n uint32
 	var out []byte
-	if body := m.find(secExport); body != nil {
-		r := &reader{b: body}
-		var err error
-		if n, err = r.u32(); err != nil {
-			return nil, err
+	n, err := vector(m.find(secExport), func(_ uint32, r *reader) error {
+		name, err := r.name()
+		if err != nil {
+			return err
 		}
-		for i := uint32(0); i < n; i++ {
-			name, err := r.name()
-			if err != nil {
-				return nil, err
-			}
-			if name == StackExport {
-				return nil, fmt.Errorf("the guest exports %s: that name is reserved for the host", name)
-			}
-			kind, err := r.byte()
-			if err != nil {
-				return nil, err
-			}
-			idx, err := r.u32()
-			if err != nil {
-				return nil, err
-			}
-			if kind == kindFunc {
-				idx = remap(idx)
-			}
-			out = appendU32(append(appendName(out, name), kind), idx)
+		if name == StackExport {
+			return fmt.Errorf("the guest exports %s: that name is reserved for the host", name)
 		}
+		kind, err := r.byte()
+		if err != nil {
+			return err
+		}
+		idx, err := r.u32()
+		if kind == kindFunc {
+			idx = remap(idx)
+		}
+		out = appendU32(append(appendName(out, name), kind), idx)
+		return err
+	})
+	if err != nil {
+		return nil, err
 	}
 	out = appendU32(append(appendName(out, StackExport), kindGlobal), stackGlobal)
 	return append(appendU32(nil, n+1), out...), nil
@@ -543,51 +521,43 @@ func (m *module) exports(remap func(uint32) uint32, stackGlobal uint32) ([]byte,
 // tables caps every table's maximum at maxTableElements, so table.grow
 // fails in the guest rather than allocating in the host.
 func tables(body []byte) ([]byte, error) {
-	r := &reader{b: body}
-	n, err := r.u32()
-	if err != nil {
-		return nil, err
-	}
-	out := appendU32(nil, n)
-	for i := uint32(0); i < n; i++ {
+	var out []byte
+	n, err := vector(body, func(i uint32, r *reader) error {
 		refType, err := r.byte()
 		if err != nil {
-			return nil, err
+			return err
 		}
 		flags, err := r.byte()
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if flags > 1 {
-			return nil, fmt.Errorf("table %d has unsupported limits flags 0x%x", i, flags)
+			return fmt.Errorf("table %d has unsupported limits flags 0x%x", i, flags)
 		}
 		minimum, err := r.u32()
 		if err != nil {
-			return nil, err
+			return err
 		}
 		maximum := uint32(maxTableElements)
 		if flags == 1 {
 			if maximum, err = r.u32(); err != nil {
-				return nil, err
+				return err
 			}
 		}
 		if minimum > maxTableElements {
-			return nil, fmt.Errorf("table %d starts with %d elements; the limit is %d", i, minimum, maxTableElements)
+			return fmt.Errorf("table %d starts with %d elements; the limit is %d", i, minimum, maxTableElements)
 		}
 		out = append(out, refType, 1)
 		out = appendU32(appendU32(out, minimum), min(maximum, maxTableElements))
-	}
-	return out, nil
+		return nil
+	})
+	return append(appendU32(nil, n), out...), err
 }
 
 // checkData checks that every data segment holds the bytes it claims.
 func checkData(body []byte) error {
-	r := &reader{b: body}
-	n, err := r.u32()
-	if err != nil {
-		return err
-	}
-	for i := uint32(0); i < n; i++ {
+	var expr []byte // the offset expressions, copied only to be checked
+	_, err := vector(body, func(i uint32, r *reader) error {
 		flags, err := r.u32()
 		if err != nil {
 			return err
@@ -599,7 +569,8 @@ func checkData(body []byte) error {
 		}
 		switch flags {
 		case 0, 2:
-			if _, err := copyExpr(r, nil, func(f uint32) uint32 { return f }); err != nil {
+			var err error
+			if expr, err = copyExpr(r, expr[:0], func(f uint32) uint32 { return f }); err != nil {
 				return fmt.Errorf("segment %d: %w", i, err)
 			}
 		case 1:
@@ -613,25 +584,21 @@ func checkData(body []byte) error {
 		if _, err := r.bytes(size); err != nil {
 			return fmt.Errorf("segment %d claims %d bytes: %w", i, size, err)
 		}
-	}
-	return nil
+		return nil
+	})
+	return err
 }
 
 // elements renumbers the function indices of every element segment form.
 func elements(body []byte, remap func(uint32) uint32) ([]byte, error) {
-	r := &reader{b: body}
-	n, err := r.u32()
-	if err != nil {
-		return nil, err
-	}
-	out := appendU32(nil, n)
-	for i := uint32(0); i < n; i++ {
+	var out []byte
+	n, err := vector(body, func(i uint32, r *reader) error {
 		flags, err := r.u32()
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if flags > 7 {
-			return nil, fmt.Errorf("segment %d has unknown flags %d", i, flags)
+			return fmt.Errorf("segment %d has unknown flags %d", i, flags)
 		}
 		out = appendU32(out, flags)
 		copyU32 := func() error {
@@ -647,39 +614,40 @@ func elements(body []byte, remap func(uint32) uint32) ([]byte, error) {
 		active, explicitTable, usesExprs := flags&1 == 0, flags&2 != 0, flags&4 != 0
 		if active && explicitTable {
 			if err := copyU32(); err != nil {
-				return nil, err
+				return err
 			}
 		}
 		if active {
 			if out, err = copyExpr(r, out, remap); err != nil {
-				return nil, err
+				return err
 			}
 		}
 		if !active || explicitTable { // elemkind or reftype
 			if err := copyByte(); err != nil {
-				return nil, err
+				return err
 			}
 		}
 		count, err := r.u32()
 		if err != nil {
-			return nil, err
+			return err
 		}
 		out = appendU32(out, count)
 		for j := uint32(0); j < count; j++ {
 			if usesExprs {
 				if out, err = copyExpr(r, out, remap); err != nil {
-					return nil, err
+					return err
 				}
 				continue
 			}
 			f, err := r.u32()
 			if err != nil {
-				return nil, err
+				return err
 			}
 			out = appendU32(out, remap(f))
 		}
-	}
-	return out, nil
+		return nil
+	})
+	return append(appendU32(nil, n), out...), err
 }
 
 func customName(body []byte) (string, bool) {
@@ -727,39 +695,32 @@ func names(body []byte, remap func(uint32) uint32) ([]byte, error) {
 }
 
 func nameMap(sub []byte, remap func(uint32) uint32, indirect bool) ([]byte, error) {
-	r := &reader{b: sub}
-	n, err := r.u32()
-	if err != nil {
-		return nil, err
-	}
-	out := appendU32(nil, n)
-	for i := uint32(0); i < n; i++ {
+	var out []byte
+	n, err := vector(sub, func(_ uint32, r *reader) error {
 		f, err := r.u32()
 		if err != nil {
-			return nil, err
+			return err
 		}
 		out = appendU32(out, remap(f))
 		start := r.pos
+		count := uint32(1) // a name map has one name per entry; an indirect one, a name map
 		if indirect {
-			count, err := r.u32()
-			if err != nil {
-				return nil, err
+			if count, err = r.u32(); err != nil {
+				return err
 			}
-			for j := uint32(0); j < count; j++ {
+		}
+		for j := uint32(0); j < count; j++ {
+			if indirect {
 				if _, err := r.u32(); err != nil {
-					return nil, err
-				}
-				if _, err := r.name(); err != nil {
-					return nil, err
+					return err
 				}
 			}
-		} else if _, err := r.name(); err != nil {
-			return nil, err
+			if _, err := r.name(); err != nil {
+				return err
+			}
 		}
 		out = append(out, sub[start:r.pos]...)
-	}
-	if !r.done() {
-		return nil, errors.New("trailing bytes")
-	}
-	return out, nil
+		return nil
+	})
+	return append(appendU32(nil, n), out...), err
 }

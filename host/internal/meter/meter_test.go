@@ -230,3 +230,16 @@ func FuzzInstrument(f *testing.F) {
 		metered.Close(ctx)
 	})
 }
+
+// BenchmarkInstrumentLuaGuest is what every engine start pays to rewrite
+// the embedded Lua guest before compiling it.
+func BenchmarkInstrumentLuaGuest(b *testing.B) {
+	bin := readFile(b, "../../luawasm/lua.wasm")
+	b.SetBytes(int64(len(bin)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Instrument(bin); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
