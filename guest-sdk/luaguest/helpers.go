@@ -4,15 +4,13 @@ import (
 	"crypto/md5"
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"math"
-	"sort"
 	"time"
 
 	lua "github.com/yuin/gopher-lua"
 
-	"github.com/jobbox/jobbox/abi"
+	"github.com/jobbox/jobbox/abi/valuejson"
 	sdk "github.com/jobbox/jobbox/guest-sdk"
 )
 
@@ -72,7 +70,7 @@ func jsonEncode(L *lua.LState) int {
 	v, err := toValue(L.CheckAny(1))
 	if err == nil {
 		var b []byte
-		if b, err = json.Marshal(jsonOf(v)); err == nil {
+		if b, err = valuejson.Encode(v); err == nil {
 			L.Push(lua.LString(b))
 			return 1
 		}
@@ -84,62 +82,12 @@ func jsonEncode(L *lua.LState) int {
 
 // jsonDecode implements core.json.decode(string): a value, or nil, err.
 func jsonDecode(L *lua.LState) int {
-	var v any
-	if err := json.Unmarshal([]byte(L.CheckString(1)), &v); err != nil {
+	v, err := valuejson.Decode([]byte(L.CheckString(1)))
+	if err != nil {
 		L.Push(lua.LNil)
 		L.Push(lua.LString(fmt.Sprintf("core.json.decode: %v", err)))
 		return 2
 	}
-	L.Push(luaOfJSON(L, v))
+	L.Push(fromValue(L, v))
 	return 1
-}
-
-// jsonOf converts a value from toValue for encoding/json.
-func jsonOf(v any) any {
-	switch x := v.(type) {
-	case abi.Table:
-		m := make(map[string]any, len(x))
-		for _, f := range x {
-			m[fmt.Sprint(f.Key)] = jsonOf(f.Value)
-		}
-		return m
-	case []any:
-		out := make([]any, len(x))
-		for i, item := range x {
-			out[i] = jsonOf(item)
-		}
-		return out
-	}
-	return v
-}
-
-func luaOfJSON(L *lua.LState, v any) lua.LValue {
-	switch x := v.(type) {
-	case nil:
-		return lua.LNil
-	case bool:
-		return lua.LBool(x)
-	case float64:
-		return lua.LNumber(x)
-	case string:
-		return lua.LString(x)
-	case []any:
-		t := L.CreateTable(len(x), 0)
-		for _, item := range x {
-			t.Append(luaOfJSON(L, item))
-		}
-		return t
-	case map[string]any:
-		keys := make([]string, 0, len(x))
-		for k := range x {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		t := L.CreateTable(0, len(x))
-		for _, k := range keys {
-			t.RawSetString(k, luaOfJSON(L, x[k]))
-		}
-		return t
-	}
-	return lua.LNil
 }

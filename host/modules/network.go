@@ -1,9 +1,7 @@
 package modules
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -17,6 +15,7 @@ import (
 	"syscall"
 
 	"github.com/jobbox/jobbox/abi"
+	"github.com/jobbox/jobbox/abi/valuejson"
 )
 
 // maxRedirects bounds the hops of one request.
@@ -204,7 +203,7 @@ func (r *run) network(ctx context.Context, method string, a args) ([]any, error)
 		req.contentType = "application/x-www-form-urlencoded"
 	case "postJson":
 		req.method, req.contentType = "POST", "application/json"
-		b, err := json.Marshal(toJSON(a.at(1)))
+		b, err := valuejson.Encode(a.at(1))
 		if err != nil {
 			return nil, fmt.Errorf("core.network.postJson: %w", err)
 		}
@@ -232,7 +231,7 @@ func (r *run) network(ctx context.Context, method string, a args) ([]any, error)
 		return failure(fmt.Errorf("core.network.%s %s: HTTP %d", method, u.Redacted(), resp.status), int64(resp.status)), nil
 	}
 	if method == "getJson" || method == "postJson" {
-		v, err := fromJSON([]byte(resp.body))
+		v, err := valuejson.Decode([]byte(resp.body))
 		if err != nil {
 			return failure(fmt.Errorf("core.network.%s %s: the response is not JSON: %w", method, u.Redacted(), err)), nil
 		}
@@ -316,77 +315,4 @@ func formEncode(t abi.Table) string {
 		}
 	}
 	return v.Encode()
-}
-
-// toJSON converts an ABI value for encoding/json: tables become objects
-// (keys in their order is lost; encoding/json sorts them), lists arrays.
-func toJSON(v any) any {
-	switch x := v.(type) {
-	case abi.Table:
-		m := make(map[string]any, len(x))
-		for _, f := range x {
-			m[keyOf(f)] = toJSON(f.Value)
-		}
-		return m
-	case []any:
-		out := make([]any, len(x))
-		for i, item := range x {
-			out[i] = toJSON(item)
-		}
-		return out
-	}
-	return v
-}
-
-// fromJSON decodes JSON into ABI values: objects become tables (keys
-// sorted), arrays lists, whole numbers integers.
-func fromJSON(b []byte) (any, error) {
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
-		return nil, err
-	}
-	if dec.More() {
-		return nil, errors.New("trailing data after the JSON value")
-	}
-	return fromDecoded(v, 0)
-}
-
-func fromDecoded(v any, depth int) (any, error) {
-	if depth > abi.MaxDepth {
-		return nil, fmt.Errorf("JSON nests deeper than %d levels", abi.MaxDepth)
-	}
-	switch x := v.(type) {
-	case json.Number:
-		if n, err := x.Int64(); err == nil {
-			return n, nil
-		}
-		return x.Float64()
-	case map[string]any:
-		keys := make([]string, 0, len(x))
-		for k := range x {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		t := make(abi.Table, len(keys))
-		for i, k := range keys {
-			item, err := fromDecoded(x[k], depth+1)
-			if err != nil {
-				return nil, err
-			}
-			t[i] = abi.Field{Key: k, Value: item}
-		}
-		return t, nil
-	case []any:
-		out := make([]any, len(x))
-		for i, item := range x {
-			var err error
-			if out[i], err = fromDecoded(item, depth+1); err != nil {
-				return nil, err
-			}
-		}
-		return out, nil
-	}
-	return v, nil
 }

@@ -188,3 +188,26 @@ func TestHostPanicFailsOnlyThatRun(t *testing.T) {
 		t.Fatalf("the next run: %v %q", out.Status, out.Error)
 	}
 }
+
+func TestLuaCoreHelpers(t *testing.T) {
+	t.Parallel()
+	src := `local job = core.job()
+function job.run()
+  local s = core.json.encode({b = {1, 2.5, "x"}, a = true})
+  if s ~= '{"a":true,"b":[1,2.5,"x"]}' then error("encode: " .. s) end
+  local v = core.json.decode('{"n": 3, "list": [1, {"k": "v"}]}')
+  if v.n ~= 3 or v.list[2].k ~= "v" then error("decode") end
+  local bad, err = core.json.decode("{")
+  if bad ~= nil or not err:find("core.json.decode") then error("decode error: " .. tostring(err)) end
+  if not core.uuid():match("^%x+%-%x+%-4%x+%-[89ab]%x+%-%x+$") then error("uuid") end
+  if core.md5("abc") ~= "900150983cd24fb0d6963f7d28e17f72" then error("md5") end
+  core.sleep(0.01)
+  return job.OK
+end
+return job
+`
+	out := testEngine(t).Run(context.Background(), writeJob(t, "helpers.lua", src))
+	if out.Status != abi.StatusOK {
+		t.Fatalf("status %v error %q", out.Status, out.Error)
+	}
+}
