@@ -567,31 +567,22 @@ func formatBytes(n uint64) string {
 // plain values.
 func (l Limits) withDefaults() Limits {
 	d := DefaultLimits
-	if l.Timeout > 0 {
-		d.Timeout = l.Timeout
-	}
-	if l.MemoryBytes > 0 {
-		d.MemoryBytes = l.MemoryBytes
-	}
-	if l.LogLines > 0 {
-		d.LogLines = l.LogLines
-	}
-	if l.LogBytes > 0 {
-		d.LogBytes = l.LogBytes
-	}
-	if l.HostCalls > 0 {
-		d.HostCalls = l.HostCalls
-	}
-	if l.CallBytes > 0 {
-		d.CallBytes = l.CallBytes
-	}
-	if l.RunBytes > 0 {
-		d.RunBytes = l.RunBytes
-	}
-	if l.StackDepth > 0 {
-		d.StackDepth = l.StackDepth
-	}
+	orDefault(&d.Timeout, l.Timeout)
+	orDefault(&d.MemoryBytes, l.MemoryBytes)
+	orDefault(&d.LogLines, l.LogLines)
+	orDefault(&d.LogBytes, l.LogBytes)
+	orDefault(&d.HostCalls, l.HostCalls)
+	orDefault(&d.CallBytes, l.CallBytes)
+	orDefault(&d.RunBytes, l.RunBytes)
+	orDefault(&d.StackDepth, l.StackDepth)
 	return d
+}
+
+// orDefault sets *dst to v when v is set (positive).
+func orDefault[T int | int64 | uint64 | time.Duration](dst *T, v T) {
+	if v > 0 {
+		*dst = v
+	}
 }
 
 // DefaultLimits apply where a job sets none.
