@@ -62,50 +62,16 @@ func build(method string, opts abi.Table) (statement, error) {
 		kind := map[string]int{"select": kindRows, "selectOne": kindOne, "selectCount": kindCount}[method]
 		return statement{sql: b.String(), args: b.args, kind: kind}, nil
 	case "insert":
-		values, err := valueFields(opts.Get("values"))
-		if err != nil {
+		// MySQL's INSERT ... SET: the same assignments as an update.
+		b.WriteString("INSERT INTO " + table + " SET ")
+		if err := b.assign(opts.Get("values")); err != nil {
 			return statement{}, err
 		}
-		b.WriteString("INSERT INTO " + table + " (")
-		for i, f := range values {
-			col, err := quoteIdent(keyOf(f))
-			if err != nil {
-				return statement{}, err
-			}
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			b.WriteString(col)
-		}
-		b.WriteString(") VALUES (")
-		for i, f := range values {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			if err := b.param(f.Value); err != nil {
-				return statement{}, err
-			}
-		}
-		b.WriteString(")")
 		return statement{sql: b.String(), args: b.args, kind: kindID}, nil
 	case "update":
-		values, err := valueFields(opts.Get("values"))
-		if err != nil {
-			return statement{}, err
-		}
 		b.WriteString("UPDATE " + table + " SET ")
-		for i, f := range values {
-			col, err := quoteIdent(keyOf(f))
-			if err != nil {
-				return statement{}, err
-			}
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			b.WriteString(col + " = ")
-			if err := b.param(f.Value); err != nil {
-				return statement{}, err
-			}
+		if err := b.assign(opts.Get("values")); err != nil {
+			return statement{}, err
 		}
 		if err := b.where(opts.Get("where"), force); err != nil {
 			return statement{}, err
@@ -322,13 +288,27 @@ func (b *sqlBuilder) limit(v any) error {
 	return errors.New("limit must be a count, or {offset, count}, of whole numbers")
 }
 
-// valueFields reads the values of an insert or update.
-func valueFields(v any) (abi.Table, error) {
+// assign appends the "col = ?" list of an insert or update, from a table
+// of column = value with at least one column.
+func (b *sqlBuilder) assign(v any) error {
 	t, ok := v.(abi.Table)
 	if !ok || len(t) == 0 {
-		return nil, errors.New("values must be a table of column = value with at least one column")
+		return errors.New("values must be a table of column = value with at least one column")
 	}
 	fields := append(abi.Table(nil), t...)
 	sort.Slice(fields, func(i, j int) bool { return keyOf(fields[i]) < keyOf(fields[j]) })
-	return fields, nil
+	for i, f := range fields {
+		col, err := quoteIdent(keyOf(f))
+		if err != nil {
+			return err
+		}
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(col + " = ")
+		if err := b.param(f.Value); err != nil {
+			return err
+		}
+	}
+	return nil
 }
