@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -64,5 +65,43 @@ func TestBoltRefusesSecondOpener(t *testing.T) {
 	defer s.Close()
 	if _, err := OpenBolt(path); !errors.Is(err, ErrLocked) {
 		t.Fatalf("second open: %v, want ErrLocked", err)
+	}
+}
+
+func TestDocuments(t *testing.T) {
+	t.Parallel()
+	s, err := OpenBolt(filepath.Join(t.TempDir(), "docs.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ctx := context.Background()
+	for _, id := range []string{"a", "b"} {
+		if err := s.SaveDocument(ctx, "c", id, []byte(id), 2); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.SaveDocument(ctx, "c", "c", []byte("c"), 2); !errors.Is(err, ErrCollectionFull) {
+		t.Fatalf("a third document in a collection of 2: %v", err)
+	}
+	if err := s.SaveDocument(ctx, "c", "a", []byte("A"), 2); err != nil {
+		t.Fatalf("replacing a document in a full collection: %v", err)
+	}
+	if found, err := s.DeleteDocument(ctx, "c", "b"); !found || err != nil {
+		t.Fatalf("delete: %v %v", found, err)
+	}
+	if found, _ := s.DeleteDocument(ctx, "c", "b"); found {
+		t.Fatal("deleted twice")
+	}
+	if err := s.SaveDocument(ctx, "c", "c", []byte("c"), 2); err != nil {
+		t.Fatalf("a delete did not free a place: %v", err)
+	}
+	if doc, _ := s.Document(ctx, "c", "a"); string(doc) != "A" {
+		t.Fatalf("get: %q", doc)
+	}
+	var order []string
+	_ = s.ScanDocuments(ctx, "c", true, func(id string, _ []byte) bool { order = append(order, id); return true })
+	if strings.Join(order, ",") != "c,a" {
+		t.Fatalf("descending scan: %v", order)
 	}
 }

@@ -45,8 +45,15 @@ func (s *Bolt) SaveDocument(_ context.Context, collection, id string, doc []byte
 		if err != nil {
 			return err
 		}
-		if c.Get([]byte(id)) == nil && c.Stats().KeyN >= maxDocs {
-			return fmt.Errorf("%w: it holds %d documents, the limit", ErrCollectionFull, maxDocs)
+		if c.Get([]byte(id)) == nil {
+			// The bucket's sequence counts its documents, so a save does
+			// not walk the collection to count them.
+			if c.Sequence() >= uint64(maxDocs) {
+				return fmt.Errorf("%w: it holds %d documents, the limit", ErrCollectionFull, maxDocs)
+			}
+			if err := c.SetSequence(c.Sequence() + 1); err != nil {
+				return err
+			}
 		}
 		return c.Put([]byte(id), doc)
 	})
@@ -74,6 +81,9 @@ func (s *Bolt) DeleteDocument(_ context.Context, collection, id string) (bool, e
 			return nil
 		}
 		found = true
+		if err := c.SetSequence(c.Sequence() - 1); err != nil {
+			return err
+		}
 		return c.Delete([]byte(id))
 	})
 	return found, err
