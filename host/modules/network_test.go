@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
@@ -49,14 +50,14 @@ func TestNetworkRefusesNonPublicAddresses(t *testing.T) {
 		case "/metadata":
 			http.Redirect(rw, r, "http://metadata.test/latest/meta-data/", http.StatusFound)
 		case "/loopback":
-			http.Redirect(rw, r, "http://localhost:"+r.Host[strings.LastIndex(r.Host, ":")+1:]+"/", http.StatusFound)
+			_, port, _ := net.SplitHostPort(r.Host)
+			http.Redirect(rw, r, "http://localhost:"+port+"/", http.StatusFound)
 		default:
 			fmt.Fprint(rw, "reached")
 		}
 	}))
 	defer srv.Close()
-	port := srv.Listener.Addr().(interface{ String() string }).String()
-	port = port[strings.LastIndex(port, ":")+1:]
+	_, port, _ := net.SplitHostPort(srv.Listener.Addr().String())
 	toml := `[network.connect_to]
 "metadata.test:80" = "169.254.169.254:80"
 "rebind.test:` + port + `" = "127.0.0.1:` + port + `"

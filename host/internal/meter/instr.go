@@ -63,8 +63,11 @@ func next(r *reader) (instr, error) {
 		op >= 0x20 && op <= 0x26, // local.get/set/tee, global.get/set, table.get/set
 		op == 0x3f, op == 0x40:   // memory.size, memory.grow
 		_, err = r.u32()
-	case op == opBrTable:
-		err = skipU32s(r, 1)
+	case op == opBrTable: // a vector of labels, then the default
+		var n uint32
+		if n, err = r.u32(); err == nil {
+			err = skipU32s(r, n+1)
+		}
 	case op == opCall, op == opReturnCall, op == opRefFunc:
 		in.index, err = r.u32()
 	case op == opCallIndirect, op == opReturnCallIndirect:
@@ -99,19 +102,7 @@ func next(r *reader) (instr, error) {
 	return in, err
 }
 
-func skipU32s(r *reader, n int) error {
-	if n == 1 { // br_table: a vector of labels, then the default
-		count, err := r.u32()
-		if err != nil {
-			return err
-		}
-		for i := uint32(0); i <= count; i++ {
-			if _, err := r.u32(); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
+func skipU32s(r *reader, n uint32) error {
 	for range n {
 		if _, err := r.u32(); err != nil {
 			return err

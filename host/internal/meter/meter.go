@@ -321,15 +321,13 @@ func (m *module) rewrite() ([]byte, error) {
 	refuelType := rw.typeIndex(funcType{results: []byte{valI32}})
 	stackType := rw.typeIndex(funcType{})
 
-	var code []byte
+	changed := map[byte][]byte{}
+	var err error
 	if body := m.find(secCode); body != nil {
-		var err error
-		if code, err = rw.code(body); err != nil {
+		if changed[secCode], err = rw.code(body); err != nil {
 			return nil, err
 		}
 	}
-	changed := map[byte][]byte{secCode: code}
-	var err error
 	if changed[secImport], err = m.imports(refuelType, stackType); err != nil {
 		return nil, fmt.Errorf("import section: %w", err)
 	}
@@ -363,9 +361,6 @@ func (m *module) rewrite() ([]byte, error) {
 		}
 	}
 	changed[secType] = rw.typeSection()
-	if code == nil {
-		delete(changed, secCode)
-	}
 
 	out := append([]byte(nil), "\x00asm\x01\x00\x00\x00"...)
 	emit := func(id byte, body []byte) {
