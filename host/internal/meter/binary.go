@@ -86,6 +86,20 @@ func (r *reader) sleb(bits uint) (int64, error) {
 	}
 }
 
+// section reads an id, a size and that many bytes: the framing of module
+// sections and of the name section's subsections.
+func (r *reader) section() (id byte, body []byte, err error) {
+	if id, err = r.byte(); err != nil {
+		return 0, nil, err
+	}
+	size, err := r.u32()
+	if err != nil {
+		return id, nil, err
+	}
+	body, err = r.bytes(size)
+	return id, body, err
+}
+
 func (r *reader) name() (string, error) {
 	n, err := r.u32()
 	if err != nil {

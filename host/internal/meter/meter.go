@@ -129,15 +129,7 @@ func parse(bin []byte) (*module, error) {
 	r := &reader{b: bin, pos: 8}
 	last := 0
 	for !r.done() {
-		id, err := r.byte()
-		if err != nil {
-			return nil, err
-		}
-		size, err := r.u32()
-		if err != nil {
-			return nil, fmt.Errorf("section %d: %w", id, err)
-		}
-		body, err := r.bytes(size)
+		id, body, err := r.section()
 		if err != nil {
 			return nil, fmt.Errorf("section %d: %w", id, err)
 		}
@@ -660,15 +652,7 @@ func names(body []byte, remap func(uint32) uint32) ([]byte, error) {
 	}
 	out := append([]byte(nil), body[:r.pos]...)
 	for !r.done() {
-		id, err := r.byte()
-		if err != nil {
-			return nil, err
-		}
-		size, err := r.u32()
-		if err != nil {
-			return nil, err
-		}
-		sub, err := r.bytes(size)
+		id, sub, err := r.section()
 		if err != nil {
 			return nil, err
 		}
