@@ -55,6 +55,11 @@ const (
 	InitializeExport = "_initialize"
 	// VersionExport () -> i32 returns Version as the guest was built.
 	VersionExport = "jobbox_abi_version"
+	// PrepareExport () -> () is optional. The host calls it after
+	// _initialize and before it snapshots the instance, so work every run
+	// would repeat (the Lua guest builds its interpreter state) is done once
+	// per snapshot. Since 1.1.
+	PrepareExport = "jobbox_prepare"
 	// RunExport () -> i32 runs the job once and returns a Status.
 	RunExport = "jobbox_run"
 	// CheckExport () -> i32 (Lua guest only) checks the job source named by

@@ -19,3 +19,15 @@ func exportRun() int32 {
 	defer runtime.Gosched()
 	return int32(runJob())
 }
+
+// exportPrepare runs the function registered with Prepare, then collects
+// garbage, so the snapshot the host takes next holds no garbage and no
+// collection half done for every run to finish (abi.PrepareExport).
+//
+//go:wasmexport jobbox_prepare
+func exportPrepare() {
+	if prepare != nil {
+		prepare()
+	}
+	runtime.GC()
+}

@@ -41,6 +41,13 @@ var handler func() (Status, error)
 // Handle registers the job's run function. Call it once, from init.
 func Handle(run func() (Status, error)) { handler = run }
 
+var prepare func()
+
+// Prepare registers work to do once, before runs, whose result every run
+// starts with: the host snapshots the guest after it and starts each run
+// from the snapshot. It must not call the host. Call it once, from init.
+func Prepare(fn func()) { prepare = fn }
+
 // runJob runs the registered handler, turning a panic or an error into a
 // failed run whose message the host stores as the job's last error.
 func runJob() (status Status) {

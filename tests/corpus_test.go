@@ -102,3 +102,57 @@ return job
 		}
 	}
 }
+
+// TestHostCallsRefusedWhileInitialising: a guest initialises once per
+// snapshot, not once per run, so its initialisation may not reach the
+// host. The guest's run succeeds only if its init's core.log was refused.
+func TestHostCallsRefusedWhileInitialising(t *testing.T) {
+	t.Parallel()
+	var logged []string
+	e, err := sandbox.New(context.Background(), sandbox.Options{OnLog: func(_, line string) { logged = append(logged, line) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close(context.Background())
+	for range 2 {
+		out := e.Run(context.Background(), sandbox.Job{Name: "init-calls-host", File: filepath.Join("guests", "init-calls-host.wasm")})
+		if out.Status != abi.StatusOK || len(out.Logs) != 0 {
+			t.Fatalf("got %v %q, logs %q; want OK with nothing logged", out.Status, out.Error, out.Logs)
+		}
+	}
+	if len(logged) != 0 {
+		t.Fatalf("initialisation logged %q", logged)
+	}
+}
+
+// TestLuaRandomIsFreshEachRun: every run starts from one snapshot, but
+// math.random must not repeat from run to run, and math.randomseed must
+// make it repeatable as Lua documents.
+func TestLuaRandomIsFreshEachRun(t *testing.T) {
+	t.Parallel()
+	e := engineAt(t, monday)
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "random.lua"), `local job = core.job()
+function job.run()
+  core.log(math.random(1, 1000000000), math.random())
+  math.randomseed(42)
+  core.log(math.random(1, 1000000000), math.random(6))
+  return job.OK
+end
+return job
+`)
+	var first, seeded []string
+	for range 3 {
+		out := e.Run(context.Background(), sandbox.Job{Name: "random", File: filepath.Join(dir, "random.lua")})
+		if out.Status != abi.StatusOK || len(out.Logs) != 2 {
+			t.Fatalf("got %v %q %q", out.Status, out.Error, out.Logs)
+		}
+		first, seeded = append(first, out.Logs[0]), append(seeded, out.Logs[1])
+	}
+	if first[0] == first[1] || first[1] == first[2] {
+		t.Errorf("math.random repeated across runs: %q", first)
+	}
+	if seeded[0] != seeded[1] || seeded[1] != seeded[2] {
+		t.Errorf("math.randomseed(42) gave different sequences: %q", seeded)
+	}
+}

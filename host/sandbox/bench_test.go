@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/tetratelabs/wazero"
 	lua "github.com/yuin/gopher-lua"
@@ -128,4 +129,40 @@ func nativeLua(b *testing.B, src string) {
 func BenchmarkNativeLua(b *testing.B) {
 	b.Run("trivial", func(b *testing.B) { nativeLua(b, trivialLua) })
 	b.Run("fib", func(b *testing.B) { nativeLua(b, fibLua) })
+}
+
+// BenchmarkCloneLuaGuest is the background work behind each Lua run: one
+// clone of the Lua guest's snapshot, made and closed.
+func BenchmarkCloneLuaGuest(b *testing.B) {
+	e := testEngine(b)
+	ctx := context.Background()
+	p := &pool{engine: e, guest: e.lua} // no filler: the benchmark clones
+	b.ReportAllocs()
+	for b.Loop() {
+		inst, err := p.clone(ctx, DefaultLimits, false)
+		if err != nil {
+			b.Fatal(err)
+		}
+		inst.close(ctx)
+	}
+}
+
+// BenchmarkRunTrivialLuaPaced is BenchmarkRunTrivialLua with the pool
+// refilled between runs (untimed), as when runs are due apart: the time a
+// scheduled run takes from its start to its end.
+func BenchmarkRunTrivialLuaPaced(b *testing.B) {
+	e := testEngine(b)
+	job := writeJob(b, "trivial.lua", trivialLua)
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		b.StopTimer()
+		for len(e.lua.pool.ready) < cap(e.lua.pool.ready) {
+			time.Sleep(50 * time.Microsecond)
+		}
+		b.StartTimer()
+		if out := e.Run(ctx, job); out.Status != abi.StatusOK {
+			b.Fatal(out.Error)
+		}
+	}
 }

@@ -5,6 +5,7 @@
 package sandbox
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"errors"
@@ -111,25 +112,32 @@ type Options struct {
 	OnLog func(job, line string)
 
 	// Unmetered compiles guests without the fuel and stack-depth rewrite
-	// (package meter), so runs have no time limit and no stack limit. It
-	// exists only to measure what the rewrite costs; never run untrusted
-	// code with it.
+	// (package meter), so runs have no time limit and no stack limit, and
+	// every run starts a fresh instance. It exists only to measure what the
+	// rewrite costs; never run untrusted code with it.
 	Unmetered bool
+	// FreshInstances starts every run in a new instance initialised from
+	// scratch instead of a clone of a snapshot (see snapshot.go). It exists
+	// to measure what the snapshots save; runs are as isolated either way.
+	FreshInstances bool
 
 	// hostOverrides replaces host functions, for this package's tests.
 	hostOverrides map[string]hostImpl
 }
 
-// Engine compiles guests once and runs each job run in a fresh instance.
+// Engine compiles guests once and runs each job run in an instance of its
+// own, a clone of a snapshot of the initialised guest where it can be.
 type Engine struct {
 	opts    Options
 	runtime wazero.Runtime
-	lua     wazero.CompiledModule
+	lua     *guest
 
 	location atomic.Pointer[time.Location] // "local time" of the helpers
 
 	mu   sync.Mutex
 	wasm map[string]*compiledFile // compiled guests by path
+
+	closing sync.WaitGroup // instances being closed after their runs
 }
 
 // SetLocation changes the timezone the helpers call local time, for runs
@@ -139,7 +147,24 @@ func (e *Engine) SetLocation(loc *time.Location) { e.location.Store(loc) }
 type compiledFile struct {
 	size    int64
 	modTime time.Time
-	module  wazero.CompiledModule
+	guest   *guest
+}
+
+// guest is a compiled guest module.
+type guest struct {
+	name   string // "the Lua guest", or the job file
+	module wazero.CompiledModule
+	// layout says how to snapshot an instance, and pool clones the
+	// snapshot; both are nil when a run must start a fresh instance.
+	layout *meter.Snapshot
+	pool   *pool
+}
+
+// startPool starts cloning g's snapshots, when g can be snapshotted.
+func (e *Engine) startPool(g *guest, size int) {
+	if g.layout != nil && !e.opts.FreshInstances {
+		g.pool = newPool(e, g, size)
+	}
 }
 
 // New starts an engine and compiles the Lua guest.
@@ -175,12 +200,13 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 		rt.Close(ctx)
 		return nil, err
 	}
-	lua, err := e.compile(ctx, luawasm.Wasm)
+	lua, err := e.compile(ctx, "the Lua guest", luawasm.Wasm)
 	if err != nil {
 		rt.Close(ctx)
 		return nil, fmt.Errorf("compiling the Lua guest: %w", err)
 	}
 	e.lua = lua
+	e.startPool(lua, luaPoolSize)
 	return e, nil
 }
 
@@ -195,8 +221,30 @@ func newCacheWithDir(dir string) (wazero.CompilationCache, error) {
 	return wazero.NewCompilationCacheWithDir(dir)
 }
 
-// Close releases the runtime and every compiled module.
-func (e *Engine) Close(ctx context.Context) error { return e.runtime.Close(ctx) }
+// Close releases the runtime and every compiled module. Call it once no
+// run is in flight.
+func (e *Engine) Close(ctx context.Context) error {
+	e.mu.Lock()
+	guests := e.guests()
+	e.mu.Unlock()
+	for _, g := range guests {
+		if g.pool != nil {
+			g.pool.close()
+			g.pool.wait()
+		}
+	}
+	e.closing.Wait()
+	return e.runtime.Close(ctx)
+}
+
+// guests lists the Lua guest and the compiled job files. Call with e.mu held.
+func (e *Engine) guests() []*guest {
+	all := []*guest{e.lua}
+	for _, c := range e.wasm {
+		all = append(all, c.guest)
+	}
+	return all
+}
 
 // Run runs job once in a fresh instance. It never returns an error: every
 // failure, the guest's or the file's, is an Outcome with StatusError.
@@ -219,11 +267,11 @@ func (e *Engine) Run(ctx context.Context, job Job) Outcome {
 }
 
 func (e *Engine) run(ctx context.Context, rs *runState) (abi.Status, error) {
-	module, err := e.load(ctx, rs)
+	g, err := e.load(ctx, rs)
 	if err != nil {
 		return abi.StatusError, err
 	}
-	res, err := e.call(ctx, rs, module, abi.RunExport)
+	res, err := e.call(ctx, rs, g, abi.RunExport)
 	if err != nil {
 		return abi.StatusError, err
 	}
@@ -253,23 +301,23 @@ type Problem struct {
 func (e *Engine) Check(ctx context.Context, job Job) ([]Problem, error) {
 	job.Limits = job.Limits.withDefaults()
 	rs := &runState{engine: e, job: &job, checking: true}
-	module, err := e.load(ctx, rs)
+	g, err := e.load(ctx, rs)
 	if err != nil {
 		return []Problem{{Line: 1, Col: 1, Message: err.Error()}}, nil
 	}
-	if module != e.lua {
+	if g != e.lua {
 		return nil, nil
 	}
-	if _, err := e.call(ctx, rs, module, abi.CheckExport); err != nil {
+	if _, err := e.call(ctx, rs, g, abi.CheckExport); err != nil {
 		return nil, fmt.Errorf("checking %s: %w", job.File, err)
 	}
 	return rs.problems, nil
 }
 
-// load returns the compiled module that runs job: the Lua guest for .lua
-// files (whose source it reads now, so edits apply at the next run), the
-// file itself for .wasm.
-func (e *Engine) load(ctx context.Context, rs *runState) (wazero.CompiledModule, error) {
+// load returns the guest that runs job: the Lua guest for .lua files (whose
+// source it reads now, so edits apply at the next run), the file itself for
+// .wasm.
+func (e *Engine) load(ctx context.Context, rs *runState) (*guest, error) {
 	job := rs.job
 	switch ext := strings.ToLower(filepath.Ext(job.File)); ext {
 	case ".lua":
@@ -332,7 +380,7 @@ func (e *Engine) Prepare(ctx context.Context, job Job) error {
 
 // compiledFile compiles a .wasm job file, or returns the compilation of the
 // same file if its size and modification time are unchanged.
-func (e *Engine) compiledFile(ctx context.Context, job *Job) (wazero.CompiledModule, error) {
+func (e *Engine) compiledFile(ctx context.Context, job *Job) (*guest, error) {
 	path := job.path()
 	st, err := os.Stat(path)
 	if err != nil {
@@ -340,31 +388,38 @@ func (e *Engine) compiledFile(ctx context.Context, job *Job) (wazero.CompiledMod
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if c, ok := e.wasm[path]; ok && c.size == st.Size() && c.modTime.Equal(st.ModTime()) {
-		return c.module, nil
+	old, ok := e.wasm[path]
+	if ok && old.size == st.Size() && old.modTime.Equal(st.ModTime()) {
+		return old.guest, nil
 	}
 	bin, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("cannot read job file %s: %w", job.File, unwrapPathError(err))
 	}
-	module, err := e.compile(ctx, bin)
+	g, err := e.compile(ctx, job.File, bin)
 	if err != nil {
 		return nil, fmt.Errorf("job file %s: %w", job.File, err)
 	}
 	// A replaced compilation is not closed here: runs in flight may still
 	// be instantiating it. The runtime frees it when the engine closes.
-	e.wasm[path] = &compiledFile{size: st.Size(), modTime: st.ModTime(), module: module}
-	return module, nil
+	if ok && old.guest.pool != nil {
+		old.guest.pool.close()
+	}
+	e.startPool(g, wasmPoolSize)
+	e.wasm[path] = &compiledFile{size: st.Size(), modTime: st.ModTime(), guest: g}
+	return g, nil
 }
 
 // compile compiles a guest and checks it against the ABI before any of its
 // code can run.
-func (e *Engine) compile(ctx context.Context, bin []byte) (wazero.CompiledModule, error) {
+func (e *Engine) compile(ctx context.Context, name string, bin []byte) (*guest, error) {
+	g := &guest{name: name}
 	if !e.opts.Unmetered {
-		var err error
-		if bin, err = meter.Instrument(bin); err != nil {
+		m, err := meter.Instrument(bin)
+		if err != nil {
 			return nil, fmt.Errorf("not a valid WebAssembly module: %w", err)
 		}
+		bin, g.layout = m.Wasm, m.Snapshot
 	}
 	module, err := e.runtime.CompileModule(ctx, bin)
 	if err != nil {
@@ -374,7 +429,8 @@ func (e *Engine) compile(ctx context.Context, bin []byte) (wazero.CompiledModule
 		module.Close(ctx)
 		return nil, err
 	}
-	return module, nil
+	g.module = module
+	return g, nil
 }
 
 // checkInterface refuses a module that imports what the host does not offer
@@ -459,58 +515,158 @@ func equalTypes(a, b []api.ValueType) bool {
 	return true
 }
 
-// call instantiates module fresh, checks its ABI version and calls export.
-func (e *Engine) call(ctx context.Context, rs *runState, module wazero.CompiledModule, export string) (uint64, error) {
-	alloc := &limitedAllocator{limit: rs.job.Limits.MemoryBytes}
-	timeout := rs.job.Limits.Timeout
-	rs.deadline = time.Now().Add(timeout)
+// call gives the run an instance of g, from its pool or fresh, and calls
+// export in it.
+func (e *Engine) call(ctx context.Context, rs *runState, g *guest, export string) (uint64, error) {
+	rs.deadline = time.Now().Add(rs.job.Limits.Timeout)
 	ctx, cancel := context.WithDeadline(ctx, rs.deadline)
 	defer cancel()
-	ctx = experimental.WithMemoryAllocator(ctx, alloc)
 	ctx = context.WithValue(ctx, runKey{}, rs)
 
-	cfg := wazero.NewModuleConfig().
-		WithName("").
-		// _initialize is called below, once the stack limit is set.
-		WithStartFunctions().
-		WithStdout(&rs.stderr).
-		WithStderr(&rs.stderr).
-		WithRandSource(rand.Reader).
-		WithWalltime(e.walltime, 1).
-		WithSysNanotime()
-	mod, err := e.runtime.InstantiateModule(ctx, module, cfg)
+	inst, err := e.instanceFor(ctx, rs, g, export)
+	if inst != nil {
+		// Unmapping a used instance takes a fraction of a millisecond the
+		// run need not wait for.
+		e.closing.Add(1)
+		defer func() {
+			go func() {
+				defer e.closing.Done()
+				inst.close(context.WithoutCancel(ctx))
+			}()
+		}()
+	}
 	if err != nil {
-		return 0, rs.explain(err, alloc)
+		return 0, err
 	}
-	defer mod.Close(context.WithoutCancel(ctx))
-	if stack, ok := mod.ExportedGlobal(meter.StackExport).(api.MutableGlobal); ok {
-		stack.Set(uint64(rs.job.Limits.StackDepth))
-	} else if !e.opts.Unmetered {
-		return 0, errors.New("the guest was not instrumented (no stack global): a bug in jobbox")
-	}
-	if _, err := mod.ExportedFunction(abi.InitializeExport).Call(ctx); err != nil {
-		return 0, rs.explain(err, alloc)
-	}
-
-	res, err := mod.ExportedFunction(abi.VersionExport).Call(ctx)
+	res, err := inst.mod.ExportedFunction(export).Call(ctx)
 	if err != nil {
-		return 0, rs.explain(err, alloc)
-	}
-	if v := uint32(res[0]); v>>16 != abi.VersionMajor || v&0xffff > abi.VersionMinor {
-		return 0, fmt.Errorf("the guest was built for jobbox ABI %d.%d; this host speaks %d.%d", v>>16, v&0xffff, abi.VersionMajor, abi.VersionMinor)
-	}
-	fn := mod.ExportedFunction(export)
-	if fn == nil {
-		return 0, fmt.Errorf("the guest does not export %s", export)
-	}
-	res, err = fn.Call(ctx)
-	if err != nil {
-		return 0, rs.explain(err, alloc)
+		return 0, rs.explain(err, inst)
 	}
 	if rs.aborted != "" {
 		return 0, errors.New(rs.aborted)
 	}
 	return res[0], nil
+}
+
+// instanceFor returns the instance a run calls export in, ready for the
+// call: a clone from g's pool for a run, otherwise a fresh instance.
+func (e *Engine) instanceFor(ctx context.Context, rs *runState, g *guest, export string) (*instance, error) {
+	limits := rs.job.Limits
+	if g.pool == nil || export != abi.RunExport {
+		inst, err := e.newInstance(ctx, g, nil)
+		if err != nil {
+			return inst, rs.explain(err, inst)
+		}
+		return inst, e.initialize(ctx, rs, inst)
+	}
+	inst, err := g.pool.take(ctx, limits)
+	if err != nil {
+		return inst, err
+	}
+	rs.output = inst.output
+	inst.mem.limit = limits.MemoryBytes
+	if size := inst.mod.Memory().Size(); uint64(size) > limits.MemoryBytes {
+		return inst, fmt.Errorf("memory limit of %s exceeded: the guest holds %s once initialised", formatBytes(limits.MemoryBytes), formatBytes(uint64(size)))
+	}
+	setStackLimit(inst, limits.StackDepth)
+	return inst, nil
+}
+
+// newInstance instantiates g with no start function. Given an image, the
+// instance is a clone: its memory maps the image and its globals are set
+// from it. Otherwise it is fresh, and initialize must run next. A fresh
+// instance's memory is limited by the run's limit, a clone's by the limit
+// instanceFor sets when a run takes it.
+func (e *Engine) newInstance(ctx context.Context, g *guest, im *image) (*instance, error) {
+	inst := &instance{mem: &linearMemory{limit: 1 << 32}, output: &cappedBuffer{}}
+	if rs, ok := ctx.Value(runKey{}).(*runState); ok && im == nil {
+		inst.mem.limit = rs.job.Limits.MemoryBytes
+		rs.output = inst.output
+	}
+	alloc := &memoryAllocator{mem: inst.mem, image: im}
+	cfg := wazero.NewModuleConfig().
+		WithName("").
+		// _initialize is called by initialize, once the stack limit is set.
+		WithStartFunctions().
+		WithStdout(inst.output).
+		WithStderr(inst.output).
+		WithRandSource(rand.Reader).
+		WithWalltime(e.walltime, 1).
+		// The real monotonic clock, shared by every instance: a clone goes
+		// on from the time its snapshot saw, never back.
+		WithSysNanotime()
+	mod, err := e.runtime.InstantiateModule(experimental.WithMemoryAllocator(ctx, alloc), g.module, cfg)
+	if err != nil {
+		return nil, err
+	}
+	inst.mod = mod
+	if err := cmp.Or(alloc.err, inst.exceeded()); err != nil {
+		return inst, err
+	}
+	mem := mod.Memory()
+	if im == nil {
+		if g.layout != nil {
+			for _, seg := range g.layout.Data {
+				if !mem.Write(seg.Offset, seg.Bytes) {
+					return inst, fmt.Errorf("the guest cannot run here: its data segment at %d (%d bytes) lies outside its memory of %d bytes", seg.Offset, len(seg.Bytes), mem.Size())
+				}
+			}
+		}
+		return inst, nil
+	}
+	if grow := (im.size - uint64(mem.Size())) / wasmPage; grow > 0 {
+		if _, ok := mem.Grow(uint32(grow)); !ok {
+			return inst, fmt.Errorf("growing a clone to its snapshot's %s failed", formatBytes(im.size))
+		}
+	}
+	for i, name := range g.layout.Globals {
+		mod.ExportedGlobal(name).(api.MutableGlobal).Set(im.globals[i])
+	}
+	return inst, nil
+}
+
+const wasmPage = 65536
+
+// exceeded is an error when the instance asked for more memory than its limit.
+func (i *instance) exceeded() error {
+	if i.mem.exceeded.Load() {
+		return errMemoryExceeded
+	}
+	return nil
+}
+
+var errMemoryExceeded = errors.New("memory limit exceeded")
+
+// initialize sets the run's stack limit, calls _initialize and checks the
+// guest's ABI version. The guest's initialisation may not call the host:
+// it runs once per snapshot, not once per run.
+func (e *Engine) initialize(ctx context.Context, rs *runState, inst *instance) error {
+	if !setStackLimit(inst, rs.job.Limits.StackDepth) && !e.opts.Unmetered {
+		return errors.New("the guest was not instrumented (no stack global): a bug in jobbox")
+	}
+	rs.initializing = true
+	defer func() { rs.initializing = false }()
+	if _, err := inst.mod.ExportedFunction(abi.InitializeExport).Call(ctx); err != nil {
+		return rs.explain(err, inst)
+	}
+	res, err := inst.mod.ExportedFunction(abi.VersionExport).Call(ctx)
+	if err != nil {
+		return rs.explain(err, inst)
+	}
+	if v := uint32(res[0]); v>>16 != abi.VersionMajor || v&0xffff > abi.VersionMinor {
+		return fmt.Errorf("the guest was built for jobbox ABI %d.%d; this host speaks %d.%d", v>>16, v&0xffff, abi.VersionMajor, abi.VersionMinor)
+	}
+	return nil
+}
+
+// setStackLimit sets how deep the instance's calls may nest, and reports
+// whether it could: an unmetered guest has no limit to set.
+func setStackLimit(inst *instance, depth int) bool {
+	stack, ok := inst.mod.ExportedGlobal(meter.StackExport).(api.MutableGlobal)
+	if ok {
+		stack.Set(uint64(depth))
+	}
+	return ok
 }
 
 func (e *Engine) walltime() (int64, int32) {
@@ -524,18 +680,18 @@ const exitCodeAborted = 0xa0
 
 // explain turns an error from instantiating or calling a guest into the
 // sentence stored as the job's last error.
-func (rs *runState) explain(err error, alloc *limitedAllocator) error {
+func (rs *runState) explain(err error, inst *instance) error {
 	// A guest refused memory usually fails for it in some other way (a
 	// trap, an exit, spinning until the deadline): the memory is the cause.
-	if alloc.exceeded.Load() {
-		return fmt.Errorf("memory limit of %s exceeded", formatBytes(alloc.limit))
+	if inst != nil && inst.mem.exceeded.Load() {
+		return fmt.Errorf("memory limit of %s exceeded", formatBytes(rs.job.Limits.MemoryBytes))
 	}
 	if rs.aborted != "" {
 		return errors.New(rs.aborted)
 	}
 	var exit *sys.ExitError
 	if errors.As(err, &exit) {
-		if msg := rs.stderr.summary(); msg != "" {
+		if msg := rs.output.summary(); msg != "" {
 			return fmt.Errorf("the guest exited with code %d: %s", exit.ExitCode(), msg)
 		}
 		return fmt.Errorf("the guest exited with code %d", exit.ExitCode())
@@ -544,7 +700,7 @@ func (rs *runState) explain(err error, alloc *limitedAllocator) error {
 	if msg == "" {
 		msg = err.Error()
 	}
-	if s := rs.stderr.summary(); s != "" {
+	if s := rs.output.summary(); s != "" {
 		msg += " (" + s + ")"
 	}
 	return fmt.Errorf("the guest trapped: %s", msg)

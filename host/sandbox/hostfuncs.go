@@ -24,6 +24,9 @@ type runState struct {
 	job      *Job
 	source   string // the Lua job file, read for this run
 	checking bool   // a Check rather than a Run: log calls carry problems
+	// initializing is set while the guest initialises, when it may not
+	// call the host: initialisation runs once per snapshot, not per run.
+	initializing bool
 
 	pending  []byte // a result too large for the guest's buffer, until fetched
 	failure  string // the guest's own account of why the run failed
@@ -35,7 +38,7 @@ type runState struct {
 	calls    int   // host calls so far
 	traffic  int64 // bytes across the ABI so far, in and out
 	problems []Problem
-	stderr   cappedBuffer
+	output   *cappedBuffer // the instance's stdout and stderr
 }
 
 // hostImpl implements one host function: it gets the input bytes (a view of
@@ -155,6 +158,11 @@ func wrapHost(name string, impl hostImpl) api.GoModuleFunction {
 		mem := mod.Memory()
 		if rs == nil || mem == nil {
 			stack[0] = abi.PackResult(abi.CodeInternal, 0)
+			return
+		}
+		if rs.initializing {
+			stack[0] = deliver(mem, outPtr, outCap, rs, abi.CodeNotAvailable,
+				fmt.Appendf(nil, "%s: the host cannot be called while the guest initialises; call it from the run function", name))
 			return
 		}
 		if msg := rs.meterCall(); msg != "" {
@@ -410,6 +418,9 @@ func (b *cappedBuffer) Write(p []byte) (int, error) {
 // summary is the first non-empty line written, which for a Go guest is the
 // panic or fatal error message.
 func (b *cappedBuffer) summary() string {
+	if b == nil {
+		return ""
+	}
 	for _, line := range strings.Split(string(b.buf), "\n") {
 		if line = strings.TrimSpace(line); line != "" {
 			return strings.ToValidUTF8(line, "?")

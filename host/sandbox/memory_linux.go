@@ -1,6 +1,12 @@
 package sandbox
 
-import "syscall"
+import (
+	"fmt"
+	"syscall"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+)
 
 // reserve maps size bytes of anonymous memory without committing it: the
 // kernel backs a page only when the guest first touches it, and release
@@ -23,3 +29,39 @@ func release(b []byte) {
 		_ = syscall.Munmap(b)
 	}
 }
+
+// imageFile holds a snapshot's memory in a memfd, so clones can map it
+// privately: they share its pages until they write one, and then the
+// kernel copies that page alone.
+type imageFile struct{ fd int }
+
+func newImageFile(mem []byte) (imageFile, error) {
+	fd, err := unix.MemfdCreate("jobbox-snapshot", unix.MFD_CLOEXEC)
+	if err != nil {
+		return imageFile{}, fmt.Errorf("creating the snapshot file: %w", err)
+	}
+	for off := 0; off < len(mem); {
+		n, err := unix.Pwrite(fd, mem[off:], int64(off))
+		if err != nil {
+			unix.Close(fd)
+			return imageFile{}, fmt.Errorf("writing the snapshot file: %w", err)
+		}
+		off += n
+	}
+	return imageFile{fd: fd}, nil
+}
+
+// mapInto maps the first size bytes of the file over the start of b.
+func (f imageFile) mapInto(b []byte, size uint64) error {
+	if size == 0 {
+		return nil
+	}
+	_, err := unix.MmapPtr(f.fd, 0, unsafe.Pointer(&b[0]), uintptr(size),
+		unix.PROT_READ|unix.PROT_WRITE, unix.MAP_PRIVATE|unix.MAP_FIXED)
+	if err != nil {
+		return fmt.Errorf("mapping the snapshot: %w", err)
+	}
+	return nil
+}
+
+func (f imageFile) close() { unix.Close(f.fd) }

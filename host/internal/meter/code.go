@@ -6,15 +6,17 @@ import (
 	"slices"
 )
 
-// code instruments every function body of the code section.
-func (rw *rewriter) code(body []byte) ([]byte, error) {
+// code instruments every function body of the code section. It also
+// returns why a snapshot cannot hold an instance's state, if the code
+// changes a table or a data segment.
+func (rw *rewriter) code(body []byte) (out []byte, noSnapshot string, err error) {
 	r := &reader{b: body}
 	n, err := r.u32()
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	if uint64(n)+uint64(rw.importedFuncs) != uint64(len(rw.funcTypes)) {
-		return nil, fmt.Errorf("code section has %d bodies for %d functions", n, len(rw.funcTypes)-int(rw.importedFuncs))
+		return nil, "", fmt.Errorf("code section has %d bodies for %d functions", n, len(rw.funcTypes)-int(rw.importedFuncs))
 	}
 	// First pass: the shape of every body, for the call graph.
 	bodies := make([][]byte, n)
@@ -23,30 +25,34 @@ func (rw *rewriter) code(body []byte) ([]byte, error) {
 	for i := range bodies {
 		size, err := r.u32()
 		if err != nil {
-			return nil, err
+			return nil, "", err
 		}
+		f := rw.importedFuncs + uint32(i)
 		if bodies[i], err = r.bytes(size); err != nil {
-			return nil, fmt.Errorf("function %d: %w", rw.importedFuncs+uint32(i), err)
+			return nil, "", fmt.Errorf("function %d: %w", f, err)
 		}
 		if shapes[i], err = measure(bodies[i], rw.importedFuncs, &sc); err != nil {
-			return nil, fmt.Errorf("function %d: %w", rw.importedFuncs+uint32(i), err)
+			return nil, "", fmt.Errorf("function %d: %w", f, err)
+		}
+		if op := shapes[i].stateBeyondSnapshot; op != "" && noSnapshot == "" {
+			noSnapshot = fmt.Sprintf("function %d uses %s", f, op)
 		}
 	}
 	if !r.done() {
-		return nil, errors.New("code section has trailing bytes")
+		return nil, "", errors.New("code section has trailing bytes")
 	}
 	rw.backCalls = backCalls(shapes)
 
-	out := appendU32(make([]byte, 0, len(body)+len(body)/4), n)
+	out = appendU32(make([]byte, 0, len(body)+len(body)/4), n)
 	var fn []byte
 	for i, src := range bodies {
 		if fn, err = rw.function(fn[:0], src, uint32(i), shapes[i]); err != nil {
-			return nil, fmt.Errorf("function %d: %w", rw.importedFuncs+uint32(i), err)
+			return nil, "", fmt.Errorf("function %d: %w", rw.importedFuncs+uint32(i), err)
 		}
 		out = appendU32(out, uint32(len(fn)))
 		out = append(out, fn...)
 	}
-	return out, nil
+	return out, noSnapshot, nil
 }
 
 // shape is what a first pass learns of a function body.
@@ -57,6 +63,10 @@ type shape struct {
 	startsLoop  bool     // every path from its entry meets, before any branch or call, a loop header that burns fuel anyway
 	entryWeight int32    // instructions outside any loop
 	loopWeights []int32  // instructions in each loop, nested loops excluded, in order of appearance; -1 if no branch goes back to it
+	// stateBeyondSnapshot names an instruction that changes state a
+	// snapshot of memory and globals does not hold (a table, a data
+	// segment), or is empty.
+	stateBeyondSnapshot string
 }
 
 // scratch is memory measure reuses from one body to the next.
@@ -146,6 +156,12 @@ func measure(body []byte, imported uint32, sc *scratch) (shape, error) {
 			}
 		case opCallIndirect, opReturnCallIndirect:
 			s.calls = true
+		case opTableSet:
+			s.stateBeyondSnapshot = "table.set"
+		case opPrefixMisc:
+			if name := miscStateChanges[in.index]; name != "" {
+				s.stateBeyondSnapshot = name
+			}
 		}
 	}
 	if !r.done() {
@@ -167,6 +183,13 @@ func measure(body []byte, imported uint32, sc *scratch) (shape, error) {
 	s.callees = slices.Clone(sc.callees)
 	sc.open = open
 	return s, nil
+}
+
+// miscStateChanges are the 0xFC instructions that change tables or data
+// segments, by sub-opcode.
+var miscStateChanges = map[uint32]string{
+	8: "memory.init", 9: "data.drop", 12: "table.init", 13: "elem.drop",
+	14: "table.copy", 15: "table.grow", 17: "table.fill",
 }
 
 // innermost is the innermost loop among the open blocks, or -1.

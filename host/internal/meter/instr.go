@@ -20,6 +20,7 @@ const (
 	opReturnCallIndirect = 0x13
 	opGlobalGet          = 0x23
 	opGlobalSet          = 0x24
+	opTableSet           = 0x26
 	opI32Const           = 0x41
 	opI32Eqz             = 0x45
 	opI32LtS             = 0x48
@@ -38,7 +39,7 @@ const (
 type instr struct {
 	op         byte
 	start, end int    // the instruction's bytes, opcode included
-	index      uint32 // the function index of call, return_call and ref.func
+	index      uint32 // the function index of call, return_call and ref.func; the sub-opcode of 0xFC
 }
 
 // next decodes the instruction at r's position, stepping over every
@@ -90,7 +91,7 @@ func next(r *reader) (instr, error) {
 	case op == 0xd0: // ref.null
 		_, err = r.byte()
 	case op == opPrefixMisc:
-		err = skipMisc(r)
+		in.index, err = skipMisc(r)
 	case op == opPrefixSIMD:
 		err = skipSIMD(r)
 	case op == opPrefixAtomic:
@@ -127,21 +128,22 @@ func skipMemArg(r *reader) error {
 	return err
 }
 
-func skipMisc(r *reader) error {
+// skipMisc steps over a 0xFC instruction and returns its sub-opcode.
+func skipMisc(r *reader) (uint32, error) {
 	sub, err := r.u32()
 	if err != nil {
-		return err
+		return sub, err
 	}
 	switch {
 	case sub <= 7: // saturating truncations
-		return nil
+		return sub, nil
 	case sub == 9, sub == 11, sub == 13, sub == 15, sub == 16, sub == 17:
 		_, err = r.u32()
-		return err
+		return sub, err
 	case sub == 8, sub == 10, sub == 12, sub == 14:
-		return skipU32s(r, 2)
+		return sub, skipU32s(r, 2)
 	}
-	return fmt.Errorf("unsupported opcode 0xfc %d", sub)
+	return sub, fmt.Errorf("unsupported opcode 0xfc %d", sub)
 }
 
 func skipSIMD(r *reader) error {

@@ -18,6 +18,9 @@
 //     entry the code calls StackExhausted, which ends the run. The host sets
 //     the global to the job's stack limit before the first call.
 //
+// It also exports every mutable global under GlobalExportPrefix, so the host
+// can read and restore an instance's whole state (see Snapshot).
+//
 // Only the sections that must change are re-encoded; every other section,
 // custom ones included, passes through byte for byte.
 package meter
@@ -26,15 +29,51 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
+	"strings"
 )
 
-// The names the rewriter adds. A guest may not use them itself.
+// The names the rewriter adds. A guest may not use them itself: every
+// export named with ReservedPrefix is refused.
 const (
-	ImportModule   = "jobbox_meter"
-	Refuel         = "refuel"          // () -> i32: the next fuel budget; ends the run past its deadline
-	StackExhausted = "stack_exhausted" // () -> (): ends the run; never returns
-	StackExport    = "jobbox_meter_stack"
+	ImportModule       = "jobbox_meter"
+	Refuel             = "refuel"          // () -> i32: the next fuel budget; ends the run past its deadline
+	StackExhausted     = "stack_exhausted" // () -> (): ends the run; never returns
+	ReservedPrefix     = "jobbox_meter_"
+	StackExport        = ReservedPrefix + "stack"
+	GlobalExportPrefix = ReservedPrefix + "global_" // followed by the global's index
 )
+
+// Module is a rewritten guest.
+type Module struct {
+	Wasm []byte
+	// Snapshot says how to capture and restore an instance of Wasm, or is
+	// nil when the guest keeps state a snapshot cannot hold; NoSnapshot
+	// then says why.
+	Snapshot   *Snapshot
+	NoSnapshot string
+}
+
+// Snapshot is what the host needs to clone instances of a module: once an
+// instance has initialised, its linear memory and the globals named here
+// are its whole state. (Tables are fixed by the element segments, since the
+// guest has no instruction that changes them, and the guest has no passive
+// data segment it could still copy.)
+type Snapshot struct {
+	// Globals are the export names of every mutable global.
+	Globals []string
+	// Data are the guest's active data segments, which the rewrite removes
+	// from Wasm so that instantiating it does not write memory a clone maps
+	// from its snapshot. The host writes them into the first instance, the
+	// one it snapshots, before calling it.
+	Data []Segment
+}
+
+// Segment is an active data segment.
+type Segment struct {
+	Offset uint32
+	Bytes  []byte
+}
 
 // InitialFuel is the fuel a fresh instance starts with, in instructions.
 const InitialFuel = 1 << 20
@@ -65,6 +104,7 @@ const (
 	kindGlobal = 3
 
 	valI32 = 0x7f
+	valF64 = 0x7c
 )
 
 // sectionOrder is where each known section must appear in a module.
@@ -110,7 +150,7 @@ type module struct {
 
 // Instrument returns bin rewritten as the package comment describes. It
 // fails, naming what is wrong, when bin is not a module it can rewrite.
-func Instrument(bin []byte) ([]byte, error) {
+func Instrument(bin []byte) (*Module, error) {
 	m, err := parse(bin)
 	if err != nil {
 		return nil, err
@@ -289,7 +329,7 @@ func (m *module) readFunctions() error {
 // rewrite adds the imports, globals and export, renumbers every reference
 // to a defined function (they move up by the two added imports), and
 // instruments the code.
-func (m *module) rewrite() ([]byte, error) {
+func (m *module) rewrite() (*Module, error) {
 	for _, t := range m.funcTypes {
 		if int(t) >= len(m.types) {
 			return nil, fmt.Errorf("a function has type %d, which does not exist", t)
@@ -314,22 +354,36 @@ func (m *module) rewrite() ([]byte, error) {
 	stackType := rw.typeIndex(funcType{})
 
 	changed := map[byte][]byte{}
+	snap := &Snapshot{}
+	var noSnapshot string
 	var err error
 	if body := m.find(secCode); body != nil {
-		if changed[secCode], err = rw.code(body); err != nil {
+		if changed[secCode], noSnapshot, err = rw.code(body); err != nil {
 			return nil, err
 		}
 	}
 	if changed[secImport], err = m.imports(refuelType, stackType); err != nil {
 		return nil, fmt.Errorf("import section: %w", err)
 	}
-	if changed[secGlobal], err = m.globals(remap); err != nil {
+	var mutable []uint32
+	var opaque string
+	if changed[secGlobal], mutable, opaque, err = m.globals(remap); err != nil {
 		return nil, fmt.Errorf("global section: %w", err)
 	}
-	if changed[secExport], err = m.exports(remap, rw.stackGlob); err != nil {
+	if noSnapshot == "" {
+		noSnapshot = opaque
+	}
+	for _, g := range append(mutable, rw.fuelGlobal) {
+		snap.Globals = append(snap.Globals, fmt.Sprint(GlobalExportPrefix, g))
+	}
+	if changed[secExport], err = m.exports(remap, rw.stackGlob, snap.Globals); err != nil {
 		return nil, fmt.Errorf("export section: %w", err)
 	}
 	if body := m.find(secStart); body != nil {
+		if noSnapshot == "" {
+			// It would run again in every clone, on the snapshot's memory.
+			noSnapshot = "it has a start function"
+		}
 		r := &reader{b: body}
 		f, err := r.u32()
 		if err != nil {
@@ -348,8 +402,19 @@ func (m *module) rewrite() ([]byte, error) {
 		}
 	}
 	if body := m.find(secData); body != nil {
-		if err := checkData(body); err != nil {
+		stripped, segments, why, err := splitData(body)
+		if err != nil {
 			return nil, fmt.Errorf("data section: %w", err)
+		}
+		if noSnapshot == "" {
+			noSnapshot = why
+		}
+		if noSnapshot == "" {
+			changed[secData], snap.Data = stripped, segments
+			if m.find(secDataCount) != nil {
+				kept, _ := (&reader{b: stripped}).u32()
+				changed[secDataCount] = appendU32(nil, kept)
+			}
 		}
 	}
 	changed[secType] = rw.typeSection()
@@ -388,7 +453,10 @@ func (m *module) rewrite() ([]byte, error) {
 		}
 	}
 	emitNewBefore(len(sectionOrder) + 1)
-	return out, nil
+	if noSnapshot != "" {
+		return &Module{Wasm: out, NoSnapshot: noSnapshot}, nil
+	}
+	return &Module{Wasm: out, Snapshot: snap}, nil
 }
 
 type rewriter struct {
@@ -451,13 +519,22 @@ func (m *module) imports(refuelType, stackType uint32) ([]byte, error) {
 }
 
 // globals re-encodes the guest's globals (an initialiser may be ref.func)
-// and appends fuel and stack depth.
-func (m *module) globals(remap func(uint32) uint32) ([]byte, error) {
-	out := appendU32(nil, m.definedGlobals+2)
-	_, err := vector(m.find(secGlobal), func(i uint32, r *reader) error {
+// and appends fuel and stack depth. It returns the indices of the mutable
+// numeric globals, and names a mutable global whose value a snapshot cannot
+// carry to another instance (a vector, or a reference into the instance).
+func (m *module) globals(remap func(uint32) uint32) (out []byte, mutable []uint32, opaque string, err error) {
+	out = appendU32(nil, m.definedGlobals+2)
+	_, err = vector(m.find(secGlobal), func(i uint32, r *reader) error {
 		typ, err := r.bytes(2)
 		if err != nil {
 			return err
+		}
+		switch index := m.importedGlobals + i; {
+		case typ[1] != 1:
+		case numeric(typ[0]):
+			mutable = append(mutable, index)
+		case opaque == "":
+			opaque = fmt.Sprintf("global %d is mutable and of type 0x%02x", index, typ[0])
 		}
 		out = append(out, typ...)
 		if out, err = copyExpr(r, out, remap); err != nil {
@@ -466,26 +543,30 @@ func (m *module) globals(remap func(uint32) uint32) ([]byte, error) {
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, "", err
 	}
 	for _, init := range []int32{InitialFuel, DefaultStackDepth} {
 		out = append(out, valI32, 1, opI32Const)
 		out = appendS32(out, init)
 		out = append(out, opEnd)
 	}
-	return out, nil
+	return out, mutable, opaque, nil
 }
 
-// exports renumbers exported functions and exports the stack global.
-func (m *module) exports(remap func(uint32) uint32, stackGlobal uint32) ([]byte, error) {
+// numeric reports whether a value type is i32, i64, f32 or f64.
+func numeric(t byte) bool { return t >= valF64 && t <= valI32 }
+
+// exports renumbers exported functions and exports the stack global and
+// the mutable globals, under names the guest may not use.
+func (m *module) exports(remap func(uint32) uint32, stackGlobal uint32, globals []string) ([]byte, error) {
 	var out []byte
 	n, err := vector(m.find(secExport), func(_ uint32, r *reader) error {
 		name, err := r.name()
 		if err != nil {
 			return err
 		}
-		if name == StackExport {
-			return fmt.Errorf("the guest exports %s: that name is reserved for the host", name)
+		if strings.HasPrefix(name, ReservedPrefix) {
+			return fmt.Errorf("the guest exports %s: names starting %s are reserved for the host", name, ReservedPrefix)
 		}
 		kind, err := r.byte()
 		if err != nil {
@@ -502,7 +583,11 @@ func (m *module) exports(remap func(uint32) uint32, stackGlobal uint32) ([]byte,
 		return nil, err
 	}
 	out = appendU32(append(appendName(out, StackExport), kindGlobal), stackGlobal)
-	return append(appendU32(nil, n+1), out...), nil
+	for _, name := range globals {
+		index, _ := strconv.ParseUint(strings.TrimPrefix(name, GlobalExportPrefix), 10, 32)
+		out = appendU32(append(appendName(out, name), kindGlobal), uint32(index))
+	}
+	return append(appendU32(nil, n+1+uint32(len(globals))), out...), nil
 }
 
 // tables caps every table's maximum at maxTableElements, so table.grow
@@ -541,39 +626,76 @@ func tables(body []byte) ([]byte, error) {
 	return append(appendU32(nil, n), out...), err
 }
 
-// checkData checks that every data segment holds the bytes it claims.
-func checkData(body []byte) error {
-	var expr []byte // the offset expressions, copied only to be checked
-	_, err := vector(body, func(i uint32, r *reader) error {
+// splitData reads the data section and returns it without its active
+// segments, and those segments. (Instantiation evaluates every segment's
+// offset, and Go emits thousands: an emptied segment would still cost.)
+// The data count section, if any, must then count the segments kept;
+// without memory.init and data.drop nothing else refers to them by index.
+// why is not empty when a
+// snapshot cannot stand in for the segments: one is placed by a global
+// rather than a constant.
+func splitData(body []byte) (stripped []byte, segments []Segment, why string, err error) {
+	var out []byte
+	var kept uint32
+	_, err = vector(body, func(i uint32, r *reader) error {
+		start := r.pos
 		flags, err := r.u32()
 		if err != nil {
 			return err
+		}
+		if flags > 2 {
+			return fmt.Errorf("segment %d has unknown flags %d", i, flags)
 		}
 		if flags == 2 {
 			if _, err := r.u32(); err != nil {
 				return err
 			}
 		}
-		switch flags {
-		case 0, 2:
-			var err error
-			if expr, err = copyExpr(r, expr[:0], func(f uint32) uint32 { return f }); err != nil {
+		var offset int32
+		if flags != 1 {
+			expr, err := copyExpr(r, nil, func(f uint32) uint32 { return f })
+			if err != nil {
 				return fmt.Errorf("segment %d: %w", i, err)
 			}
-		case 1:
-		default:
-			return fmt.Errorf("segment %d has unknown flags %d", i, flags)
+			var ok bool
+			if offset, ok = constOffset(expr); !ok && why == "" {
+				why = fmt.Sprintf("data segment %d is placed by an expression, not a constant", i)
+			}
 		}
 		size, err := r.u32()
 		if err != nil {
 			return err
 		}
-		if _, err := r.bytes(size); err != nil {
+		data, err := r.bytes(size)
+		if err != nil {
 			return fmt.Errorf("segment %d claims %d bytes: %w", i, size, err)
 		}
+		if flags == 1 { // passive: kept, though no instruction can copy it
+			out = append(out, body[start:r.pos]...)
+			kept++
+			return nil
+		}
+		segments = append(segments, Segment{Offset: uint32(offset), Bytes: data})
 		return nil
 	})
-	return err
+	if err != nil {
+		return nil, nil, "", err
+	}
+	return append(appendU32(nil, kept), out...), segments, why, nil
+}
+
+// constOffset returns the value of an offset expression that is one
+// i32.const.
+func constOffset(expr []byte) (int32, bool) {
+	r := &reader{b: expr}
+	if op, err := r.byte(); err != nil || op != opI32Const {
+		return 0, false
+	}
+	v, err := r.sleb(32)
+	if err != nil || r.pos != len(expr)-1 || expr[r.pos] != opEnd {
+		return 0, false
+	}
+	return int32(v), true
 }
 
 // elements renumbers the function indices of every element segment form.

@@ -14,6 +14,7 @@ import (
 )
 
 //go:generate wat2wasm testdata/shapes.wat -o testdata/shapes.wasm
+//go:generate wat2wasm testdata/snapshot.wat -o testdata/snapshot.wasm
 
 var errStackExhausted = errors.New("stack exhausted")
 
@@ -75,7 +76,7 @@ func instrument(t testing.TB, bin []byte) []byte {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return out
+	return out.Wasm
 }
 
 func TestInstrumentedModuleBehavesTheSame(t *testing.T) {
@@ -179,7 +180,11 @@ func TestCommittedGuestsInstrumentAndValidate(t *testing.T) {
 	for _, path := range committedGuests(t) {
 		bin := readFile(t, path)
 		_, plainErr := rt.CompileModule(context.Background(), bin)
-		out, err := Instrument(bin)
+		m, err := Instrument(bin)
+		var out []byte
+		if m != nil {
+			out = m.Wasm
+		}
 		switch {
 		case plainErr != nil && err == nil:
 			if _, err := rt.CompileModule(context.Background(), out); err == nil {
@@ -201,7 +206,7 @@ func TestInstrumentRefusesReservedNames(t *testing.T) {
 	t.Parallel()
 	twice, err := Instrument(instrument(t, readFile(t, "testdata/shapes.wasm")))
 	if err == nil || !strings.Contains(err.Error(), "reserved for the host") {
-		t.Fatalf("instrumenting twice: %v, %d bytes; want the reserved import refused", err, len(twice))
+		t.Fatalf("instrumenting twice: %v, %v; want the reserved import refused", err, twice)
 	}
 }
 
@@ -223,7 +228,7 @@ func FuzzInstrument(f *testing.F) {
 			return
 		}
 		plain.Close(ctx)
-		metered, err := rt.CompileModule(ctx, out)
+		metered, err := rt.CompileModule(ctx, out.Wasm)
 		if err != nil {
 			t.Fatalf("valid module no longer validates after instrumenting: %v", err)
 		}
@@ -241,5 +246,70 @@ func BenchmarkInstrumentLuaGuest(b *testing.B) {
 		if _, err := Instrument(bin); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestSnapshotLayoutRebuildsTheInstance lays out an instance of the
+// rewritten guest from Snapshot.Data and checks that its memory and globals
+// are those of the original guest as wazero instantiates it.
+func TestSnapshotLayoutRebuildsTheInstance(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	bin := readFile(t, "testdata/snapshot.wasm")
+	m, err := Instrument(bin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Snapshot == nil {
+		t.Fatalf("no snapshot: %s", m.NoSnapshot)
+	}
+	if got := len(m.Snapshot.Data); got != 3 {
+		t.Errorf("%d active segments; want 3 (the passive one stays in the module)", got)
+	}
+	rt := newTestRuntime(t, 1<<20)
+	plain := rt.instantiate(t, bin)
+	rebuilt := rt.instantiate(t, m.Wasm)
+	for _, seg := range m.Snapshot.Data {
+		if !rebuilt.Memory().Write(seg.Offset, seg.Bytes) {
+			t.Fatalf("segment at %d does not fit", seg.Offset)
+		}
+	}
+	want, _ := plain.Memory().Read(0, plain.Memory().Size())
+	got, _ := rebuilt.Memory().Read(0, rebuilt.Memory().Size())
+	if string(got) != string(want) {
+		t.Error("memory laid out from the snapshot differs from the original's")
+	}
+	// Two mutable globals of the guest, and the fuel.
+	if len(m.Snapshot.Globals) != 3 {
+		t.Fatalf("globals %v; want the guest's two mutable ones and the fuel", m.Snapshot.Globals)
+	}
+	first := rebuilt.ExportedGlobal(m.Snapshot.Globals[0]).(api.MutableGlobal)
+	if _, err := rebuilt.ExportedFunction("bump").Call(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := first.Get(); got != 44 {
+		t.Errorf("exported counter reads %d after one bump; want 44", got)
+	}
+	first.Set(41)
+	if res, _ := rebuilt.ExportedFunction("bump").Call(ctx); res[0] != 44 {
+		t.Errorf("bump after restoring the counter = %d; want 44", res[0])
+	}
+}
+
+func TestNoSnapshotWhenStateLivesElsewhere(t *testing.T) {
+	t.Parallel()
+	m, err := Instrument(readFile(t, "testdata/shapes.wasm"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Snapshot != nil || !strings.Contains(m.NoSnapshot, "mutable") {
+		t.Errorf("shapes.wasm has a mutable funcref global: got snapshot %v, reason %q", m.Snapshot, m.NoSnapshot)
+	}
+	lua, err := Instrument(readFile(t, "../../luawasm/lua.wasm"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if lua.Snapshot == nil {
+		t.Errorf("the Lua guest cannot be snapshotted: %s", lua.NoSnapshot)
 	}
 }

@@ -1,0 +1,239 @@
+package sandbox
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/tetratelabs/wazero/api"
+
+	"github.com/jobbox/jobbox/abi"
+)
+
+// A run does not start a guest from scratch: Go's runtime initialisation
+// and, for Lua, building the interpreter state cost milliseconds that every
+// run would repeat to reach the same state. The engine does that work once,
+// snapshots the instance (its linear memory and mutable globals are its
+// whole state; package meter checks the guest keeps none elsewhere and
+// exports the globals), and starts each run in a clone of the snapshot: a
+// new instance, instantiated with no start function, whose memory maps the
+// snapshot copy-on-write and whose globals are set from it. A pool makes
+// clones ahead of need, so a run only takes one. Each clone serves one run
+// and is closed after it: a run sees exactly the state a fresh instance
+// would have, never anything an earlier run left. RATIONALE.md has the
+// measurements behind this design.
+
+// Pool sizes: clones kept ready per guest. The Lua guest serves every Lua
+// job; a compiled guest serves the jobs that name its file.
+const (
+	luaPoolSize  = 4
+	wasmPoolSize = 2
+)
+
+// A snapshot is replaced after this many clones or this long, whichever
+// comes first, so clones do not share the Go runtime's random seeds (map
+// order, the top-level math/rand functions) for ever.
+const (
+	snapshotMaxClones = 1000
+	snapshotMaxAge    = time.Minute
+)
+
+var errImageTooLarge = errors.New("the snapshot is larger than the memory reserved for it")
+
+// image is a snapshot of an initialised instance.
+type image struct {
+	size    uint64   // bytes of linear memory
+	globals []uint64 // the mutable globals, in the order of meter.Snapshot.Globals
+	file    imageFile
+	made    time.Time
+	clones  int // clones made from it; guarded by the pool's mutex
+	// refs counts the pool's reference and one per clone being made, so
+	// the file is closed only once no clone still has to map it.
+	refs atomic.Int32
+}
+
+func (im *image) mapInto(b []byte) error { return im.file.mapInto(b, im.size) }
+
+func (im *image) release() {
+	if im.refs.Add(-1) == 0 {
+		im.file.close()
+	}
+}
+
+// instance is one instantiated guest, used for one run.
+type instance struct {
+	mod    api.Module
+	mem    *linearMemory
+	output *cappedBuffer // what the guest writes to stdout and stderr
+}
+
+func (i *instance) close(ctx context.Context) { _ = i.mod.Close(ctx) }
+
+// pool keeps clones of one guest's snapshot ready.
+type pool struct {
+	engine *Engine
+	guest  *guest
+	ready  chan *instance
+	wake   chan struct{} // a clone was taken: make another
+	done   chan struct{} // closed by close
+	filled chan struct{} // closed when fill returns
+	stop   sync.Once
+
+	mu    sync.Mutex
+	image *image
+	// building serialises snapshots, so a burst of runs finding none
+	// builds one, not one each.
+	building sync.Mutex
+}
+
+func newPool(e *Engine, g *guest, size int) *pool {
+	p := &pool{
+		engine: e, guest: g,
+		ready:  make(chan *instance, size),
+		wake:   make(chan struct{}, 1),
+		done:   make(chan struct{}),
+		filled: make(chan struct{}),
+	}
+	go p.fill()
+	return p
+}
+
+// fill keeps the pool full until it closes. A failure to clone (a guest
+// whose initialisation fails) stops filling until the next take, whose
+// inline clone reports the failure to its run.
+func (p *pool) fill() {
+	defer close(p.filled)
+	ctx := context.Background()
+	for {
+		for len(p.ready) < cap(p.ready) {
+			inst, err := p.clone(ctx, DefaultLimits, true)
+			if err != nil {
+				break
+			}
+			p.ready <- inst // only fill sends, so there is room
+		}
+		select {
+		case <-p.wake:
+		case <-p.done:
+			for {
+				select {
+				case inst := <-p.ready:
+					inst.close(ctx)
+				default:
+					p.mu.Lock()
+					if p.image != nil {
+						p.image.release()
+						p.image = nil
+					}
+					p.mu.Unlock()
+					return
+				}
+			}
+		}
+	}
+}
+
+// take returns a clone for a run of a job with limits: a ready one, or
+// one made now when the pool is empty.
+func (p *pool) take(ctx context.Context, limits Limits) (*instance, error) {
+	defer func() {
+		select {
+		case p.wake <- struct{}{}:
+		default:
+		}
+	}()
+	select {
+	case inst := <-p.ready:
+		return inst, nil
+	default:
+		return p.clone(ctx, limits, false)
+	}
+}
+
+// close stops filling and closes the ready clones. Runs holding a clone
+// keep it until they end.
+func (p *pool) close() { p.stop.Do(func() { close(p.done) }) }
+
+// wait returns once fill has returned.
+func (p *pool) wait() { <-p.filled }
+
+// clone makes an instance from the current snapshot, taking one first if
+// there is none, or if refresh is set and the current one is due for
+// replacement. limits apply to that snapshot's initialisation.
+func (p *pool) clone(ctx context.Context, limits Limits, refresh bool) (*instance, error) {
+	im, err := p.current(ctx, limits, refresh)
+	if err != nil {
+		return nil, err
+	}
+	defer im.release()
+	return p.engine.newInstance(ctx, p.guest, im)
+}
+
+// current returns the snapshot to clone, with a reference the caller
+// releases.
+func (p *pool) current(ctx context.Context, limits Limits, refresh bool) (*image, error) {
+	stale := func(im *image) bool {
+		return im == nil || refresh && (im.clones >= snapshotMaxClones || time.Since(im.made) >= snapshotMaxAge)
+	}
+	p.mu.Lock()
+	im := p.image
+	if stale(im) {
+		p.mu.Unlock()
+		p.building.Lock()
+		defer p.building.Unlock()
+		p.mu.Lock()
+		if im = p.image; stale(im) {
+			p.mu.Unlock()
+			fresh, err := p.engine.snapshot(ctx, p.guest, limits)
+			if err != nil {
+				return nil, err
+			}
+			p.mu.Lock()
+			if p.image != nil {
+				p.image.release()
+			}
+			p.image, im = fresh, fresh
+		}
+	}
+	im.clones++
+	im.refs.Add(1)
+	p.mu.Unlock()
+	return im, nil
+}
+
+// snapshot initialises a fresh instance of g, lets it prepare
+// (abi.PrepareExport) and captures its state.
+func (e *Engine) snapshot(ctx context.Context, g *guest, limits Limits) (*image, error) {
+	limits = limits.withDefaults()
+	rs := &runState{engine: e, job: &Job{Name: g.name, File: g.name, Limits: limits}}
+	rs.deadline = time.Now().Add(limits.Timeout)
+	ctx, cancel := context.WithDeadline(ctx, rs.deadline)
+	defer cancel()
+	ctx = context.WithValue(ctx, runKey{}, rs)
+	inst, err := e.newInstance(ctx, g, nil)
+	if err != nil {
+		return nil, fmt.Errorf("initialising %s: %w", g.name, rs.explain(err, inst))
+	}
+	defer inst.close(context.WithoutCancel(ctx))
+	if err := e.initialize(ctx, rs, inst); err != nil {
+		return nil, fmt.Errorf("initialising %s: %w", g.name, err)
+	}
+	if prepare := inst.mod.ExportedFunction(abi.PrepareExport); prepare != nil {
+		if _, err := prepare.Call(ctx); err != nil {
+			return nil, fmt.Errorf("preparing %s: %w", g.name, rs.explain(err, inst))
+		}
+	}
+	im := &image{size: uint64(inst.mod.Memory().Size()), made: time.Now()}
+	for _, name := range g.layout.Globals {
+		im.globals = append(im.globals, inst.mod.ExportedGlobal(name).Get())
+	}
+	mem, _ := inst.mod.Memory().Read(0, uint32(im.size))
+	if im.file, err = newImageFile(mem); err != nil {
+		return nil, err
+	}
+	im.refs.Store(1)
+	return im, nil
+}
