@@ -7,6 +7,7 @@
 //	jobbox reload     [--config config.toml]
 //	jobbox activate   NAME [--config config.toml]
 //	jobbox deactivate NAME [--config config.toml]
+//	jobbox bench      [--runs N] [--window D] [--case NAME] [--quick]
 package main
 
 import (
@@ -40,6 +41,8 @@ Usage:
   jobbox reload     [--config config.toml]          re-read config.toml
   jobbox activate   NAME [--config config.toml]     re-activate a job (applies at the next reload)
   jobbox deactivate NAME [--config config.toml]     deactivate a job now
+  jobbox bench      [--runs 200] [--window 10s] [--case NAME] [--quick]
+                    measure run cost, lateness and memory; prints one table
 `
 
 // Exit codes.
@@ -56,6 +59,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return exitUsage
 		}
 		return exitOK
+	}
+	if args[0] == "bench" {
+		return cmdBench(ctx, args[1:], stdout, stderr)
 	}
 	cmds := map[string]func(context.Context, *invocation) int{
 		"serve":      cmdServe,

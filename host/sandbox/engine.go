@@ -94,6 +94,9 @@ type Outcome struct {
 	Logs   []string
 	Start  time.Time
 	End    time.Time
+	// Memory is the size of the instance's linear memory when the run
+	// ended, in bytes.
+	Memory uint64
 }
 
 // Duration is how long the run took.
@@ -257,7 +260,7 @@ func (e *Engine) Run(ctx context.Context, job Job) Outcome {
 		rs.modules.Close()
 	}
 	out.End = e.opts.Now()
-	out.Logs = rs.logs
+	out.Logs, out.Memory = rs.logs, rs.memory
 	if err != nil {
 		out.Status, out.Error = abi.StatusError, err.Error()
 		return out
@@ -539,6 +542,9 @@ func (e *Engine) call(ctx context.Context, rs *runState, g *guest, export string
 		return 0, err
 	}
 	res, err := inst.mod.ExportedFunction(export).Call(ctx)
+	if mem := inst.mod.Memory(); mem != nil {
+		rs.memory = uint64(mem.Size())
+	}
 	if err != nil {
 		return 0, rs.explain(err, inst)
 	}

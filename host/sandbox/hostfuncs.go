@@ -39,6 +39,7 @@ type runState struct {
 	traffic  int64 // bytes across the ABI so far, in and out
 	problems []Problem
 	output   *cappedBuffer // the instance's stdout and stderr
+	memory   uint64        // linear memory when the run ended
 }
 
 // hostImpl implements one host function: it gets the input bytes (a view of

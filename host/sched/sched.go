@@ -6,6 +6,7 @@ package sched
 
 import (
 	"container/heap"
+	"hash/fnv"
 	"context"
 	"fmt"
 	"sort"
@@ -70,6 +71,11 @@ type Options struct {
 	Store         store.Store
 	MaxConcurrent int // runs in flight at once; default 64
 	HistorySize   int // runs kept per job; default 50
+	// SpreadFirstRuns spreads the first runs of jobs that start together
+	// across their first interval, each at a fixed point given by its name,
+	// instead of all one interval after the start: 100,000 jobs at the
+	// same interval then come due a few at a time, not at once.
+	SpreadFirstRuns bool
 	// OnReport is called after each run is recorded.
 	OnReport func(Report)
 	// OnError is called when the store fails; the schedule carries on.
@@ -168,8 +174,18 @@ func (s *Scheduler) add(spec Spec, now time.Time) {
 	case saved.SleepUntil.After(now):
 		s.schedule(e, Sleeping, saved.SleepUntil)
 	default:
-		s.schedule(e, Waiting, now.Add(spec.Interval))
+		s.schedule(e, Waiting, s.firstRun(spec, now))
 	}
+}
+
+// firstRun is when a job that has just been added first runs.
+func (s *Scheduler) firstRun(spec Spec, now time.Time) time.Time {
+	if !s.opts.SpreadFirstRuns || spec.Interval <= 0 {
+		return now.Add(spec.Interval)
+	}
+	h := fnv.New64a()
+	h.Write([]byte(spec.Name))
+	return now.Add(time.Duration(h.Sum64()%uint64(spec.Interval)) + 1)
 }
 
 // schedule queues e to run at next. Call with s.mu held.

@@ -2,6 +2,7 @@ package sched
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -421,5 +422,31 @@ func TestNextSlot(t *testing.T) {
 		if got := nextSlot(due, 10*time.Second, t0.Add(tc.now)); !got.Equal(t0.Add(tc.want)) {
 			t.Errorf("nextSlot at +%s = +%s, want +%s", tc.now, got.Sub(t0), tc.want)
 		}
+	}
+}
+
+// TestSpreadFirstRuns: with SpreadFirstRuns, jobs added together come due
+// across their first interval, each at the same point at every start.
+func TestSpreadFirstRuns(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	s := New(Options{SpreadFirstRuns: true})
+	seen := map[time.Time]bool{}
+	for i := range 100 {
+		spec := Spec{Job: sandbox.Job{Name: fmt.Sprint("job-", i)}, Interval: time.Minute}
+		first := s.firstRun(spec, now)
+		if !first.After(now) || first.After(now.Add(time.Minute)) {
+			t.Fatalf("%s first runs at %s, outside its first interval", spec.Name, first.Sub(now))
+		}
+		if again := s.firstRun(spec, now); !again.Equal(first) {
+			t.Fatalf("%s first runs at %s, then at %s", spec.Name, first, again)
+		}
+		seen[first] = true
+	}
+	if len(seen) < 90 {
+		t.Errorf("100 jobs share %d first-run times; want them spread", len(seen))
+	}
+	if got := New(Options{}).firstRun(Spec{Interval: time.Minute}, now); !got.Equal(now.Add(time.Minute)) {
+		t.Errorf("without SpreadFirstRuns the first run is at %s; want one interval", got.Sub(now))
 	}
 }

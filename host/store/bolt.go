@@ -89,8 +89,12 @@ func putJob(tx *bolt.Tx, st JobState) error {
 	return nil
 }
 
+// RecordRun writes in a batch with the runs that finish about the same
+// time: one transaction, one sync to disk, for up to a thousand runs. (A
+// batch that fails is rolled back and each write retried alone, so the
+// write may run twice, each time in a transaction of its own.)
 func (s *Bolt) RecordRun(_ context.Context, st JobState, run Run, keep int) error {
-	return s.db.Update(func(tx *bolt.Tx) error {
+	return s.db.Batch(func(tx *bolt.Tx) error {
 		if err := putJob(tx, st); err != nil {
 			return err
 		}

@@ -1,0 +1,57 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/jobbox/jobbox/host/bench"
+)
+
+// cmdBench runs the benchmark suite (package bench) and prints its table.
+// It takes its own flags, which no other command has.
+func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("jobbox bench", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	o := bench.Options{}
+	fs.IntVar(&o.Runs, "runs", 200, "samples per timed figure")
+	fs.DurationVar(&o.Scale, "window", 10*time.Second, "how long each scheduler scenario is measured")
+	fs.StringVar(&o.JobsDir, "jobs", "jobs", "the directory of the shipped example jobs (for hello-go.wasm)")
+	fs.BoolVar(&o.Quick, "quick", false, "one small scheduler scenario instead of four")
+	only := fs.String("case", "", "run only the cases whose name contains this")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "jobbox bench: unexpected arguments %q\n", fs.Args())
+		return exitUsage
+	}
+	if o.Runs < 3 {
+		fmt.Fprintln(stderr, "jobbox bench: --runs must be at least 3")
+		return exitUsage
+	}
+	fmt.Fprintf(stdout, "jobbox bench: %s/%s, %d CPUs, %s; medians of %d runs unless the row says otherwise\n\n",
+		runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), runtime.Version(), o.Runs)
+	cases := bench.Cases
+	if *only != "" {
+		cases = nil
+		for _, c := range bench.Cases {
+			if strings.Contains(c.Name, *only) {
+				cases = append(cases, c)
+			}
+		}
+	}
+	if err := bench.RunCases(ctx, cases, o, stdout); err != nil {
+		fmt.Fprintf(stderr, "jobbox bench: %v\n", err)
+		return exitFail
+	}
+	return exitOK
+}

@@ -1,0 +1,216 @@
+// Package bench measures what jobbox costs: the cases `jobbox bench` prints
+// as one table, and the go test benchmarks of this package run one by one.
+// Every comparison in a case (sandboxed against native, metered against
+// unmetered) is measured in the same process, in the same run.
+package bench
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"syscall"
+	"time"
+
+	lua "github.com/yuin/gopher-lua"
+
+	"github.com/jobbox/jobbox/abi"
+	"github.com/jobbox/jobbox/host/sandbox"
+)
+
+// Row is one line of the table: a median and its spread.
+type Row struct {
+	Case   string
+	Figure string
+	Median float64
+	Low    float64 // the spread: min and max, or p99 where the row says so
+	High   float64
+	Unit   string
+	Note   string
+}
+
+// Options size the suite.
+type Options struct {
+	Runs  int           // samples per timed figure
+	Scale time.Duration // how long each scheduler scenario runs
+	// JobsDir holds the shipped example jobs (hello-go.wasm for the Go
+	// guest case); the case is skipped when it is missing.
+	JobsDir string
+	Quick   bool // smaller scheduler scenarios, for tests
+}
+
+// Case is one numbered case of the suite.
+type Case struct {
+	Name string
+	Run  func(ctx context.Context, o Options) ([]Row, error)
+}
+
+// Cases are the suite, in the order of the table.
+var Cases = []Case{
+	{"1 trivial Lua run", TrivialLua},
+	{"2 trivial Go guest run", TrivialGoGuest},
+	{"3 Lua CPU, fib(25)", LuaFib},
+	{"4 host call round trip", HostCalls},
+	{"5 Lua guest compile", Compile},
+	{"6 memory", Memory},
+	{"7 scheduler", Scheduler},
+}
+
+// RunCases runs cases and writes the table to w as it goes.
+func RunCases(ctx context.Context, cases []Case, o Options, w io.Writer) error {
+	fmt.Fprintf(w, "%-28s %-46s %12s  %-26s %s\n", "case", "figure", "median", "spread", "")
+	for _, c := range cases {
+		rows, err := c.Run(ctx, o)
+		if err != nil {
+			return fmt.Errorf("%s: %w", c.Name, err)
+		}
+		for _, r := range rows {
+			fmt.Fprintln(w, formatRow(c.Name, r))
+		}
+	}
+	return nil
+}
+
+func formatRow(name string, r Row) string {
+	spread := ""
+	if r.Low != 0 || r.High != 0 {
+		spread = fmt.Sprintf("%s–%s %s", num(r.Low), num(r.High), r.Unit)
+	}
+	return strings.TrimRight(fmt.Sprintf("%-28s %-46s %12s  %-26s %s", name, r.Figure, num(r.Median)+" "+r.Unit, spread, r.Note), " ")
+}
+
+func num(v float64) string {
+	switch {
+	case v >= 100:
+		return fmt.Sprintf("%.0f", v)
+	case v >= 10:
+		return fmt.Sprintf("%.1f", v)
+	case v >= 1:
+		return fmt.Sprintf("%.2f", v)
+	}
+	return fmt.Sprintf("%.3f", v)
+}
+
+// stats is a sorted sample.
+type stats []float64
+
+func sample(n int, f func() (float64, error)) (stats, error) {
+	s := make(stats, 0, n)
+	for range n {
+		v, err := f()
+		if err != nil {
+			return nil, err
+		}
+		s = append(s, v)
+	}
+	slices.Sort(s)
+	return s, nil
+}
+
+func (s stats) quantile(q float64) float64 {
+	if len(s) == 0 {
+		return 0
+	}
+	return s[min(len(s)-1, int(q*float64(len(s))))]
+}
+
+func (s stats) median() float64 { return s.quantile(0.5) }
+
+// row reports s (milliseconds, say) with its min–max spread.
+func (s stats) row(figure, unit string) Row {
+	return Row{Figure: figure, Median: s.median(), Low: s[0], High: s[len(s)-1], Unit: unit}
+}
+
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+// timed returns how long f took, in milliseconds.
+func timed(f func() error) (float64, error) {
+	start := time.Now()
+	err := f()
+	return ms(time.Since(start)), err
+}
+
+// cpuTime is the process's user and system time so far.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// rssBytes is the process's resident memory now.
+func rssBytes() int64 {
+	b, err := os.ReadFile("/proc/self/statm")
+	if err != nil {
+		return 0
+	}
+	var size, resident int64
+	fmt.Sscan(string(b), &size, &resident)
+	return resident * int64(os.Getpagesize())
+}
+
+const trivialLua = "local job = core.job()\nfunction job.run()\n  return job.OK\nend\nreturn job\n"
+
+const fibLua = `local job = core.job()
+local function fib(n) if n < 2 then return n end return fib(n-1) + fib(n-2) end
+function job.run()
+  if fib(25) ~= 75025 then return job.ERROR end
+  return job.OK
+end
+return job
+`
+
+// writeJob writes a Lua job to a temporary file.
+func writeJob(dir, name, src string) (sandbox.Job, error) {
+	path := filepath.Join(dir, name)
+	return sandbox.Job{Name: strings.TrimSuffix(name, ".lua"), File: path}, os.WriteFile(path, []byte(src), 0o644)
+}
+
+// runOK runs job and fails unless it returns OK.
+func runOK(ctx context.Context, e sandbox.Runner, job sandbox.Job) error {
+	if out := e.Run(ctx, job); out.Status != abi.StatusOK {
+		return fmt.Errorf("job %s: %v %s", job.Name, out.Status, out.Error)
+	}
+	return nil
+}
+
+// nativeLua runs src with gopher-lua in this process, unsandboxed, as the
+// Lua guest does: a new state, the script, then job.run.
+func nativeLua(src string) error {
+	src = strings.Replace(src, "core.job()", "{OK = 1, ERROR = 0}", 1)
+	L := lua.NewState()
+	defer L.Close()
+	if err := L.DoString(src); err != nil {
+		return err
+	}
+	job := L.Get(-1).(*lua.LTable)
+	if err := L.CallByParam(lua.P{Fn: job.RawGetString("run"), NRet: 1, Protect: true}); err != nil {
+		return err
+	}
+	if L.Get(-1) != lua.LNumber(1) {
+		return fmt.Errorf("job.run returned %v", L.Get(-1))
+	}
+	return nil
+}
+
+// newEngine starts an engine in a temporary state, closed by the returned
+// function.
+func newEngine(ctx context.Context, opts sandbox.Options) (*sandbox.Engine, func(), error) {
+	e, err := sandbox.New(ctx, opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	return e, func() { _ = e.Close(context.WithoutCancel(ctx)) }, nil
+}
+
+// tempDir makes a directory removed by the returned function.
+func tempDir() (string, func(), error) {
+	dir, err := os.MkdirTemp("", "jobbox-bench-")
+	return dir, func() { _ = os.RemoveAll(dir) }, err
+}
+
+// settle gives the engine's pools time to refill between paced runs, as
+// runs due apart would find them.
+const settle = 5 * time.Millisecond
