@@ -106,4 +106,3 @@ func TestPooledRunsMatchFreshRuns(t *testing.T) {
 		}
 	}
 }
-

@@ -6,9 +6,9 @@ package sched
 
 import (
 	"container/heap"
-	"hash/fnv"
 	"context"
 	"fmt"
+	"hash/fnv"
 	"sort"
 	"sync"
 	"time"
