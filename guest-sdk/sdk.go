@@ -16,6 +16,13 @@
 // The guest reaches the outside world only through the functions here, each
 // a typed wrapper over one host function of the ABI (package abi). The time
 // comes from the host too (Now, LocalNow), so it follows the scheduler's clock.
+//
+// Runs start from a snapshot the host takes after init (and after the
+// function registered with Prepare): package-level state set then is there
+// in every run, and nothing a run changes reaches the next. Init may not
+// call the host. Go's runtime seeds (map order, the top-level math/rand
+// functions) are those of the snapshot and repeat across the runs cloned
+// from it; use crypto/rand for values that must differ from run to run.
 package sdk
 
 import (

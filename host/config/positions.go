@@ -1,6 +1,7 @@
 package config
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -34,9 +35,19 @@ func locate(data []byte) positions {
 	var p unstable.Parser
 	p.Reset(data)
 	table := ""
+	// Where each line starts, found once: the parser's own Shape counts
+	// lines from the top for every call, quadratic in a config of
+	// 100,000 jobs.
+	lineStarts := []int{0}
+	for i, c := range data {
+		if c == '\n' {
+			lineStarts = append(lineStarts, i+1)
+		}
+	}
 	at := func(n *unstable.Node) [2]int {
-		s := p.Shape(n.Raw)
-		return [2]int{s.Start.Line, s.Start.Column}
+		off := int(n.Raw.Offset)
+		line, _ := slices.BinarySearch(lineStarts, off+1) // lines starting at or before off
+		return [2]int{line, off - lineStarts[line-1] + 1}
 	}
 	for p.NextExpression() {
 		e := p.Expression()
