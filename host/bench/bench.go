@@ -195,20 +195,32 @@ func nativeLua(src string) error {
 	return nil
 }
 
-// newEngine starts an engine in a temporary state, closed by the returned
-// function.
-func newEngine(ctx context.Context, opts sandbox.Options) (*sandbox.Engine, func(), error) {
-	e, err := sandbox.New(ctx, opts)
-	if err != nil {
-		return nil, nil, err
-	}
-	return e, func() { _ = e.Close(context.WithoutCancel(ctx)) }, nil
+// env is what a case starts from: a temporary directory, and the engines
+// it starts there; close releases them all.
+type env struct {
+	ctx     context.Context
+	dir     string
+	engines []*sandbox.Engine
 }
 
-// tempDir makes a directory removed by the returned function.
-func tempDir() (string, func(), error) {
+func newEnv(ctx context.Context) (*env, error) {
 	dir, err := os.MkdirTemp("", "jobbox-bench-")
-	return dir, func() { _ = os.RemoveAll(dir) }, err
+	return &env{ctx: ctx, dir: dir}, err
+}
+
+func (v *env) engine(opts sandbox.Options) (*sandbox.Engine, error) {
+	e, err := sandbox.New(v.ctx, opts)
+	if err == nil {
+		v.engines = append(v.engines, e)
+	}
+	return e, err
+}
+
+func (v *env) close() {
+	for _, e := range v.engines {
+		_ = e.Close(context.WithoutCancel(v.ctx))
+	}
+	_ = os.RemoveAll(v.dir)
 }
 
 // settle gives the engine's pools time to refill between paced runs, as

@@ -21,16 +21,17 @@ import (
 // TrivialLua is case 1: a trivial Lua job through Runner.Run, the
 // scheduler's run path, against native gopher-lua doing the same.
 func TrivialLua(ctx context.Context, o Options) ([]Row, error) {
-	dir, done, err := tempDir()
+	v, err := newEnv(ctx)
+	defer v.close()
 	if err != nil {
 		return nil, err
 	}
-	defer done()
+	dir := v.dir
 	job, err := writeJob(dir, "trivial.lua", trivialLua)
 	if err != nil {
 		return nil, err
 	}
-	return runCase(ctx, o, job, "Lua", func() error { return nativeLua(trivialLua) })
+	return runCase(v, o, job, "Lua", func() error { return nativeLua(trivialLua) })
 }
 
 // TrivialGoGuest is case 2: the shipped hello-go guest, which reads the job
@@ -40,23 +41,27 @@ func TrivialGoGuest(ctx context.Context, o Options) ([]Row, error) {
 	if _, err := os.Stat(path); err != nil {
 		return []Row{{Figure: "skipped", Note: path + " not found: run from the repository or pass --jobs"}}, nil
 	}
-	return runCase(ctx, o, sandbox.Job{Name: "hello-go", File: path}, "Go guest", nil)
+	v, err := newEnv(ctx)
+	defer v.close()
+	if err != nil {
+		return nil, err
+	}
+	return runCase(v, o, sandbox.Job{Name: "hello-go", File: path}, "Go guest", nil)
 }
 
 // runCase measures one job: paced runs from a pooled clone, the CPU a run
 // costs back to back (the background clone included), fresh instances,
 // and native, when given.
-func runCase(ctx context.Context, o Options, job sandbox.Job, kind string, native func() error) ([]Row, error) {
-	e, closeE, err := newEngine(ctx, sandbox.Options{})
+func runCase(v *env, o Options, job sandbox.Job, kind string, native func() error) ([]Row, error) {
+	ctx := v.ctx
+	e, err := v.engine(sandbox.Options{})
 	if err != nil {
 		return nil, err
 	}
-	defer closeE()
-	fresh, closeF, err := newEngine(ctx, sandbox.Options{FreshInstances: true})
+	fresh, err := v.engine(sandbox.Options{FreshInstances: true})
 	if err != nil {
 		return nil, err
 	}
-	defer closeF()
 	run := func(r sandbox.Runner) func() (float64, error) {
 		return func() (float64, error) { return timed(func() error { return runOK(ctx, r, job) }) }
 	}
@@ -105,25 +110,24 @@ func runCase(ctx context.Context, o Options, job sandbox.Job, kind string, nativ
 // sandboxed figures use fresh instances, so only the rewrite differs; the
 // samples alternate so that drift on a shared machine hits both.
 func LuaFib(ctx context.Context, o Options) ([]Row, error) {
-	dir, done, err := tempDir()
+	v, err := newEnv(ctx)
+	defer v.close()
 	if err != nil {
 		return nil, err
 	}
-	defer done()
+	dir := v.dir
 	job, err := writeJob(dir, "fib.lua", fibLua)
 	if err != nil {
 		return nil, err
 	}
-	metered, closeM, err := newEngine(ctx, sandbox.Options{FreshInstances: true})
+	metered, err := v.engine(sandbox.Options{FreshInstances: true})
 	if err != nil {
 		return nil, err
 	}
-	defer closeM()
-	unmetered, closeU, err := newEngine(ctx, sandbox.Options{Unmetered: true})
+	unmetered, err := v.engine(sandbox.Options{Unmetered: true})
 	if err != nil {
 		return nil, err
 	}
-	defer closeU()
 	n := max(3, min(o.Runs, 9))
 	var m, u, ratios stats
 	for range n {
@@ -156,16 +160,16 @@ func LuaFib(ctx context.Context, o Options) ([]Row, error) {
 // HostCalls is case 4: core.log from Lua, a short string and a 64 KiB one.
 // A call's cost is the run with n calls less the run with none, over n.
 func HostCalls(ctx context.Context, o Options) ([]Row, error) {
-	dir, done, err := tempDir()
+	v, err := newEnv(ctx)
+	defer v.close()
 	if err != nil {
 		return nil, err
 	}
-	defer done()
-	e, closeE, err := newEngine(ctx, sandbox.Options{})
+	dir := v.dir
+	e, err := v.engine(sandbox.Options{})
 	if err != nil {
 		return nil, err
 	}
-	defer closeE()
 	limits := sandbox.Limits{LogLines: 1 << 20, LogBytes: 1 << 30, RunBytes: 1 << 30, HostCalls: 1 << 20}
 	perCall := func(name, value string, n int) (stats, error) {
 		src := func(calls int) string {
@@ -211,22 +215,23 @@ func HostCalls(ctx context.Context, o Options) ([]Row, error) {
 // guest) with an empty compilation cache and with a warm one, and a warm
 // start to the end of a first run.
 func Compile(ctx context.Context, o Options) ([]Row, error) {
-	dir, done, err := tempDir()
+	v, err := newEnv(ctx)
+	defer v.close()
 	if err != nil {
 		return nil, err
 	}
-	defer done()
+	dir := v.dir
 	job, err := writeJob(dir, "trivial.lua", trivialLua)
 	if err != nil {
 		return nil, err
 	}
 	start := func(cache string, first bool) (float64, error) {
 		return timed(func() error {
-			e, closeE, err := newEngine(ctx, sandbox.Options{CacheDir: cache})
+			e, err := sandbox.New(ctx, sandbox.Options{CacheDir: cache})
 			if err != nil {
 				return err
 			}
-			defer closeE()
+			defer e.Close(context.WithoutCancel(ctx))
 			if first {
 				return runOK(ctx, e, job)
 			}
@@ -264,16 +269,16 @@ func Compile(ctx context.Context, o Options) ([]Row, error) {
 // Memory is case 6: the linear memory and host memory of running Lua
 // instances, and the host memory of configured jobs that are not running.
 func Memory(ctx context.Context, o Options) ([]Row, error) {
-	dir, done, err := tempDir()
+	v, err := newEnv(ctx)
+	defer v.close()
 	if err != nil {
 		return nil, err
 	}
-	defer done()
-	e, closeE, err := newEngine(ctx, sandbox.Options{})
+	dir := v.dir
+	e, err := v.engine(sandbox.Options{})
 	if err != nil {
 		return nil, err
 	}
-	defer closeE()
 	job, err := writeJob(dir, "sleep.lua", "local job = core.job()\nfunction job.run()\n  core.sleep(0.5)\n  return job.OK\nend\nreturn job\n")
 	if err != nil {
 		return nil, err
@@ -357,7 +362,7 @@ func writeConfig(dir string, n int, interval string) (string, error) {
 	return path, os.WriteFile(path, []byte(b.String()), 0o644)
 }
 
-// Scheduler is case 7: n trivial Lua jobs at 1-second intervals, and
+// Scheduler is case 7: trivial Lua jobs at 1-second intervals, 100 to 2000 of them, and
 // 100,000 at 10-minute intervals, for o.Scale each: runs per second and how
 // late runs start (start of run - due time).
 func Scheduler(ctx context.Context, o Options) ([]Row, error) {
@@ -365,7 +370,7 @@ func Scheduler(ctx context.Context, o Options) ([]Row, error) {
 		jobs     int
 		interval string
 	}
-	scenarios := []scenario{{500, "1s"}, {1000, "1s"}, {2000, "1s"}, {100_000, "10m"}}
+	scenarios := []scenario{{100, "1s"}, {250, "1s"}, {500, "1s"}, {1000, "1s"}, {2000, "1s"}, {100_000, "10m"}}
 	if o.Quick {
 		scenarios = []scenario{{50, "1s"}}
 	}
@@ -381,11 +386,12 @@ func Scheduler(ctx context.Context, o Options) ([]Row, error) {
 }
 
 func schedule(ctx context.Context, window time.Duration, n int, interval string) ([]Row, error) {
-	dir, done, err := tempDir()
+	v, err := newEnv(ctx)
+	defer v.close()
 	if err != nil {
 		return nil, err
 	}
-	defer done()
+	dir := v.dir
 	path, err := writeConfig(dir, n, interval)
 	if err != nil {
 		return nil, err
@@ -399,11 +405,10 @@ func schedule(ctx context.Context, window time.Duration, n int, interval string)
 		return nil, err
 	}
 	defer st.Close()
-	e, closeE, err := newEngine(ctx, sandbox.Options{CacheDir: filepath.Join(os.TempDir(), "jobbox-bench-cache")})
+	e, err := v.engine(sandbox.Options{CacheDir: filepath.Join(os.TempDir(), "jobbox-bench-cache")})
 	if err != nil {
 		return nil, err
 	}
-	defer closeE()
 	var (
 		mu        sync.Mutex
 		late      stats
