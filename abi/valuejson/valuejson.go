@@ -65,7 +65,11 @@ func fromDecoded(v any, depth int) (any, error) {
 		if n, err := x.Int64(); err == nil {
 			return n, nil
 		}
-		return x.Float64()
+		f, err := x.Float64()
+		if f == 0 {
+			f = 0 // -0 would encode as "-0", which decodes as the integer 0
+		}
+		return f, err
 	case map[string]any:
 		keys := make([]string, 0, len(x))
 		for k := range x {
