@@ -134,6 +134,8 @@ type Engine struct {
 	opts    Options
 	runtime wazero.Runtime
 	lua     *guest
+	// moduleConfig is what every instance shares; each adds its output.
+	moduleConfig wazero.ModuleConfig
 
 	location atomic.Pointer[time.Location] // "local time" of the helpers
 
@@ -190,6 +192,15 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 	}
 	rt := wazero.NewRuntimeWithConfig(ctx, cfg)
 	e := &Engine{opts: opts, runtime: rt, wasm: map[string]*compiledFile{}}
+	e.moduleConfig = wazero.NewModuleConfig().
+		WithName("").
+		// _initialize is called by initialize, once the stack limit is set.
+		WithStartFunctions().
+		WithRandSource(rand.Reader).
+		WithWalltime(e.walltime, 1).
+		// The real monotonic clock, shared by every instance: a clone goes
+		// on from the time its snapshot saw, never back.
+		WithSysNanotime()
 	e.location.Store(opts.Location)
 	if _, err := wasi_snapshot_preview1.Instantiate(ctx, rt); err != nil {
 		rt.Close(ctx)
@@ -559,15 +570,16 @@ func (e *Engine) call(ctx context.Context, rs *runState, g *guest, export string
 func (e *Engine) instanceFor(ctx context.Context, rs *runState, g *guest, export string) (*instance, error) {
 	limits := rs.job.Limits
 	if g.pool == nil || export != abi.RunExport {
-		inst, err := e.newInstance(ctx, g, nil)
+		inst, err := e.newInstance(ctx, g, nil, limits.MemoryBytes)
 		if err != nil {
-			return inst, rs.explain(err, inst)
+			return nil, rs.explain(err, inst)
 		}
+		rs.output = inst.output
 		return inst, e.initialize(ctx, rs, inst)
 	}
 	inst, err := g.pool.take(ctx, limits)
 	if err != nil {
-		return inst, err
+		return nil, err
 	}
 	rs.output = inst.output
 	inst.mem.limit = limits.MemoryBytes
@@ -578,57 +590,59 @@ func (e *Engine) instanceFor(ctx context.Context, rs *runState, g *guest, export
 	return inst, nil
 }
 
-// newInstance instantiates g with no start function. Given an image, the
-// instance is a clone: its memory maps the image and its globals are set
-// from it. Otherwise it is fresh, and initialize must run next. A fresh
-// instance's memory is limited by the run's limit, a clone's by the limit
-// instanceFor sets when a run takes it.
-func (e *Engine) newInstance(ctx context.Context, g *guest, im *image) (*instance, error) {
-	inst := &instance{mem: &linearMemory{limit: 1 << 32}, output: &cappedBuffer{}}
-	if rs, ok := ctx.Value(runKey{}).(*runState); ok && im == nil {
-		inst.mem.limit = rs.job.Limits.MemoryBytes
-		rs.output = inst.output
-	}
+// cloneMemoryLimit bounds a clone's memory until a run takes the clone and
+// sets its own limit: the most a 32-bit memory can hold.
+const cloneMemoryLimit = 1 << 32
+
+// newInstance instantiates g with no start function, its memory limited to
+// limit bytes. Given an image, the instance is a clone: its memory maps the
+// image and its globals are set from it. Otherwise it is fresh, and
+// initialize must run next. When it fails after instantiating, it closes
+// the instance and returns it too, for rs.explain to see whether the
+// memory limit was the cause.
+func (e *Engine) newInstance(ctx context.Context, g *guest, im *image, limit uint64) (*instance, error) {
+	inst := &instance{mem: &linearMemory{limit: limit}, output: &cappedBuffer{}}
 	alloc := &memoryAllocator{mem: inst.mem, image: im}
-	cfg := wazero.NewModuleConfig().
-		WithName("").
-		// _initialize is called by initialize, once the stack limit is set.
-		WithStartFunctions().
-		WithStdout(inst.output).
-		WithStderr(inst.output).
-		WithRandSource(rand.Reader).
-		WithWalltime(e.walltime, 1).
-		// The real monotonic clock, shared by every instance: a clone goes
-		// on from the time its snapshot saw, never back.
-		WithSysNanotime()
+	cfg := e.moduleConfig.WithStdout(inst.output).WithStderr(inst.output)
 	mod, err := e.runtime.InstantiateModule(experimental.WithMemoryAllocator(ctx, alloc), g.module, cfg)
 	if err != nil {
 		return nil, err
 	}
 	inst.mod = mod
-	if err := cmp.Or(alloc.err, inst.exceeded()); err != nil {
+	if err := e.restore(inst, g, im, alloc.err); err != nil {
+		inst.close(context.WithoutCancel(ctx))
 		return inst, err
 	}
+	return inst, nil
+}
+
+// restore lays out a new instance's state: the data segments the rewrite
+// lifted out for a fresh instance, the image's size and globals for a clone.
+func (e *Engine) restore(inst *instance, g *guest, im *image, mapErr error) error {
+	if err := cmp.Or(mapErr, inst.exceeded()); err != nil {
+		return err
+	}
+	mod := inst.mod
 	mem := mod.Memory()
 	if im == nil {
 		if g.layout != nil {
 			for _, seg := range g.layout.Data {
 				if !mem.Write(seg.Offset, seg.Bytes) {
-					return inst, fmt.Errorf("the guest cannot run here: its data segment at %d (%d bytes) lies outside its memory of %d bytes", seg.Offset, len(seg.Bytes), mem.Size())
+					return fmt.Errorf("the guest cannot run here: its data segment at %d (%d bytes) lies outside its memory of %d bytes", seg.Offset, len(seg.Bytes), mem.Size())
 				}
 			}
 		}
-		return inst, nil
+		return nil
 	}
 	if grow := (im.size - uint64(mem.Size())) / wasmPage; grow > 0 {
 		if _, ok := mem.Grow(uint32(grow)); !ok {
-			return inst, fmt.Errorf("growing a clone to its snapshot's %s failed", formatBytes(im.size))
+			return fmt.Errorf("growing a clone to its snapshot's %s failed", formatBytes(im.size))
 		}
 	}
 	for i, name := range g.layout.Globals {
 		mod.ExportedGlobal(name).(api.MutableGlobal).Set(im.globals[i])
 	}
-	return inst, nil
+	return nil
 }
 
 const wasmPage = 65536

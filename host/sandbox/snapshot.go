@@ -169,7 +169,7 @@ func (p *pool) clone(ctx context.Context, limits Limits, refresh bool) (*instanc
 		return nil, err
 	}
 	defer im.release()
-	return p.engine.newInstance(ctx, p.guest, im)
+	return p.engine.newInstance(ctx, p.guest, im, cloneMemoryLimit)
 }
 
 // current returns the snapshot to clone, with a reference the caller
@@ -213,11 +213,12 @@ func (e *Engine) snapshot(ctx context.Context, g *guest, limits Limits) (*image,
 	ctx, cancel := context.WithDeadline(ctx, rs.deadline)
 	defer cancel()
 	ctx = context.WithValue(ctx, runKey{}, rs)
-	inst, err := e.newInstance(ctx, g, nil)
+	inst, err := e.newInstance(ctx, g, nil, limits.MemoryBytes)
 	if err != nil {
 		return nil, fmt.Errorf("initialising %s: %w", g.name, rs.explain(err, inst))
 	}
 	defer inst.close(context.WithoutCancel(ctx))
+	rs.output = inst.output
 	if err := e.initialize(ctx, rs, inst); err != nil {
 		return nil, fmt.Errorf("initialising %s: %w", g.name, err)
 	}
