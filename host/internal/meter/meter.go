@@ -26,6 +26,7 @@
 package meter
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"slices"
@@ -370,20 +371,17 @@ func (m *module) rewrite() (*Module, error) {
 	if changed[secGlobal], mutable, opaque, err = m.globals(remap); err != nil {
 		return nil, fmt.Errorf("global section: %w", err)
 	}
-	if noSnapshot == "" {
-		noSnapshot = opaque
+	noSnapshot = cmp.Or(noSnapshot, opaque)
+	mutable = append(mutable, rw.fuelGlobal)
+	for _, g := range mutable {
+		snap.Globals = append(snap.Globals, globalExport(g))
 	}
-	for _, g := range append(mutable, rw.fuelGlobal) {
-		snap.Globals = append(snap.Globals, fmt.Sprint(GlobalExportPrefix, g))
-	}
-	if changed[secExport], err = m.exports(remap, rw.stackGlob, snap.Globals); err != nil {
+	if changed[secExport], err = m.exports(remap, rw.stackGlob, mutable); err != nil {
 		return nil, fmt.Errorf("export section: %w", err)
 	}
 	if body := m.find(secStart); body != nil {
-		if noSnapshot == "" {
-			// It would run again in every clone, on the snapshot's memory.
-			noSnapshot = "it has a start function"
-		}
+		// It would run again in every clone, on the snapshot's memory.
+		noSnapshot = cmp.Or(noSnapshot, "it has a start function")
 		r := &reader{b: body}
 		f, err := r.u32()
 		if err != nil {
@@ -406,10 +404,7 @@ func (m *module) rewrite() (*Module, error) {
 		if err != nil {
 			return nil, fmt.Errorf("data section: %w", err)
 		}
-		if noSnapshot == "" {
-			noSnapshot = why
-		}
-		if noSnapshot == "" {
+		if noSnapshot = cmp.Or(noSnapshot, why); noSnapshot == "" {
 			changed[secData], snap.Data = stripped, segments
 			if m.find(secDataCount) != nil {
 				kept, _ := (&reader{b: stripped}).u32()
@@ -556,9 +551,12 @@ func (m *module) globals(remap func(uint32) uint32) (out []byte, mutable []uint3
 // numeric reports whether a value type is i32, i64, f32 or f64.
 func numeric(t byte) bool { return t >= valF64 && t <= valI32 }
 
+// globalExport is the name global g is exported under.
+func globalExport(g uint32) string { return GlobalExportPrefix + strconv.FormatUint(uint64(g), 10) }
+
 // exports renumbers exported functions and exports the stack global and
 // the mutable globals, under names the guest may not use.
-func (m *module) exports(remap func(uint32) uint32, stackGlobal uint32, globals []string) ([]byte, error) {
+func (m *module) exports(remap func(uint32) uint32, stackGlobal uint32, globals []uint32) ([]byte, error) {
 	var out []byte
 	n, err := vector(m.find(secExport), func(_ uint32, r *reader) error {
 		name, err := r.name()
@@ -583,9 +581,8 @@ func (m *module) exports(remap func(uint32) uint32, stackGlobal uint32, globals 
 		return nil, err
 	}
 	out = appendU32(append(appendName(out, StackExport), kindGlobal), stackGlobal)
-	for _, name := range globals {
-		index, _ := strconv.ParseUint(strings.TrimPrefix(name, GlobalExportPrefix), 10, 32)
-		out = appendU32(append(appendName(out, name), kindGlobal), uint32(index))
+	for _, g := range globals {
+		out = appendU32(append(appendName(out, globalExport(g)), kindGlobal), g)
 	}
 	return append(appendU32(nil, n+1+uint32(len(globals))), out...), nil
 }
