@@ -45,18 +45,28 @@ type Options struct {
 // Case is one numbered case of the suite.
 type Case struct {
 	Name string
-	Run  func(ctx context.Context, o Options) ([]Row, error)
+	run  func(v *env, o Options) ([]Row, error)
+}
+
+// Run runs the case in a temporary directory of its own.
+func (c Case) Run(ctx context.Context, o Options) ([]Row, error) {
+	v, err := newEnv(ctx)
+	defer v.close()
+	if err != nil {
+		return nil, err
+	}
+	return c.run(v, o)
 }
 
 // Cases are the suite, in the order of the table.
 var Cases = []Case{
-	{"1 trivial Lua run", TrivialLua},
-	{"2 trivial Go guest run", TrivialGoGuest},
-	{"3 Lua CPU, fib(25)", LuaFib},
-	{"4 host call round trip", HostCalls},
-	{"5 Lua guest compile", Compile},
-	{"6 memory", Memory},
-	{"7 scheduler", Scheduler},
+	{"1 trivial Lua run", trivialLuaRun},
+	{"2 trivial Go guest run", trivialGoGuest},
+	{"3 Lua CPU, fib(25)", luaFib},
+	{"4 host call round trip", hostCalls},
+	{"5 Lua guest compile", compile},
+	{"6 memory", memory},
+	{"7 scheduler", scheduler},
 }
 
 // RunCases runs cases and writes the table to w as it goes.
@@ -162,9 +172,9 @@ end
 return job
 `
 
-// writeJob writes a Lua job to a temporary file.
-func writeJob(dir, name, src string) (sandbox.Job, error) {
-	path := filepath.Join(dir, name)
+// writeJob writes a Lua job into the env's directory.
+func (v *env) writeJob(name, src string) (sandbox.Job, error) {
+	path := filepath.Join(v.dir, name)
 	return sandbox.Job{Name: strings.TrimSuffix(name, ".lua"), File: path}, os.WriteFile(path, []byte(src), 0o644)
 }
 

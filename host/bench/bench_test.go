@@ -3,6 +3,7 @@ package bench
 import (
 	"context"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -15,17 +16,22 @@ import (
 //
 // -benchtime Nx sets the samples per figure (at least 3).
 
-func BenchmarkTrivialLua(b *testing.B)     { benchCase(b, TrivialLua) }
-func BenchmarkTrivialGoGuest(b *testing.B) { benchCase(b, TrivialGoGuest) }
-func BenchmarkLuaFib(b *testing.B)         { benchCase(b, LuaFib) }
-func BenchmarkHostCalls(b *testing.B)      { benchCase(b, HostCalls) }
-func BenchmarkCompile(b *testing.B)        { benchCase(b, Compile) }
-func BenchmarkMemory(b *testing.B)         { benchCase(b, Memory) }
-func BenchmarkScheduler(b *testing.B)      { benchCase(b, Scheduler) }
+func BenchmarkTrivialLua(b *testing.B)     { benchCase(b, "1 ") }
+func BenchmarkTrivialGoGuest(b *testing.B) { benchCase(b, "2 ") }
+func BenchmarkLuaFib(b *testing.B)         { benchCase(b, "3 ") }
+func BenchmarkHostCalls(b *testing.B)      { benchCase(b, "4 ") }
+func BenchmarkCompile(b *testing.B)        { benchCase(b, "5 ") }
+func BenchmarkMemory(b *testing.B)         { benchCase(b, "6 ") }
+func BenchmarkScheduler(b *testing.B)      { benchCase(b, "7 ") }
 
-func benchCase(b *testing.B, run func(context.Context, Options) ([]Row, error)) {
+// benchCase runs the case whose name starts with number.
+func benchCase(b *testing.B, number string) {
+	i := slices.IndexFunc(Cases, func(c Case) bool { return strings.HasPrefix(c.Name, number) })
+	if i < 0 {
+		b.Fatalf("no case %q", number)
+	}
 	o := Options{Runs: max(b.N, 3), Scale: 5 * time.Second, JobsDir: "../../jobs", Quick: testing.Short()}
-	rows, err := run(context.Background(), o)
+	rows, err := Cases[i].Run(context.Background(), o)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -18,33 +18,22 @@ import (
 	"github.com/jobbox/jobbox/host/store"
 )
 
-// TrivialLua is case 1: a trivial Lua job through Runner.Run, the
+// trivialLuaRun is case 1: a trivial Lua job through Runner.Run, the
 // scheduler's run path, against native gopher-lua doing the same.
-func TrivialLua(ctx context.Context, o Options) ([]Row, error) {
-	v, err := newEnv(ctx)
-	defer v.close()
-	if err != nil {
-		return nil, err
-	}
-	dir := v.dir
-	job, err := writeJob(dir, "trivial.lua", trivialLua)
+func trivialLuaRun(v *env, o Options) ([]Row, error) {
+	job, err := v.writeJob("trivial.lua", trivialLua)
 	if err != nil {
 		return nil, err
 	}
 	return runCase(v, o, job, "Lua", func() error { return nativeLua(trivialLua) })
 }
 
-// TrivialGoGuest is case 2: the shipped hello-go guest, which reads the job
+// trivialGoGuest is case 2: the shipped hello-go guest, which reads the job
 // info and the time and logs a line.
-func TrivialGoGuest(ctx context.Context, o Options) ([]Row, error) {
+func trivialGoGuest(v *env, o Options) ([]Row, error) {
 	path := filepath.Join(o.JobsDir, "hello-go.wasm")
 	if _, err := os.Stat(path); err != nil {
 		return []Row{{Figure: "skipped", Note: path + " not found: run from the repository or pass --jobs"}}, nil
-	}
-	v, err := newEnv(ctx)
-	defer v.close()
-	if err != nil {
-		return nil, err
 	}
 	return runCase(v, o, sandbox.Job{Name: "hello-go", File: path}, "Go guest", nil)
 }
@@ -105,18 +94,13 @@ func runCase(v *env, o Options, job sandbox.Job, kind string, native func() erro
 	return rows, nil
 }
 
-// LuaFib is case 3: fib(25) with preemption (the metered guest) against
+// luaFib is case 3: fib(25) with preemption (the metered guest) against
 // the same guest without the rewrite and against native gopher-lua. Both
 // sandboxed figures use fresh instances, so only the rewrite differs; the
 // samples alternate so that drift on a shared machine hits both.
-func LuaFib(ctx context.Context, o Options) ([]Row, error) {
-	v, err := newEnv(ctx)
-	defer v.close()
-	if err != nil {
-		return nil, err
-	}
-	dir := v.dir
-	job, err := writeJob(dir, "fib.lua", fibLua)
+func luaFib(v *env, o Options) ([]Row, error) {
+	ctx := v.ctx
+	job, err := v.writeJob("fib.lua", fibLua)
 	if err != nil {
 		return nil, err
 	}
@@ -157,15 +141,10 @@ func LuaFib(ctx context.Context, o Options) ([]Row, error) {
 	}, nil
 }
 
-// HostCalls is case 4: core.log from Lua, a short string and a 64 KiB one.
+// hostCalls is case 4: core.log from Lua, a short string and a 64 KiB one.
 // A call's cost is the run with n calls less the run with none, over n.
-func HostCalls(ctx context.Context, o Options) ([]Row, error) {
-	v, err := newEnv(ctx)
-	defer v.close()
-	if err != nil {
-		return nil, err
-	}
-	dir := v.dir
+func hostCalls(v *env, o Options) ([]Row, error) {
+	ctx := v.ctx
 	e, err := v.engine(sandbox.Options{})
 	if err != nil {
 		return nil, err
@@ -175,11 +154,11 @@ func HostCalls(ctx context.Context, o Options) ([]Row, error) {
 		src := func(calls int) string {
 			return fmt.Sprintf("local job = core.job()\nfunction job.run()\n  local s = %s\n  for i = 1, %d do core.log(s) end\n  return job.OK\nend\nreturn job\n", value, calls)
 		}
-		base, err := writeJob(dir, name+"0.lua", src(0))
+		base, err := v.writeJob(name+"0.lua", src(0))
 		if err != nil {
 			return nil, err
 		}
-		calls, err := writeJob(dir, name+".lua", src(n))
+		calls, err := v.writeJob(name+".lua", src(n))
 		if err != nil {
 			return nil, err
 		}
@@ -211,17 +190,12 @@ func HostCalls(ctx context.Context, o Options) ([]Row, error) {
 	}, nil
 }
 
-// Compile is case 5: starting an engine (rewriting and compiling the Lua
+// compile is case 5: starting an engine (rewriting and compiling the Lua
 // guest) with an empty compilation cache and with a warm one, and a warm
 // start to the end of a first run.
-func Compile(ctx context.Context, o Options) ([]Row, error) {
-	v, err := newEnv(ctx)
-	defer v.close()
-	if err != nil {
-		return nil, err
-	}
-	dir := v.dir
-	job, err := writeJob(dir, "trivial.lua", trivialLua)
+func compile(v *env, o Options) ([]Row, error) {
+	ctx := v.ctx
+	job, err := v.writeJob("trivial.lua", trivialLua)
 	if err != nil {
 		return nil, err
 	}
@@ -242,12 +216,12 @@ func Compile(ctx context.Context, o Options) ([]Row, error) {
 	var i int
 	cold, err := sample(n, func() (float64, error) {
 		i++
-		return start(filepath.Join(dir, fmt.Sprint("cold", i)), false)
+		return start(filepath.Join(v.dir, fmt.Sprint("cold", i)), false)
 	})
 	if err != nil {
 		return nil, err
 	}
-	warmDir := filepath.Join(dir, "warm")
+	warmDir := filepath.Join(v.dir, "warm")
 	if _, err := start(warmDir, false); err != nil {
 		return nil, err
 	}
@@ -266,20 +240,15 @@ func Compile(ctx context.Context, o Options) ([]Row, error) {
 	}, nil
 }
 
-// Memory is case 6: the linear memory and host memory of running Lua
+// memory is case 6: the linear memory and host memory of running Lua
 // instances, and the host memory of configured jobs that are not running.
-func Memory(ctx context.Context, o Options) ([]Row, error) {
-	v, err := newEnv(ctx)
-	defer v.close()
-	if err != nil {
-		return nil, err
-	}
-	dir := v.dir
+func memory(v *env, o Options) ([]Row, error) {
+	ctx := v.ctx
 	e, err := v.engine(sandbox.Options{})
 	if err != nil {
 		return nil, err
 	}
-	job, err := writeJob(dir, "sleep.lua", "local job = core.job()\nfunction job.run()\n  core.sleep(0.5)\n  return job.OK\nend\nreturn job\n")
+	job, err := v.writeJob("sleep.lua", "local job = core.job()\nfunction job.run()\n  core.sleep(0.5)\n  return job.OK\nend\nreturn job\n")
 	if err != nil {
 		return nil, err
 	}
@@ -299,7 +268,7 @@ func Memory(ctx context.Context, o Options) ([]Row, error) {
 	during := rssBytes()
 	wg.Wait()
 
-	idle, err := idleJobMemory(ctx, dir, 10_000)
+	idle, err := idleJobMemory(ctx, v.dir, 10_000)
 	if err != nil {
 		return nil, err
 	}
@@ -362,10 +331,11 @@ func writeConfig(dir string, n int, interval string) (string, error) {
 	return path, os.WriteFile(path, []byte(b.String()), 0o644)
 }
 
-// Scheduler is case 7: trivial Lua jobs at 1-second intervals, 100 to 2000 of them, and
+// scheduler is case 7: trivial Lua jobs at 1-second intervals, 100 to 2000 of them, and
 // 100,000 at 10-minute intervals, for o.Scale each: runs per second and how
 // late runs start (start of run - due time).
-func Scheduler(ctx context.Context, o Options) ([]Row, error) {
+func scheduler(v *env, o Options) ([]Row, error) {
+	ctx := v.ctx
 	type scenario struct {
 		jobs     int
 		interval string
@@ -391,8 +361,7 @@ func schedule(ctx context.Context, window time.Duration, n int, interval string)
 	if err != nil {
 		return nil, err
 	}
-	dir := v.dir
-	path, err := writeConfig(dir, n, interval)
+	path, err := writeConfig(v.dir, n, interval)
 	if err != nil {
 		return nil, err
 	}
@@ -400,7 +369,7 @@ func schedule(ctx context.Context, window time.Duration, n int, interval string)
 	if err != nil {
 		return nil, err
 	}
-	st, err := store.OpenBolt(filepath.Join(dir, "sched.db"))
+	st, err := store.OpenBolt(filepath.Join(v.dir, "sched.db"))
 	if err != nil {
 		return nil, err
 	}
