@@ -545,7 +545,7 @@ func (e *Engine) call(ctx context.Context, rs *runState, g *guest, export string
 		defer func() {
 			go func() {
 				defer e.closing.Done()
-				inst.close(context.WithoutCancel(ctx))
+				inst.retire(context.WithoutCancel(ctx))
 			}()
 		}()
 	}

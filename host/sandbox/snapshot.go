@@ -68,9 +68,22 @@ type instance struct {
 	mod    api.Module
 	mem    *linearMemory
 	output *cappedBuffer // what the guest writes to stdout and stderr
+	// For a clone: the size of its snapshot and the profile that learns
+	// what runs touch of it.
+	imageSize uint64
+	touch     *touchProfile
 }
 
 func (i *instance) close(ctx context.Context) { _ = i.mod.Close(ctx) }
+
+// retire closes an instance whose run has ended, letting the profile of
+// its guest learn from it first.
+func (i *instance) retire(ctx context.Context) {
+	if i.touch != nil {
+		i.touch.learn(i.mem.backing[:i.imageSize])
+	}
+	i.close(ctx)
+}
 
 // pool keeps clones of one guest's snapshot ready.
 type pool struct {
@@ -81,6 +94,8 @@ type pool struct {
 	done   chan struct{} // closed by close
 	filled chan struct{} // closed when fill returns
 	stop   sync.Once
+
+	touch touchProfile
 
 	mu    sync.Mutex
 	image *image
@@ -169,7 +184,13 @@ func (p *pool) clone(ctx context.Context, limits Limits, refresh bool) (*instanc
 		return nil, err
 	}
 	defer im.release()
-	return p.engine.newInstance(ctx, p.guest, im, cloneMemoryLimit)
+	inst, err := p.engine.newInstance(ctx, p.guest, im, cloneMemoryLimit)
+	if err != nil {
+		return nil, err
+	}
+	inst.imageSize, inst.touch = im.size, &p.touch
+	p.touch.prefault(inst.mem.backing[:im.size])
+	return inst, nil
 }
 
 // current returns the snapshot to clone, with a reference the caller

@@ -1,0 +1,10 @@
+//go:build !linux
+
+package sandbox
+
+// Elsewhere a clone copies its snapshot (memory_other.go): there are no
+// faults to learn or avoid.
+
+func touched([]byte) (pageTouch, bool) { return nil, false }
+
+func populate([]byte, []pageSpan, bool) {}
