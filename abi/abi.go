@@ -15,7 +15,7 @@ import "fmt"
 // host's may import functions the host lacks; it is refused too, naming them.
 const (
 	VersionMajor = 1
-	VersionMinor = 1 // 1.1 added FuncSleep
+	VersionMinor = 2 // 1.1 added FuncSleep and PrepareExport, 1.2 FuncSources
 )
 
 // Version packs the ABI version as the guest export VersionExport returns it:
@@ -40,12 +40,16 @@ const (
 	FuncEmail   = "email"   // core.email: as FuncData.
 	FuncMySQL   = "mysql"   // core.mysql: as FuncData.
 	FuncSleep   = "sleep"   // in: int, nanoseconds; out: nothing. Since 1.1.
+	// FuncSources answers only during PrepareExport. in: nothing; out: a
+	// list of tables {file, source}, the Lua job files the host expects to
+	// run, for the guest to compile ahead. Since 1.2.
+	FuncSources = "sources"
 )
 
 // HostFuncs lists every host function of this ABI version, in a stable order.
 var HostFuncs = []string{
 	FuncLog, FuncTime, FuncJob, FuncFail, FuncResult,
-	FuncData, FuncNetwork, FuncEmail, FuncMySQL, FuncSleep,
+	FuncData, FuncNetwork, FuncEmail, FuncMySQL, FuncSleep, FuncSources,
 }
 
 // Guest exports the host looks for.
@@ -57,8 +61,9 @@ const (
 	VersionExport = "jobbox_abi_version"
 	// PrepareExport () -> () is optional. The host calls it after
 	// _initialize and before it snapshots the instance, so work every run
-	// would repeat (the Lua guest builds its interpreter state) is done once
-	// per snapshot. Since 1.1.
+	// would repeat (the Lua guest builds its interpreter state and compiles
+	// the job files FuncSources names) is done once per snapshot. The only
+	// host function it may call is FuncSources. Since 1.1.
 	PrepareExport = "jobbox_prepare"
 	// RunExport () -> i32 runs the job once and returns a Status.
 	RunExport = "jobbox_run"

@@ -22,4 +22,5 @@ var (
 	hostNetwork = notInWasm
 	hostEmail   = notInWasm
 	hostMySQL   = notInWasm
+	hostSources = notInWasm
 )

@@ -35,3 +35,6 @@ func hostEmail(inPtr, inLen, outPtr, outCap uint32) uint64
 
 //go:wasmimport jobbox_v1 mysql
 func hostMySQL(inPtr, inLen, outPtr, outCap uint32) uint64
+
+//go:wasmimport jobbox_v1 sources
+func hostSources(inPtr, inLen, outPtr, outCap uint32) uint64

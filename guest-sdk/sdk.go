@@ -52,7 +52,8 @@ var prepare func()
 
 // Prepare registers work to do once, before runs, whose result every run
 // starts with: the host snapshots the guest after it and starts each run
-// from the snapshot. It must not call the host. Call it once, from init.
+// from the snapshot. It may call no host function but Sources. Call it
+// once, from init.
 func Prepare(fn func()) { prepare = fn }
 
 // runJob runs the registered handler, turning a panic or an error into a
@@ -116,6 +117,34 @@ func JobInfo() (Info, error) {
 	}
 	t, _ := v.(abi.Table)
 	return Info{Name: t.String("name"), File: t.String("file"), Source: t.String("source")}, nil
+}
+
+// Source is a Lua job file the host expects to run.
+type Source struct {
+	File   string // as configured, as Info.File names it
+	Source string // its contents
+}
+
+// Sources returns the Lua job files the host expects to run soon, for the
+// Lua guest to compile in its Prepare function; only that function may
+// call it. It is a hint: a run's file may be missing from it or have
+// changed since.
+func Sources() ([]Source, error) {
+	out, err := rawCall(abi.FuncSources, hostSources, nil)
+	if err != nil {
+		return nil, err
+	}
+	v, err := abi.Decode(out)
+	if err != nil {
+		return nil, err
+	}
+	list, _ := v.([]any)
+	sources := make([]Source, 0, len(list))
+	for _, item := range list {
+		t, _ := item.(abi.Table)
+		sources = append(sources, Source{File: t.String("file"), Source: t.String("source")})
+	}
+	return sources, nil
 }
 
 // Now returns the host's current time in UTC. It is the scheduler's clock,

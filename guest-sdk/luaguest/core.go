@@ -52,9 +52,23 @@ func isoWeekday(t time.Time) int { return (int(t.Weekday())+6)%7 + 1 }
 // year's first Monday are in week 0.
 func weekNum(t time.Time) int { return (t.YearDay() + 6 - (isoWeekday(t) - 1)) / 7 }
 
+// preparedJob is a job object prepare built in the prepared state, for the
+// run's first core.job() to return: building one is most of what a
+// trivial job does.
+var preparedJob *lua.LTable
+
 // coreJob implements core.job(): a fresh job object with the return values
 // and the time helpers.
 func coreJob(L *lua.LState) int {
+	job := preparedJob
+	if preparedJob = nil; job == nil {
+		job = newJob(L)
+	}
+	L.Push(job)
+	return 1
+}
+
+func newJob(L *lua.LState) *lua.LTable {
 	job := L.NewTable()
 	for name, st := range map[string]sdk.Status{
 		"OK": sdk.OK, "SLEEP": sdk.Sleep, "STOP": sdk.Stop, "EXIT": sdk.Exit, "CANCEL": sdk.Exit,
@@ -89,8 +103,7 @@ func coreJob(L *lua.LState) int {
 			return 1
 		}))
 	}
-	L.Push(job)
-	return 1
+	return job
 }
 
 // coreLog implements core.log(...): every argument, tables included, goes

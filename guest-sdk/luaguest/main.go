@@ -16,6 +16,7 @@ import (
 
 	sdk "github.com/jobbox/jobbox/guest-sdk"
 	lua "github.com/yuin/gopher-lua"
+	"github.com/yuin/gopher-lua/parse"
 )
 
 func init() {
@@ -30,7 +31,41 @@ func main() {}
 // nothing has touched, without paying to build it.
 var prepared *lua.LState
 
-func prepare() { prepared = newState() }
+// compiled holds the job files the host offered to prepare, compiled. A
+// chunk is only ever read: each run makes its own closure.
+var compiled map[sdk.Source]*lua.FunctionProto
+
+func prepare() {
+	prepared = newState()
+	preparedJob = newJob(prepared)
+	// crypto/rand sets itself up on first use: let the snapshot hold that.
+	seedRandom()
+	// The sources are a hint: a run whose file is missing compiles it.
+	sources, _ := sdk.Sources()
+	compiled = make(map[sdk.Source]*lua.FunctionProto, len(sources))
+	for _, s := range sources {
+		if proto, err := compile(s.Source, s.File); err == nil {
+			compiled[s] = proto
+		}
+	}
+}
+
+func compile(source, file string) (*lua.FunctionProto, error) {
+	chunk, err := parse.Parse(strings.NewReader(source), file)
+	if err != nil {
+		return nil, err
+	}
+	return lua.Compile(chunk, file)
+}
+
+// load returns the job file's main chunk as a function, compiled by
+// prepare when it could be.
+func load(L *lua.LState, info sdk.Info) (*lua.LFunction, error) {
+	if proto, ok := compiled[sdk.Source{File: info.File, Source: info.Source}]; ok {
+		return L.NewFunctionFromProto(proto), nil
+	}
+	return L.Load(strings.NewReader(info.Source), info.File)
+}
 
 func run() (sdk.Status, error) {
 	info, err := sdk.JobInfo()
@@ -39,7 +74,7 @@ func run() (sdk.Status, error) {
 	}
 	L := prepared
 	if prepared = nil; L == nil {
-		L = newState()
+		L, preparedJob = newState(), nil
 	}
 	defer L.Close()
 	seedRandom()
@@ -109,7 +144,7 @@ func openSafeLibs(L *lua.LState) {
 
 // runJob loads the job file, calls job.run and maps its return value.
 func runJob(L *lua.LState, info sdk.Info) (sdk.Status, error) {
-	fn, err := L.Load(strings.NewReader(info.Source), info.File)
+	fn, err := load(L, info)
 	if err != nil {
 		return 0, luaError(err)
 	}

@@ -142,6 +142,8 @@ type Engine struct {
 	mu   sync.Mutex
 	wasm map[string]*compiledFile // compiled guests by path
 
+	sources sourceSet // Lua job files, for snapshots to hold compiled
+
 	closing sync.WaitGroup // instances being closed after their runs
 }
 
@@ -163,6 +165,9 @@ type guest struct {
 	// snapshot; both are nil when a run must start a fresh instance.
 	layout *meter.Snapshot
 	pool   *pool
+	// usesSources is set when the guest imports abi.FuncSources, so its
+	// snapshots hold what the engine's source set held when taken.
+	usesSources bool
 }
 
 // startPool starts cloning g's snapshots, when g can be snapshotted.
@@ -340,6 +345,9 @@ func (e *Engine) load(ctx context.Context, rs *runState) (*guest, error) {
 			return nil, err
 		}
 		rs.source = string(src)
+		if !rs.checking {
+			e.sources.note(job, rs.source)
+		}
 		return e.lua, nil
 	case ".wasm":
 		return e.compiledFile(ctx, job)
@@ -382,14 +390,21 @@ func unwrapPathError(err error) error {
 	return err
 }
 
-// Prepare compiles job's guest ahead of its first run when it is a .wasm
-// file, so that run does not pay for compilation. Lua jobs need nothing.
+// Prepare readies job's first run: it compiles a .wasm guest, and offers a
+// Lua file to the next snapshots (see sourceSet).
 func (e *Engine) Prepare(ctx context.Context, job Job) error {
-	if strings.ToLower(filepath.Ext(job.File)) != ".wasm" {
-		return nil
+	switch strings.ToLower(filepath.Ext(job.File)) {
+	case ".wasm":
+		_, err := e.compiledFile(ctx, &job)
+		return err
+	case ".lua":
+		if !e.sources.has(&job) {
+			if src, err := readJobFile(&job); err == nil {
+				e.sources.note(&job, string(src))
+			}
+		}
 	}
-	_, err := e.compiledFile(ctx, &job)
-	return err
+	return nil
 }
 
 // compiledFile compiles a .wasm job file, or returns the compilation of the
@@ -444,6 +459,11 @@ func (e *Engine) compile(ctx context.Context, name string, bin []byte) (*guest, 
 		return nil, err
 	}
 	g.module = module
+	for _, f := range module.ImportedFunctions() {
+		if mod, name, _ := f.Import(); mod == abi.HostModule && name == abi.FuncSources {
+			g.usesSources = true
+		}
+	}
 	return g, nil
 }
 
@@ -657,15 +677,16 @@ func (i *instance) exceeded() error {
 
 var errMemoryExceeded = errors.New("memory limit exceeded")
 
-// initialize sets the run's stack limit, calls _initialize and checks the
-// guest's ABI version. The guest's initialisation may not call the host:
-// it runs once per snapshot, not once per run.
+// initialize sets the run's stack limit, calls _initialize, checks the
+// guest's ABI version and lets the guest prepare (abi.PrepareExport). The
+// guest may not call the host meanwhile, but for sources while it
+// prepares: all this runs once per snapshot, not once per run.
 func (e *Engine) initialize(ctx context.Context, rs *runState, inst *instance) error {
 	if !setStackLimit(inst, rs.job.Limits.StackDepth) && !e.opts.Unmetered {
 		return errors.New("the guest was not instrumented (no stack global): a bug in jobbox")
 	}
-	rs.initializing = true
-	defer func() { rs.initializing = false }()
+	rs.stage = stageInitializing
+	defer func() { rs.stage = stageRunning }()
 	if _, err := inst.mod.ExportedFunction(abi.InitializeExport).Call(ctx); err != nil {
 		return rs.explain(err, inst)
 	}
@@ -675,6 +696,12 @@ func (e *Engine) initialize(ctx context.Context, rs *runState, inst *instance) e
 	}
 	if v := uint32(res[0]); v>>16 != abi.VersionMajor || v&0xffff > abi.VersionMinor {
 		return fmt.Errorf("the guest was built for jobbox ABI %d.%d; this host speaks %d.%d", v>>16, v&0xffff, abi.VersionMajor, abi.VersionMinor)
+	}
+	if prepare := inst.mod.ExportedFunction(abi.PrepareExport); prepare != nil {
+		rs.stage = stagePreparing
+		if _, err := prepare.Call(ctx); err != nil {
+			return fmt.Errorf("preparing: %w", rs.explain(err, inst))
+		}
 	}
 	return nil
 }

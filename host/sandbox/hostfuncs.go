@@ -24,9 +24,14 @@ type runState struct {
 	job      *Job
 	source   string // the Lua job file, read for this run
 	checking bool   // a Check rather than a Run: log calls carry problems
-	// initializing is set while the guest initialises, when it may not
-	// call the host: initialisation runs once per snapshot, not per run.
-	initializing bool
+	// stage is how far the instance has come: while it initialises or
+	// prepares (once per snapshot, not per run), it may not call the host,
+	// except sources while it prepares.
+	stage stage
+	// snapshotting is set when the instance is to be snapshotted rather
+	// than run: it is offered every source the engine knows, not just
+	// the run's.
+	snapshotting bool
 
 	pending  []byte // a result too large for the guest's buffer, until fetched
 	failure  string // the guest's own account of why the run failed
@@ -40,6 +45,29 @@ type runState struct {
 	problems []Problem
 	output   *cappedBuffer // the instance's stdout and stderr
 	memory   uint64        // linear memory when the run ended
+}
+
+// stage is the part of an instance's life a host call comes from.
+type stage uint8
+
+const (
+	stageRunning      stage = iota // jobbox_run or jobbox_check
+	stageInitializing              // _initialize and the version check
+	stagePreparing                 // jobbox_prepare
+)
+
+// refuses returns why the host function name cannot be called at stage s,
+// or "" when it can.
+func (s stage) refuses(name string) string {
+	switch {
+	case s == stageInitializing:
+		return "the host cannot be called while the guest initialises; call it from the run function"
+	case s == stagePreparing && name != abi.FuncSources:
+		return "the host cannot be called while the guest prepares, except for sources; call it from the run function"
+	case s == stageRunning && name == abi.FuncSources:
+		return "sources can only be called while the guest prepares"
+	}
+	return ""
 }
 
 // hostImpl implements one host function: it gets the input bytes (a view of
@@ -58,6 +86,7 @@ func (e *Engine) instantiateHost(ctx context.Context) error {
 		abi.FuncNetwork: moduleFunc("network"),
 		abi.FuncEmail:   moduleFunc("email"),
 		abi.FuncMySQL:   moduleFunc("mysql"),
+		abi.FuncSources: hostSources,
 	}
 	for name, impl := range e.opts.hostOverrides {
 		impls[name] = impl
@@ -161,9 +190,8 @@ func wrapHost(name string, impl hostImpl) api.GoModuleFunction {
 			stack[0] = abi.PackResult(abi.CodeInternal, 0)
 			return
 		}
-		if rs.initializing {
-			stack[0] = deliver(mem, outPtr, outCap, rs, abi.CodeNotAvailable,
-				fmt.Appendf(nil, "%s: the host cannot be called while the guest initialises; call it from the run function", name))
+		if msg := rs.stage.refuses(name); msg != "" {
+			stack[0] = deliver(mem, outPtr, outCap, rs, abi.CodeNotAvailable, []byte(name+": "+msg))
 			return
 		}
 		if msg := rs.meterCall(); msg != "" {
@@ -342,6 +370,20 @@ func hostJob(_ context.Context, rs *runState, _ []byte) ([]byte, abi.Code) {
 		{Key: "file", Value: rs.job.File},
 		{Key: "source", Value: rs.source},
 	})
+	return out, abi.CodeOK
+}
+
+// hostSources implements abi.FuncSources: a snapshot is offered what the
+// engine knows, a fresh instance its run's own file.
+func hostSources(_ context.Context, rs *runState, _ []byte) ([]byte, abi.Code) {
+	if rs.snapshotting {
+		return rs.engine.sources.list(), abi.CodeOK
+	}
+	list := []any{}
+	if rs.source != "" {
+		list = append(list, sourceEntry(rs.job.File, rs.source))
+	}
+	out, _ := abi.Encode(list)
 	return out, abi.CodeOK
 }
 

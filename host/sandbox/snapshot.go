@@ -9,8 +9,6 @@ import (
 	"time"
 
 	"github.com/tetratelabs/wazero/api"
-
-	"github.com/jobbox/jobbox/abi"
 )
 
 // A run does not start a guest from scratch: Go's runtime initialisation
@@ -49,7 +47,8 @@ type image struct {
 	globals []uint64 // the mutable globals, in the order of meter.Snapshot.Globals
 	file    imageFile
 	made    time.Time
-	clones  int // clones made from it; guarded by the pool's mutex
+	clones  int    // clones made from it; guarded by the pool's mutex
+	sources uint64 // the version of the engine's source set it holds
 	// refs counts the pool's reference and one per clone being made, so
 	// the file is closed only once no clone still has to map it.
 	refs atomic.Int32
@@ -188,8 +187,13 @@ func (p *pool) clone(ctx context.Context, limits Limits, refresh bool) (*instanc
 	if err != nil {
 		return nil, err
 	}
-	inst.imageSize, inst.touch = im.size, &p.touch
-	p.touch.prefault(inst.mem.backing[:im.size])
+	// A prefaulted clone shows every page it was given as touched, so the
+	// profile learns only from the runs of clones it leaves alone.
+	if p.touch.wantSample() {
+		inst.imageSize, inst.touch = im.size, &p.touch
+	} else {
+		p.touch.prefault(inst.mem.backing[:im.size])
+	}
 	return inst, nil
 }
 
@@ -197,7 +201,11 @@ func (p *pool) clone(ctx context.Context, limits Limits, refresh bool) (*instanc
 // releases.
 func (p *pool) current(ctx context.Context, limits Limits, refresh bool) (*image, error) {
 	stale := func(im *image) bool {
-		return im == nil || refresh && (im.clones >= snapshotMaxClones || time.Since(im.made) >= snapshotMaxAge)
+		if im == nil {
+			return true
+		}
+		age := time.Since(im.made)
+		return refresh && (im.clones >= snapshotMaxClones || age >= snapshotMaxAge || p.lacksSources(im, age))
 	}
 	p.mu.Lock()
 	im := p.image
@@ -225,11 +233,24 @@ func (p *pool) current(ctx context.Context, limits Limits, refresh bool) (*image
 	return im, nil
 }
 
-// snapshot initialises a fresh instance of g, lets it prepare
-// (abi.PrepareExport) and captures its state.
+// lacksSources reports whether im, age old, should be replaced by a
+// snapshot holding the job files the engine knows now: when those changed
+// at least snapshotSourcesAge ago, or at once when im holds none (the
+// engine just started, and its first snapshot was taken before any job was
+// known).
+func (p *pool) lacksSources(im *image, age time.Duration) bool {
+	if !p.guest.usesSources {
+		return false
+	}
+	now := p.engine.sources.version()
+	return now != im.sources && (im.sources == 0 || age >= snapshotSourcesAge)
+}
+
+// snapshot initialises a fresh instance of g and captures its state.
 func (e *Engine) snapshot(ctx context.Context, g *guest, limits Limits) (*image, error) {
 	limits = limits.withDefaults()
-	rs := &runState{engine: e, job: &Job{Name: g.name, File: g.name, Limits: limits}}
+	rs := &runState{engine: e, job: &Job{Name: g.name, File: g.name, Limits: limits}, snapshotting: true}
+	sources := e.sources.version() // before the guest reads them
 	rs.deadline = time.Now().Add(limits.Timeout)
 	ctx, cancel := context.WithDeadline(ctx, rs.deadline)
 	defer cancel()
@@ -243,12 +264,7 @@ func (e *Engine) snapshot(ctx context.Context, g *guest, limits Limits) (*image,
 	if err := e.initialize(ctx, rs, inst); err != nil {
 		return nil, fmt.Errorf("initialising %s: %w", g.name, err)
 	}
-	if prepare := inst.mod.ExportedFunction(abi.PrepareExport); prepare != nil {
-		if _, err := prepare.Call(ctx); err != nil {
-			return nil, fmt.Errorf("preparing %s: %w", g.name, rs.explain(err, inst))
-		}
-	}
-	im := &image{size: uint64(inst.mod.Memory().Size()), made: time.Now()}
+	im := &image{size: uint64(inst.mod.Memory().Size()), made: time.Now(), sources: sources}
 	for _, name := range g.layout.Globals {
 		im.globals = append(im.globals, inst.mod.ExportedGlobal(name).Get())
 	}

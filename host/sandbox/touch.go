@@ -3,21 +3,20 @@ package sandbox
 import "sync"
 
 // A clone maps its snapshot copy-on-write, so the first time a run writes
-// a page of it the kernel stops the run to copy that page, and the first
-// time it reads one, to map it. A trivial Lua run meets some 160 such
-// faults, about half its time from start to end. Which pages a guest's runs
-// touch hardly changes from run to run (the Go runtime and the interpreter
-// do the same work in the same memory), so the engine learns them from a
-// sample of finished runs and has each new clone's pages copied or mapped
-// in bulk (prefault) before a run takes it: off the run's path, and cheaper
-// than the faults, which each enter the kernel alone. RATIONALE.md has the
-// figures.
+// a page of it the kernel stops the run to copy that page. Which pages a
+// guest's runs write hardly changes from run to run (the Go runtime and
+// the interpreter do the same work in the same memory), so the engine
+// learns them from a sample of finished runs and has each new clone copy
+// them in bulk (prefault) before a run takes it, off the run's path.
+// Pages runs only read are left to fault: the kernel maps sixteen at a
+// time then, which costs the run less than mapping them ahead costs the
+// host. RATIONALE.md has the figures.
 
-// Learning: a sample is taken from each of the first touchSamples runs of a
-// guest and from every touchEvery-th run after, and a page is prefaulted
-// when at least half of the last touchSamples samples touched it, so one
-// unusual run (a job that fills its memory) does not make every clone copy
-// what only it needed.
+// Learning: the first touchSamples clones of a guest, and every
+// touchEvery-th after, are left to fault, and the pages their runs wrote
+// are read back. A page is prefaulted when at least half of the last
+// touchSamples samples wrote it, so one unusual run (a job that fills its
+// memory) does not make every clone copy what only it needed.
 const (
 	touchSamples = 4
 	touchEvery   = 16
@@ -26,103 +25,79 @@ const (
 // pageSpan is a run of pages [first, first+count).
 type pageSpan struct{ first, count int }
 
-// pageTouch is what one run did to the pages of its snapshot: each page is
-// untouched, read or written.
-type pageTouch []pageUse
+// pageWrites tells, for each page of a snapshot, whether a run wrote it.
+type pageWrites []bool
 
-type pageUse uint8
-
-const (
-	pageUntouched pageUse = iota
-	pageRead
-	pageWritten
-)
-
-// touchProfile learns which pages of one guest's snapshot runs touch.
+// touchProfile learns which pages of one guest's snapshot runs write.
 type touchProfile struct {
 	mu      sync.Mutex
-	runs    int
-	samples []pageTouch // the last touchSamples, oldest first
-	// read and written are the pages to prefault, as spans, so a clone
-	// makes one system call per span.
-	read, written []pageSpan
+	clones  int
+	samples []pageWrites // the last touchSamples, oldest first
+	// hot is the pages to prefault, as spans, so a clone makes one system
+	// call per span.
+	hot []pageSpan
 }
 
-// wantSample reports whether the run now ending should be sampled.
+// wantSample reports whether the clone being made should be sampled
+// rather than prefaulted: a prefaulted clone shows every page it was
+// given as written.
 func (p *touchProfile) wantSample() bool {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.runs++
-	return p.runs <= touchSamples || p.runs%touchEvery == 0
+	p.clones++
+	return p.clones <= touchSamples || p.clones%touchEvery == 0
 }
 
 // add records a sample and recomputes the pages to prefault.
-func (p *touchProfile) add(t pageTouch) {
+func (p *touchProfile) add(w pageWrites) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if len(p.samples) == touchSamples {
 		p.samples = append(p.samples[:0], p.samples[1:]...)
 	}
-	p.samples = append(p.samples, t)
+	p.samples = append(p.samples, w)
 	pages := 0
 	for _, s := range p.samples {
 		pages = max(pages, len(s))
 	}
 	need := (len(p.samples) + 1) / 2
-	hot := make(pageTouch, pages)
-	for i := range hot {
-		var touched, written int
-		for _, s := range p.samples {
-			if i < len(s) && s[i] != pageUntouched {
-				touched++
-				if s[i] == pageWritten {
-					written++
-				}
-			}
-		}
-		switch {
-		case written >= need:
-			hot[i] = pageWritten
-		case touched >= need:
-			hot[i] = pageRead
-		}
-	}
-	p.read, p.written = hot.spans(pageRead), hot.spans(pageWritten)
-}
-
-// spans returns the runs of pages whose use is u.
-func (t pageTouch) spans(u pageUse) []pageSpan {
-	var spans []pageSpan
-	for i := 0; i < len(t); i++ {
-		if t[i] != u {
+	p.hot = p.hot[:0]
+	for i := 0; i < pages; i++ {
+		if p.written(i) < need {
 			continue
 		}
-		start := i
-		for i < len(t) && t[i] == u {
-			i++
+		if n := len(p.hot); n > 0 && p.hot[n-1].first+p.hot[n-1].count == i {
+			p.hot[n-1].count++
+		} else {
+			p.hot = append(p.hot, pageSpan{i, 1})
 		}
-		spans = append(spans, pageSpan{start, i - start})
 	}
-	return spans
 }
 
-// prefault has mem's pages that runs are expected to touch copied or
-// mapped now. Errors are ignored: a page not prefaulted faults when used.
+// written counts the samples that wrote page i. The caller holds p.mu.
+func (p *touchProfile) written(i int) int {
+	n := 0
+	for _, s := range p.samples {
+		if i < len(s) && s[i] {
+			n++
+		}
+	}
+	return n
+}
+
+// prefault has the pages of mem that runs are expected to write copied
+// now. Errors are ignored: a page not prefaulted faults when written.
 func (p *touchProfile) prefault(mem []byte) {
 	p.mu.Lock()
-	read, written := p.read, p.written
+	hot := p.hot
 	p.mu.Unlock()
-	populate(mem, read, false)
-	populate(mem, written, true)
+	populate(mem, hot)
 }
 
-// learn samples what the run that used mem[:size] touched, when a sample
-// is due. It runs after the run, before its instance closes.
+// learn samples which pages the run that used mem wrote. It runs after
+// the run, before its instance closes.
 func (p *touchProfile) learn(mem []byte) {
-	if !p.wantSample() {
-		return
-	}
-	if t, ok := touched(mem); ok {
-		p.add(t)
+	if w, ok := writtenPages(mem); ok {
+		p.add(w)
 	}
 }

@@ -24,10 +24,10 @@ const (
 	pagemapExclusive = 1 << 56 // mapped by this process only
 )
 
-// touched reads what has been done to mem's pages: a present page that is
-// the snapshot's own was read; one the process owns alone was written
-// (copied on write).
-func touched(mem []byte) (pageTouch, bool) {
+// writtenPages reads which of mem's pages were written: those the process
+// owns alone, copied on write from the snapshot. A page only read is still
+// the snapshot's.
+func writtenPages(mem []byte) (pageWrites, bool) {
 	f, err := pagemap()
 	pages := len(mem) / pageSize
 	if err != nil || pages == 0 {
@@ -38,38 +38,26 @@ func touched(mem []byte) (pageTouch, bool) {
 	if _, err := f.ReadAt(buf, first*8); err != nil {
 		return nil, false
 	}
-	t := make(pageTouch, pages)
-	for i := range t {
-		switch e := binary.LittleEndian.Uint64(buf[i*8:]); {
-		case e&pagemapPresent == 0:
-		case e&pagemapFileOrShm == 0 && e&pagemapExclusive != 0:
-			t[i] = pageWritten
-		default:
-			t[i] = pageRead
-		}
+	w := make(pageWrites, pages)
+	for i := range w {
+		e := binary.LittleEndian.Uint64(buf[i*8:])
+		w[i] = e&pagemapPresent != 0 && e&pagemapFileOrShm == 0 && e&pagemapExclusive != 0
 	}
-	return t, true
+	return w, true
 }
 
 // populateUnsupported is set when the kernel lacks MADV_POPULATE_* (before
 // Linux 5.14); clones then fault as runs touch them.
 var populateUnsupported atomic.Bool
 
-// populate maps the pages of spans in mem, each a private copy if write.
-func populate(mem []byte, spans []pageSpan, write bool) {
-	advice := unix.MADV_POPULATE_READ
-	if write {
-		advice = unix.MADV_POPULATE_WRITE
-	}
+// populate copies the pages of spans in mem, as writing them would.
+func populate(mem []byte, spans []pageSpan) {
 	for _, s := range spans {
-		if populateUnsupported.Load() {
-			return
-		}
 		lo, hi := s.first*pageSize, (s.first+s.count)*pageSize
-		if hi > len(mem) {
+		if populateUnsupported.Load() || hi > len(mem) {
 			return
 		}
-		if err := unix.Madvise(mem[lo:hi], advice); err == unix.EINVAL {
+		if err := unix.Madvise(mem[lo:hi], unix.MADV_POPULATE_WRITE); err == unix.EINVAL {
 			populateUnsupported.Store(true)
 		}
 	}

@@ -5,6 +5,6 @@ package sandbox
 // Elsewhere a clone copies its snapshot (memory_other.go): there are no
 // faults to learn or avoid.
 
-func touched([]byte) (pageTouch, bool) { return nil, false }
+func writtenPages([]byte) (pageWrites, bool) { return nil, false }
 
-func populate([]byte, []pageSpan, bool) {}
+func populate([]byte, []pageSpan) {}
