@@ -140,6 +140,20 @@ func TestHostCallsRefusedWhileInitialising(t *testing.T) {
 	}
 }
 
+// TestRunsCannotCloseTheirStreams: instances are reused, and WASI's open
+// files are the one part of an instance a reset cannot put back, so the
+// calls that change them are refused.
+func TestRunsCannotCloseTheirStreams(t *testing.T) {
+	t.Parallel()
+	e := engineAt(t, monday)
+	for range 3 {
+		out := e.Run(context.Background(), sandbox.Job{Name: "close-stdout", File: filepath.Join("guests", "close-stdout.wasm")})
+		if out.Status != abi.StatusOK {
+			t.Fatalf("got %v %q; want OK: fd_close and fd_renumber refused", out.Status, out.Error)
+		}
+	}
+}
+
 // TestLuaRandomIsFreshEachRun: every run starts from one snapshot, but
 // math.random must not repeat from run to run, and math.randomseed must
 // make it repeatable as Lua documents.

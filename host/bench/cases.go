@@ -340,7 +340,7 @@ func scheduler(v *env, o Options) ([]Row, error) {
 		jobs     int
 		interval string
 	}
-	scenarios := []scenario{{100, "1s"}, {250, "1s"}, {500, "1s"}, {1000, "1s"}, {2000, "1s"}, {100_000, "10m"}}
+	scenarios := []scenario{{100, "1s"}, {250, "1s"}, {500, "1s"}, {1000, "1s"}, {1500, "1s"}, {2000, "1s"}, {100_000, "10m"}}
 	if o.Quick {
 		scenarios = []scenario{{50, "1s"}}
 	}

@@ -207,7 +207,7 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 		// on from the time its snapshot saw, never back.
 		WithSysNanotime()
 	e.location.Store(opts.Location)
-	if _, err := wasi_snapshot_preview1.Instantiate(ctx, rt); err != nil {
+	if err := instantiateWASI(ctx, rt); err != nil {
 		rt.Close(ctx)
 		return nil, fmt.Errorf("instantiating WASI: %w", err)
 	}
@@ -253,6 +253,11 @@ func (e *Engine) Close(ctx context.Context) error {
 		}
 	}
 	e.closing.Wait()
+	for _, g := range guests {
+		if g.pool != nil {
+			g.pool.drain(ctx) // clones given back as the pool closed
+		}
+	}
 	return e.runtime.Close(ctx)
 }
 
@@ -558,14 +563,21 @@ func (e *Engine) call(ctx context.Context, rs *runState, g *guest, export string
 	ctx = context.WithValue(ctx, runKey{}, rs)
 
 	inst, err := e.instanceFor(ctx, rs, g, export)
+	reusable := false
 	if inst != nil {
-		// Unmapping a used instance takes a fraction of a millisecond the
-		// run need not wait for.
+		// Resetting or closing a used instance takes a fraction of a
+		// millisecond the run need not wait for.
 		e.closing.Add(1)
 		defer func() {
 			go func() {
 				defer e.closing.Done()
-				inst.retire(context.WithoutCancel(ctx))
+				ctx := context.WithoutCancel(ctx)
+				if reusable {
+					inst.pool.recycle(ctx, inst)
+					return
+				}
+				inst.learn()
+				inst.close(ctx)
 			}()
 		}()
 	}
@@ -573,6 +585,9 @@ func (e *Engine) call(ctx context.Context, rs *runState, g *guest, export string
 		return 0, err
 	}
 	res, err := inst.mod.ExportedFunction(export).Call(ctx)
+	// Only a clone whose run returned is reused: a trap or an abort may
+	// leave the instance closed or half way through the guest's code.
+	reusable = err == nil && rs.aborted == "" && inst.pool != nil
 	if mem := inst.mod.Memory(); mem != nil {
 		rs.memory = uint64(mem.Size())
 	}

@@ -458,6 +458,8 @@ func (b *cappedBuffer) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
+func (b *cappedBuffer) reset() { b.buf = b.buf[:0] }
+
 // summary is the first non-empty line written, which for a Go guest is the
 // panic or fatal error message.
 func (b *cappedBuffer) summary() string {

@@ -27,8 +27,8 @@ import (
 // Pool sizes: clones kept ready per guest. The Lua guest serves every Lua
 // job; a compiled guest serves the jobs that name its file.
 const (
-	luaPoolSize  = 4
-	wasmPoolSize = 2
+	luaPoolSize  = 8
+	wasmPoolSize = 4
 )
 
 // A snapshot is replaced after this many clones or this long, whichever
@@ -67,21 +67,21 @@ type instance struct {
 	mod    api.Module
 	mem    *linearMemory
 	output *cappedBuffer // what the guest writes to stdout and stderr
-	// For a clone: the size of its snapshot and the profile that learns
-	// what runs touch of it.
+	// For a clone: its pool, the size of its snapshot, and the profile
+	// that learns from its run, when it was picked to.
+	pool      *pool
 	imageSize uint64
 	touch     *touchProfile
 }
 
 func (i *instance) close(ctx context.Context) { _ = i.mod.Close(ctx) }
 
-// retire closes an instance whose run has ended, letting the profile of
-// its guest learn from it first.
-func (i *instance) retire(ctx context.Context) {
+// learn lets the profile of the instance's guest learn from the run that
+// has just ended in it, when it was picked to.
+func (i *instance) learn() {
 	if i.touch != nil {
 		i.touch.learn(i.mem.backing[:i.imageSize])
 	}
-	i.close(ctx)
 }
 
 // pool keeps clones of one guest's snapshot ready.
@@ -127,43 +127,113 @@ func (p *pool) fill() {
 			if err != nil {
 				break
 			}
-			p.ready <- inst // only fill sends, so there is room
+			if !p.offer(ctx, inst) {
+				break // closing, or runs gave back clones meanwhile
+			}
 		}
 		select {
 		case <-p.wake:
 		case <-p.done:
-			for {
-				select {
-				case inst := <-p.ready:
-					inst.close(ctx)
-				default:
-					p.mu.Lock()
-					if p.image != nil {
-						p.image.release()
-						p.image = nil
-					}
-					p.mu.Unlock()
-					return
-				}
+			p.drain(ctx)
+			p.mu.Lock()
+			if p.image != nil {
+				p.image.release()
+				p.image = nil
 			}
+			p.mu.Unlock()
+			return
 		}
 	}
 }
 
 // take returns a clone for a run of a job with limits: a ready one, or
-// one made now when the pool is empty.
+// one made now when the pool is empty. Runs give their clones back
+// (recycle), so the filler is woken only when the pool runs low: a burst
+// of runs, or runs that hold their clones long.
 func (p *pool) take(ctx context.Context, limits Limits) (*instance, error) {
-	defer func() {
-		select {
-		case p.wake <- struct{}{}:
-		default:
-		}
-	}()
 	select {
 	case inst := <-p.ready:
+		if len(p.ready) == 0 {
+			p.refill()
+		}
 		return inst, nil
 	default:
+		p.refill()
 		return p.clone(ctx, limits, false)
+	}
+}
+
+// refill wakes the filler.
+func (p *pool) refill() {
+	select {
+	case p.wake <- struct{}{}:
+	default:
+	}
+}
+
+// offer puts inst in the pool, or closes it when the pool is full or
+// closed, and reports which.
+func (p *pool) offer(ctx context.Context, inst *instance) bool {
+	select {
+	case <-p.done:
+		inst.close(ctx)
+		return false
+	default:
+	}
+	select {
+	case p.ready <- inst:
+		return true
+	default:
+		inst.close(ctx)
+		return false
+	}
+}
+
+// recycle readies a clone whose run has ended for another run, as if it
+// were new: its memory maps the current snapshot afresh, which drops every
+// page the run wrote, and its globals are set from the snapshot. This
+// skips instantiation, most of a clone's cost; RATIONALE.md says why it
+// is as isolated. A clone that cannot be reset is closed, and the filler
+// replaces it.
+func (p *pool) recycle(ctx context.Context, inst *instance) {
+	inst.learn()
+	if err := p.reset(ctx, inst); err != nil {
+		inst.close(ctx)
+		p.refill()
+		return
+	}
+	p.offer(ctx, inst)
+}
+
+// reset returns a used clone to the state of the current snapshot.
+func (p *pool) reset(ctx context.Context, inst *instance) error {
+	im, err := p.current(ctx, DefaultLimits, true)
+	if err != nil {
+		return err
+	}
+	defer im.release()
+	if size := uint64(inst.mod.Memory().Size()); size > im.size {
+		return errors.New("the run grew the memory past the snapshot's size, and memory cannot shrink")
+	}
+	inst.mem.limit = cloneMemoryLimit
+	inst.mem.exceeded.Store(false)
+	inst.output.reset()
+	if err := p.engine.restore(inst, p.guest, im, im.mapInto(inst.mem.backing)); err != nil {
+		return err
+	}
+	p.prime(inst, im)
+	return nil
+}
+
+// drain closes the ready clones.
+func (p *pool) drain(ctx context.Context) {
+	for {
+		select {
+		case inst := <-p.ready:
+			inst.close(ctx)
+		default:
+			return
+		}
 	}
 }
 
@@ -187,14 +257,20 @@ func (p *pool) clone(ctx context.Context, limits Limits, refresh bool) (*instanc
 	if err != nil {
 		return nil, err
 	}
-	// A prefaulted clone shows every page it was given as touched, so the
-	// profile learns only from the runs of clones it leaves alone.
+	p.prime(inst, im)
+	return inst, nil
+}
+
+// prime readies a clone of im for a run: it either prefaults the pages
+// runs write, or leaves them to fault for the profile to learn from its
+// run (a prefaulted clone shows every page it was given as written).
+func (p *pool) prime(inst *instance, im *image) {
+	inst.pool, inst.imageSize, inst.touch = p, im.size, nil
 	if p.touch.wantSample() {
-		inst.imageSize, inst.touch = im.size, &p.touch
+		inst.touch = &p.touch
 	} else {
 		p.touch.prefault(inst.mem.backing[:im.size])
 	}
-	return inst, nil
 }
 
 // current returns the snapshot to clone, with a reference the caller

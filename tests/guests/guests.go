@@ -11,6 +11,7 @@ package guests
 //go:generate wat2wasm no-exports.wat -o no-exports.wasm
 //go:generate wat2wasm bad-pointers.wat -o bad-pointers.wasm
 //go:generate wat2wasm recurse.wat -o recurse.wasm
+//go:generate wat2wasm close-stdout.wat -o close-stdout.wasm
 //go:generate wat2wasm init-calls-host.wat -o init-calls-host.wasm
 //go:generate go run github.com/jobbox/jobbox/host/internal/wasmbuild -o spin.wasm ./spin
 //go:generate go run github.com/jobbox/jobbox/host/internal/wasmbuild -o stateful.wasm ./stateful
