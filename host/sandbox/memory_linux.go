@@ -32,8 +32,12 @@ func release(b []byte) {
 
 // imageFile holds a snapshot's memory in a memfd, so clones can map it
 // privately: they share its pages until they write one, and then the
-// kernel copies that page alone.
-type imageFile struct{ fd int }
+// kernel copies that page alone. view maps it read-only for the host, to
+// copy pages back from when a clone is reset.
+type imageFile struct {
+	fd   int
+	view []byte
+}
 
 func newImageFile(mem []byte) (imageFile, error) {
 	fd, err := unix.MemfdCreate("jobbox-snapshot", unix.MFD_CLOEXEC)
@@ -48,7 +52,12 @@ func newImageFile(mem []byte) (imageFile, error) {
 		}
 		off += n
 	}
-	return imageFile{fd: fd}, nil
+	view, err := unix.Mmap(fd, 0, len(mem), unix.PROT_READ, unix.MAP_SHARED)
+	if err != nil {
+		unix.Close(fd)
+		return imageFile{}, fmt.Errorf("mapping the snapshot file: %w", err)
+	}
+	return imageFile{fd: fd, view: view}, nil
 }
 
 // mapInto maps the first size bytes of the file over the start of b.
@@ -64,4 +73,7 @@ func (f imageFile) mapInto(b []byte, size uint64) error {
 	return nil
 }
 
-func (f imageFile) close() { unix.Close(f.fd) }
+func (f imageFile) close() {
+	_ = unix.Munmap(f.view)
+	unix.Close(f.fd)
+}

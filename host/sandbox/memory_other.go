@@ -8,14 +8,14 @@ func reserve(size uint64) []byte { return make([]byte, size) }
 func release([]byte) {}
 
 // imageFile keeps a snapshot's memory on the heap; clones copy it.
-type imageFile struct{ mem []byte }
+type imageFile struct{ view []byte }
 
 func newImageFile(mem []byte) (imageFile, error) {
-	return imageFile{mem: append([]byte(nil), mem...)}, nil
+	return imageFile{view: append([]byte(nil), mem...)}, nil
 }
 
 func (f imageFile) mapInto(b []byte, size uint64) error {
-	copy(b, f.mem[:size])
+	copy(b, f.view[:size])
 	return nil
 }
 

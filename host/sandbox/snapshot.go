@@ -67,20 +67,26 @@ type instance struct {
 	mod    api.Module
 	mem    *linearMemory
 	output *cappedBuffer // what the guest writes to stdout and stderr
-	// For a clone: its pool, the size of its snapshot, and the profile
-	// that learns from its run, when it was picked to.
-	pool      *pool
-	imageSize uint64
-	touch     *touchProfile
+	// For a clone: its pool, its snapshot (a reference to it), and the
+	// profile that learns from its run, when it was picked to.
+	pool  *pool
+	image *image
+	touch *touchProfile
 }
 
-func (i *instance) close(ctx context.Context) { _ = i.mod.Close(ctx) }
+func (i *instance) close(ctx context.Context) {
+	_ = i.mod.Close(ctx)
+	if i.image != nil {
+		i.image.release()
+		i.image = nil
+	}
+}
 
 // learn lets the profile of the instance's guest learn from the run that
 // has just ended in it, when it was picked to.
 func (i *instance) learn() {
 	if i.touch != nil {
-		i.touch.learn(i.mem.backing[:i.imageSize])
+		i.touch.learn(i.mem.backing[:i.image.size])
 	}
 }
 
@@ -205,7 +211,10 @@ func (p *pool) recycle(ctx context.Context, inst *instance) {
 	p.offer(ctx, inst)
 }
 
-// reset returns a used clone to the state of the current snapshot.
+// reset returns a used clone to the state of the current snapshot. When
+// that is the snapshot the clone already maps, it copies back just the
+// pages the clone holds copies of, which stay its own, so its next run
+// does not fault on them; otherwise it maps the snapshot afresh.
 func (p *pool) reset(ctx context.Context, inst *instance) error {
 	im, err := p.current(ctx, DefaultLimits, true)
 	if err != nil {
@@ -218,11 +227,30 @@ func (p *pool) reset(ctx context.Context, inst *instance) error {
 	inst.mem.limit = cloneMemoryLimit
 	inst.mem.exceeded.Store(false)
 	inst.output.reset()
-	if err := p.engine.restore(inst, p.guest, im, im.mapInto(inst.mem.backing)); err != nil {
+	sample := p.touch.wantSample()
+	var mapErr error
+	if sample || im != inst.image || !copyBack(inst.mem.backing[:im.size], im.file.view) {
+		mapErr = im.mapInto(inst.mem.backing)
+	}
+	if err := p.engine.restore(inst, p.guest, im, mapErr); err != nil {
 		return err
 	}
-	p.prime(inst, im)
+	p.prime(inst, im, sample)
 	return nil
+}
+
+// copyBack copies from snapshot every page of mem that differs from it
+// and reports whether it could tell which those are.
+func copyBack(mem, snapshot []byte) bool {
+	written, ok := writtenPages(mem)
+	if !ok {
+		return false
+	}
+	for _, s := range written.spans() {
+		lo, hi := s.first*pageSize, (s.first+s.count)*pageSize
+		copy(mem[lo:hi], snapshot[lo:hi])
+	}
+	return true
 }
 
 // drain closes the ready clones.
@@ -257,16 +285,24 @@ func (p *pool) clone(ctx context.Context, limits Limits, refresh bool) (*instanc
 	if err != nil {
 		return nil, err
 	}
-	p.prime(inst, im)
+	p.prime(inst, im, p.touch.wantSample())
 	return inst, nil
 }
 
-// prime readies a clone of im for a run: it either prefaults the pages
-// runs write, or leaves them to fault for the profile to learn from its
-// run (a prefaulted clone shows every page it was given as written).
-func (p *pool) prime(inst *instance, im *image) {
-	inst.pool, inst.imageSize, inst.touch = p, im.size, nil
-	if p.touch.wantSample() {
+// prime readies a clone of im, just mapped or reset, for a run: it either
+// prefaults the pages runs write, or, to sample, leaves them to fault for
+// the profile to learn from its run (a prefaulted clone shows every page
+// it was given as written).
+func (p *pool) prime(inst *instance, im *image, sample bool) {
+	if inst.image != im {
+		im.refs.Add(1)
+		if inst.image != nil {
+			inst.image.release()
+		}
+		inst.image = im
+	}
+	inst.pool, inst.touch = p, nil
+	if sample {
 		inst.touch = &p.touch
 	} else {
 		p.touch.prefault(inst.mem.backing[:im.size])

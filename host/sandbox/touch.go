@@ -61,17 +61,27 @@ func (p *touchProfile) add(w pageWrites) {
 		pages = max(pages, len(s))
 	}
 	need := (len(p.samples) + 1) / 2
-	p.hot = p.hot[:0]
-	for i := 0; i < pages; i++ {
-		if p.written(i) < need {
+	hot := make(pageWrites, pages)
+	for i := range hot {
+		hot[i] = p.written(i) >= need
+	}
+	p.hot = hot.spans()
+}
+
+// spans returns the runs of written pages.
+func (w pageWrites) spans() []pageSpan {
+	var spans []pageSpan
+	for i, written := range w {
+		if !written {
 			continue
 		}
-		if n := len(p.hot); n > 0 && p.hot[n-1].first+p.hot[n-1].count == i {
-			p.hot[n-1].count++
+		if n := len(spans); n > 0 && spans[n-1].first+spans[n-1].count == i {
+			spans[n-1].count++
 		} else {
-			p.hot = append(p.hot, pageSpan{i, 1})
+			spans = append(spans, pageSpan{i, 1})
 		}
 	}
+	return spans
 }
 
 // written counts the samples that wrote page i. The caller holds p.mu.

@@ -20,13 +20,14 @@ var pagemap = sync.OnceValues(func() (*os.File, error) { return os.Open("/proc/s
 // Bits of a pagemap entry.
 const (
 	pagemapPresent   = 1 << 63
-	pagemapFileOrShm = 1 << 61 // still the snapshot's page, or the zero page
-	pagemapExclusive = 1 << 56 // mapped by this process only
+	pagemapSwapped   = 1 << 62
+	pagemapFileOrShm = 1 << 61 // still the snapshot's page
 )
 
-// writtenPages reads which of mem's pages were written: those the process
-// owns alone, copied on write from the snapshot. A page only read is still
-// the snapshot's.
+// writtenPages reads which of mem's pages were written since mem mapped
+// the snapshot: those the process has its own copy of, resident or
+// swapped out. A page only read, or never touched, is still the
+// snapshot's.
 func writtenPages(mem []byte) (pageWrites, bool) {
 	f, err := pagemap()
 	pages := len(mem) / pageSize
@@ -41,7 +42,7 @@ func writtenPages(mem []byte) (pageWrites, bool) {
 	w := make(pageWrites, pages)
 	for i := range w {
 		e := binary.LittleEndian.Uint64(buf[i*8:])
-		w[i] = e&pagemapPresent != 0 && e&pagemapFileOrShm == 0 && e&pagemapExclusive != 0
+		w[i] = e&(pagemapPresent|pagemapSwapped) != 0 && e&pagemapFileOrShm == 0
 	}
 	return w, true
 }
