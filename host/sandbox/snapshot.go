@@ -19,10 +19,12 @@ import (
 // exports the globals), and starts each run in a clone of the snapshot: a
 // new instance, instantiated with no start function, whose memory maps the
 // snapshot copy-on-write and whose globals are set from it. A pool makes
-// clones ahead of need, so a run only takes one. Each clone serves one run
-// and is closed after it: a run sees exactly the state a fresh instance
-// would have, never anything an earlier run left. RATIONALE.md has the
-// measurements behind this design.
+// clones ahead of need, so a run only takes one. After a run the clone is
+// reset to the snapshot (recycle): the pages the run wrote are put back
+// and the globals set again, or, where that cannot be done, the clone is
+// closed. A run sees exactly the state a fresh instance would have, never
+// anything an earlier run left. RATIONALE.md has the measurements behind
+// this design and the argument for the reset.
 
 // Pool sizes: clones kept ready per guest. The Lua guest serves every Lua
 // job; a compiled guest serves the jobs that name its file.
@@ -31,9 +33,9 @@ const (
 	wasmPoolSize = 4
 )
 
-// A snapshot is replaced after this many clones or this long, whichever
-// comes first, so clones do not share the Go runtime's random seeds (map
-// order, the top-level math/rand functions) for ever.
+// A snapshot is replaced after this many clones and resets, or this long,
+// whichever comes first, so clones do not share the Go runtime's random
+// seeds (map order, the top-level math/rand functions) for ever.
 const (
 	snapshotMaxClones = 1000
 	snapshotMaxAge    = time.Minute
