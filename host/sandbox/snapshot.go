@@ -182,11 +182,9 @@ func (p *pool) refill() {
 // offer puts inst in the pool, or closes it when the pool is full or
 // closed, and reports which.
 func (p *pool) offer(ctx context.Context, inst *instance) bool {
-	select {
-	case <-p.done:
+	if p.closed() {
 		inst.close(ctx)
 		return false
-	default:
 	}
 	select {
 	case p.ready <- inst:
@@ -205,6 +203,10 @@ func (p *pool) offer(ctx context.Context, inst *instance) bool {
 // replaces it.
 func (p *pool) recycle(ctx context.Context, inst *instance) {
 	inst.learn()
+	if p.closed() {
+		inst.close(ctx)
+		return
+	}
 	if err := p.reset(ctx, inst); err != nil {
 		inst.close(ctx)
 		p.refill()
@@ -264,6 +266,16 @@ func (p *pool) drain(ctx context.Context) {
 		default:
 			return
 		}
+	}
+}
+
+// closed reports whether close was called.
+func (p *pool) closed() bool {
+	select {
+	case <-p.done:
+		return true
+	default:
+		return false
 	}
 }
 
@@ -335,6 +347,12 @@ func (p *pool) current(ctx context.Context, limits Limits, refresh bool) (*image
 				return nil, err
 			}
 			p.mu.Lock()
+			if p.closed() {
+				// The pool closed meanwhile and released its snapshot:
+				// the caller gets this one's only reference.
+				p.mu.Unlock()
+				return fresh, nil
+			}
 			if p.image != nil {
 				p.image.release()
 			}
