@@ -232,12 +232,19 @@ func (p *pool) reset(ctx context.Context, inst *instance) error {
 	inst.mem.exceeded.Store(false)
 	inst.output.reset()
 	sample := p.touch.wantSample()
+	copied := !sample && im == inst.image && copyBack(inst.mem.backing[:im.size], im.file.view)
 	var mapErr error
-	if sample || im != inst.image || !copyBack(inst.mem.backing[:im.size], im.file.view) {
+	if !copied {
 		mapErr = im.mapInto(inst.mem.backing)
 	}
 	if err := p.engine.restore(inst, p.guest, im, mapErr); err != nil {
 		return err
+	}
+	if copied {
+		// The pages the clone wrote are still its own: nothing to
+		// prefault, and its next run is not sampled.
+		inst.touch = nil
+		return nil
 	}
 	p.prime(inst, im, sample)
 	return nil
@@ -303,7 +310,7 @@ func (p *pool) clone(ctx context.Context, limits Limits, refresh bool) (*instanc
 	return inst, nil
 }
 
-// prime readies a clone of im, just mapped or reset, for a run: it either
+// prime readies a clone whose memory just mapped im for a run: it either
 // prefaults the pages runs write, or, to sample, leaves them to fault for
 // the profile to learn from its run (a prefaulted clone shows every page
 // it was given as written).
