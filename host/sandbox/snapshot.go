@@ -51,8 +51,9 @@ type image struct {
 	made    time.Time
 	clones  int    // clones made from it; guarded by the pool's mutex
 	sources uint64 // the version of the engine's source set it holds
-	// refs counts the pool's reference and one per clone being made, so
-	// the file is closed only once no clone still has to map it.
+	// refs counts the pool's reference, one per clone that maps it and
+	// one per caller of pool.current, so the file is closed only once
+	// nothing maps it or may still.
 	refs atomic.Int32
 }
 
@@ -64,7 +65,8 @@ func (im *image) release() {
 	}
 }
 
-// instance is one instantiated guest, used for one run.
+// instance is one instantiated guest. A fresh one serves one run; a clone
+// serves run after run, reset between them (pool.recycle).
 type instance struct {
 	mod    api.Module
 	mem    *linearMemory
@@ -97,7 +99,7 @@ type pool struct {
 	engine *Engine
 	guest  *guest
 	ready  chan *instance
-	wake   chan struct{} // a clone was taken: make another
+	wake   chan struct{} // the pool ran dry or lost a clone: make more
 	done   chan struct{} // closed by close
 	filled chan struct{} // closed when fill returns
 	stop   sync.Once
@@ -196,11 +198,9 @@ func (p *pool) offer(ctx context.Context, inst *instance) bool {
 }
 
 // recycle readies a clone whose run has ended for another run, as if it
-// were new: its memory maps the current snapshot afresh, which drops every
-// page the run wrote, and its globals are set from the snapshot. This
-// skips instantiation, most of a clone's cost; RATIONALE.md says why it
-// is as isolated. A clone that cannot be reset is closed, and the filler
-// replaces it.
+// were new (see reset). This skips instantiation, most of a clone's cost;
+// RATIONALE.md says why it is as isolated. A clone that cannot be reset is
+// closed, and the filler replaces it.
 func (p *pool) recycle(ctx context.Context, inst *instance) {
 	inst.learn()
 	if p.closed() {
