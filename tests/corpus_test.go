@@ -53,11 +53,16 @@ func expectation(t *testing.T, file string) (status, errHas string) {
 	return status, errHas
 }
 
+// testGuest is the job that runs tests/guests/name.wasm.
+func testGuest(name string) sandbox.Job {
+	return sandbox.Job{Name: name, File: filepath.Join("guests", name+".wasm")}
+}
+
 // TestBadPointersNeverTrapTheHost hands every host function out-of-range
 // and overflowing ranges; the guest checks each answer is "bad pointer".
 func TestBadPointersNeverTrapTheHost(t *testing.T) {
 	t.Parallel()
-	out := engineAt(t, monday).Run(context.Background(), sandbox.Job{Name: "bad-pointers", File: filepath.Join("guests", "bad-pointers.wasm")})
+	out := engineAt(t, monday).Run(context.Background(), testGuest("bad-pointers"))
 	if out.Status != abi.StatusOK {
 		t.Fatalf("got %v %q", out.Status, out.Error)
 	}
@@ -71,7 +76,7 @@ func TestRunsAreIsolated(t *testing.T) {
 	e := engineAt(t, monday)
 	ctx := context.Background()
 	for i := range 3 {
-		out := e.Run(ctx, sandbox.Job{Name: "stateful", File: filepath.Join("guests", "stateful.wasm")})
+		out := e.Run(ctx, testGuest("stateful"))
 		if out.Status != abi.StatusOK {
 			t.Fatalf("run %d: %v %q", i, out.Status, out.Error)
 		}
@@ -126,7 +131,7 @@ func TestHostCallsRefusedWhileInitialising(t *testing.T) {
 			}
 			defer e.Close(context.Background())
 			for range 2 {
-				out := e.Run(context.Background(), sandbox.Job{Name: "init-calls-host", File: filepath.Join("guests", "init-calls-host.wasm")})
+				out := e.Run(context.Background(), testGuest("init-calls-host"))
 				if out.Status != abi.StatusOK || len(out.Logs) != 0 {
 					t.Fatalf("got %v %q, logs %q; want OK with nothing logged", out.Status, out.Error, out.Logs)
 				}
@@ -147,7 +152,7 @@ func TestRunsCannotCloseTheirStreams(t *testing.T) {
 	t.Parallel()
 	e := engineAt(t, monday)
 	for range 3 {
-		out := e.Run(context.Background(), sandbox.Job{Name: "close-stdout", File: filepath.Join("guests", "close-stdout.wasm")})
+		out := e.Run(context.Background(), testGuest("close-stdout"))
 		if out.Status != abi.StatusOK {
 			t.Fatalf("got %v %q; want OK: fd_close and fd_renumber refused", out.Status, out.Error)
 		}
