@@ -50,6 +50,8 @@ func prepare() {
 	}
 }
 
+// compile parses and compiles a job file, as L.Load does, with the same
+// messages ("file line:col: what"), but bound to no state.
 func compile(source, file string) (*lua.FunctionProto, error) {
 	chunk, err := parse.Parse(strings.NewReader(source), file)
 	if err != nil {
@@ -61,10 +63,14 @@ func compile(source, file string) (*lua.FunctionProto, error) {
 // load returns the job file's main chunk as a function, compiled by
 // prepare when it could be.
 func load(L *lua.LState, info sdk.Info) (*lua.LFunction, error) {
-	if proto, ok := compiled[sdk.Source{File: info.File, Source: info.Source}]; ok {
-		return L.NewFunctionFromProto(proto), nil
+	proto, ok := compiled[sdk.Source{File: info.File, Source: info.Source}]
+	if !ok {
+		var err error
+		if proto, err = compile(info.Source, info.File); err != nil {
+			return nil, err
+		}
 	}
-	return L.Load(strings.NewReader(info.Source), info.File)
+	return L.NewFunctionFromProto(proto), nil
 }
 
 func run() (sdk.Status, error) {
