@@ -298,7 +298,8 @@ func TestReloadKeepsRemainingTime(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
 	h.start(spec("a", 120*time.Second), spec("b", 120*time.Second), spec("gone", time.Minute))
-	h.clock.Advance(60 * time.Second)
+	// gone is due at 60 s: wait for its report, or it could arrive among b's.
+	h.advance(60*time.Second, "gone")
 	// a keeps its remaining 60 s; b's new 30 s interval is shorter than what
 	// remains, so it wins; c is new and gets a full interval; gone is removed.
 	h.sched.Reload([]Spec{spec("a", 120*time.Second), spec("b", 30*time.Second), spec("c", 90*time.Second)})
