@@ -24,6 +24,7 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs.StringVar(&o.JobsDir, "jobs", "jobs", "the directory of the shipped example jobs (for hello-go.wasm)")
 	fs.BoolVar(&o.Quick, "quick", false, "one small scheduler scenario instead of four")
 	only := fs.String("case", "", "run only the cases whose name contains this")
+	loads := fs.String("load", "", "the scheduler case's scenarios, as jobs/interval pairs: 1500/1s,100000/10m")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return exitOK
@@ -33,6 +34,13 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "jobbox bench: unexpected arguments %q\n", fs.Args())
 		return exitUsage
+	}
+	if *loads != "" {
+		var err error
+		if o.Loads, err = bench.ParseLoads(*loads); err != nil {
+			fmt.Fprintf(stderr, "jobbox bench: --load: %v\n", err)
+			return exitUsage
+		}
 	}
 	if o.Runs < 3 {
 		fmt.Fprintln(stderr, "jobbox bench: --runs must be at least 3")

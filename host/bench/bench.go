@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -40,6 +41,32 @@ type Options struct {
 	// guest case); the case is skipped when it is missing.
 	JobsDir string
 	Quick   bool // smaller scheduler scenarios, for tests
+	// Loads replaces the scheduler case's scenarios when set.
+	Loads []Load
+}
+
+// Load is one scheduler scenario: Jobs jobs, each every Interval.
+type Load struct {
+	Jobs     int
+	Interval time.Duration
+}
+
+// ParseLoads reads scheduler scenarios written as "1500/1s,100000/10m".
+func ParseLoads(s string) ([]Load, error) {
+	var loads []Load
+	for _, part := range strings.Split(s, ",") {
+		jobs, interval, ok := strings.Cut(strings.TrimSpace(part), "/")
+		n, err := strconv.Atoi(jobs)
+		if !ok || err != nil || n < 1 {
+			return nil, fmt.Errorf("scenario %q: want a job count and an interval, like 1500/1s", part)
+		}
+		d, err := time.ParseDuration(interval)
+		if err != nil || d <= 0 {
+			return nil, fmt.Errorf("scenario %q: %q is not an interval, like 1s or 10m", part, interval)
+		}
+		loads = append(loads, Load{Jobs: n, Interval: d})
+	}
+	return loads, nil
 }
 
 // Case is one numbered case of the suite.

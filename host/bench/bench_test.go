@@ -74,3 +74,16 @@ func TestSuiteRuns(t *testing.T) {
 		}
 	}
 }
+
+func TestParseLoads(t *testing.T) {
+	t.Parallel()
+	got, err := ParseLoads("1500/1s, 100000/10m")
+	if want := []Load{{1500, time.Second}, {100_000, 10 * time.Minute}}; err != nil || !slices.Equal(got, want) {
+		t.Fatalf("got %v, %v; want %v", got, err, want)
+	}
+	for _, bad := range []string{"", "1500", "x/1s", "0/1s", "1500/", "1500/soon", "1500/-1s"} {
+		if _, err := ParseLoads(bad); err == nil || !strings.Contains(err.Error(), "like") {
+			t.Errorf("ParseLoads(%q): error %v, want one that shows the form", bad, err)
+		}
+	}
+}

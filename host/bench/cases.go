@@ -335,18 +335,17 @@ func writeConfig(dir string, n int, interval string) (string, error) {
 // 100,000 at 10-minute intervals, for o.Scale each: runs per second and how
 // late runs start (start of run - due time).
 func scheduler(v *env, o Options) ([]Row, error) {
-	ctx := v.ctx
-	type scenario struct {
-		jobs     int
-		interval string
-	}
-	scenarios := []scenario{{100, "1s"}, {250, "1s"}, {500, "1s"}, {1000, "1s"}, {1500, "1s"}, {2000, "1s"}, {100_000, "10m"}}
-	if o.Quick {
-		scenarios = []scenario{{50, "1s"}}
+	loads := []Load{{100, time.Second}, {250, time.Second}, {500, time.Second}, {1000, time.Second},
+		{1500, time.Second}, {2000, time.Second}, {100_000, 10 * time.Minute}}
+	switch {
+	case len(o.Loads) > 0:
+		loads = o.Loads
+	case o.Quick:
+		loads = []Load{{50, time.Second}}
 	}
 	var rows []Row
-	for _, sc := range scenarios {
-		r, err := schedule(ctx, o.Scale, sc.jobs, sc.interval)
+	for _, l := range loads {
+		r, err := schedule(v.ctx, o.Scale, l.Jobs, l.Interval.String())
 		if err != nil {
 			return nil, err
 		}
@@ -414,6 +413,7 @@ func schedule(ctx context.Context, window time.Duration, n int, interval string)
 	measuring = false
 	got := append(stats(nil), late...)
 	mu.Unlock()
+
 	elapsed := time.Since(start)
 	rss := rssBytes()
 	s.Stop(ctx)

@@ -46,7 +46,7 @@ func BenchmarkCloneLuaGuest(b *testing.B) {
 	p := &pool{engine: e, guest: e.lua} // no filler: the benchmark clones
 	b.ReportAllocs()
 	for b.Loop() {
-		inst, err := p.clone(ctx, DefaultLimits, false)
+		inst, err := p.clone(ctx, DefaultLimits, anySnapshot)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -64,7 +64,7 @@ func BenchmarkRunTrivialLuaPaced(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		b.StopTimer()
-		for len(e.lua.pool.ready) < cap(e.lua.pool.ready) {
+		for len(e.lua.pool.ready) < e.lua.pool.size {
 			time.Sleep(50 * time.Microsecond)
 		}
 		b.StartTimer()

@@ -569,6 +569,9 @@ func (e *Engine) call(ctx context.Context, rs *runState, g *guest, export string
 		// millisecond the run need not wait for.
 		e.closing.Add(1)
 		defer func() {
+			if reusable {
+				inst.pool.resetting.Add(1)
+			}
 			go func() {
 				defer e.closing.Done()
 				ctx := context.WithoutCancel(ctx)
@@ -584,7 +587,7 @@ func (e *Engine) call(ctx context.Context, rs *runState, g *guest, export string
 	if err != nil {
 		return 0, err
 	}
-	res, err := inst.mod.ExportedFunction(export).Call(ctx)
+	res, err := inst.exported(export).Call(ctx)
 	// Only a clone whose run returned is reused: a trap or an abort may
 	// leave the instance closed or half way through the guest's code.
 	reusable = err == nil && rs.aborted == "" && inst.pool != nil

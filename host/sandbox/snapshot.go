@@ -39,6 +39,9 @@ const (
 const (
 	snapshotMaxClones = 1000
 	snapshotMaxAge    = time.Minute
+	// snapshotRetryDelay holds off replacing a snapshot after taking one
+	// failed, so a guest that fails now and then costs one try per delay.
+	snapshotRetryDelay = 10 * time.Second
 )
 
 var errImageTooLarge = errors.New("the snapshot is larger than the memory reserved for it")
@@ -76,6 +79,23 @@ type instance struct {
 	pool  *pool
 	image *image
 	touch *touchProfile
+	scan  pageScan // reused by each reset's copy-back
+	// fns caches the exported functions called in the instance: wazero
+	// gives each api.Function a call stack of its own.
+	fns map[string]api.Function
+}
+
+// exported returns the exported function name, or nil when there is none.
+func (i *instance) exported(name string) api.Function {
+	if f, ok := i.fns[name]; ok {
+		return f
+	}
+	f := i.mod.ExportedFunction(name)
+	if i.fns == nil {
+		i.fns = map[string]api.Function{}
+	}
+	i.fns[name] = f
+	return f
 }
 
 func (i *instance) close(ctx context.Context) {
@@ -90,7 +110,7 @@ func (i *instance) close(ctx context.Context) {
 // has just ended in it, when it was picked to.
 func (i *instance) learn() {
 	if i.touch != nil {
-		i.touch.learn(i.mem.backing[:i.image.size])
+		i.touch.learn(i.mem.backing[:i.image.size], &i.scan)
 	}
 }
 
@@ -98,6 +118,7 @@ func (i *instance) learn() {
 type pool struct {
 	engine *Engine
 	guest  *guest
+	size   int // clones the filler keeps ready
 	ready  chan *instance
 	wake   chan struct{} // the pool ran dry or lost a clone: make more
 	done   chan struct{} // closed by close
@@ -106,17 +127,28 @@ type pool struct {
 
 	touch touchProfile
 
+	// resetting counts clones being reset after their runs (recycle),
+	// which the filler counts as ready: they are, a moment later.
+	resetting atomic.Int32
+	// replace asks the filler to take a new snapshot; see current.
+	replace atomic.Bool
+
 	mu    sync.Mutex
 	image *image
+	// retryAt holds off replacing a snapshot after a replacement failed.
+	retryAt time.Time
 	// building serialises snapshots, so a burst of runs finding none
 	// builds one, not one each.
 	building sync.Mutex
 }
 
+// newPool starts keeping size clones of g ready. Up to twice as many are
+// kept when runs give them back, so a burst of runs does not leave clones
+// made for it to be thrown away when it ends.
 func newPool(e *Engine, g *guest, size int) *pool {
 	p := &pool{
-		engine: e, guest: g,
-		ready:  make(chan *instance, size),
+		engine: e, guest: g, size: size,
+		ready:  make(chan *instance, 2*size),
 		wake:   make(chan struct{}, 1),
 		done:   make(chan struct{}),
 		filled: make(chan struct{}),
@@ -132,8 +164,13 @@ func (p *pool) fill() {
 	defer close(p.filled)
 	ctx := context.Background()
 	for {
-		for len(p.ready) < cap(p.ready) {
-			inst, err := p.clone(ctx, DefaultLimits, true)
+		if p.replace.Swap(false) {
+			if im, err := p.current(ctx, DefaultLimits, replaceNow); err == nil {
+				im.release()
+			}
+		}
+		for len(p.ready)+int(p.resetting.Load()) < p.size {
+			inst, err := p.clone(ctx, DefaultLimits, replaceNow)
 			if err != nil {
 				break
 			}
@@ -169,7 +206,7 @@ func (p *pool) take(ctx context.Context, limits Limits) (*instance, error) {
 		return inst, nil
 	default:
 		p.refill()
-		return p.clone(ctx, limits, false)
+		return p.clone(ctx, limits, anySnapshot)
 	}
 }
 
@@ -202,6 +239,7 @@ func (p *pool) offer(ctx context.Context, inst *instance) bool {
 // RATIONALE.md says why it is as isolated. A clone that cannot be reset is
 // closed, and the filler replaces it.
 func (p *pool) recycle(ctx context.Context, inst *instance) {
+	defer p.resetting.Add(-1)
 	inst.learn()
 	if p.closed() {
 		inst.close(ctx)
@@ -220,7 +258,7 @@ func (p *pool) recycle(ctx context.Context, inst *instance) {
 // pages the clone holds copies of, which stay its own, so its next run
 // does not fault on them; otherwise it maps the snapshot afresh.
 func (p *pool) reset(ctx context.Context, inst *instance) error {
-	im, err := p.current(ctx, DefaultLimits, true)
+	im, err := p.current(ctx, DefaultLimits, replaceLater)
 	if err != nil {
 		return err
 	}
@@ -232,7 +270,7 @@ func (p *pool) reset(ctx context.Context, inst *instance) error {
 	inst.mem.exceeded.Store(false)
 	inst.output.reset()
 	sample := p.touch.wantSample()
-	copied := !sample && im == inst.image && copyBack(inst.mem.backing[:im.size], im.file.view)
+	copied := !sample && im == inst.image && copyBack(inst.mem.backing[:im.size], im.file.view, &inst.scan)
 	var mapErr error
 	if !copied {
 		mapErr = im.mapInto(inst.mem.backing)
@@ -252,12 +290,13 @@ func (p *pool) reset(ctx context.Context, inst *instance) error {
 
 // copyBack copies from snapshot every page of mem that differs from it
 // and reports whether it could tell which those are.
-func copyBack(mem, snapshot []byte) bool {
-	written, ok := writtenPages(mem)
+func copyBack(mem, snapshot []byte, scan *pageScan) bool {
+	written, ok := writtenPages(mem, scan)
 	if !ok {
 		return false
 	}
-	for _, s := range written.spans() {
+	scan.spans = written.appendSpans(scan.spans[:0])
+	for _, s := range scan.spans {
 		lo, hi := s.first*pageSize, (s.first+s.count)*pageSize
 		copy(mem[lo:hi], snapshot[lo:hi])
 	}
@@ -293,11 +332,10 @@ func (p *pool) close() { p.stop.Do(func() { close(p.done) }) }
 // wait returns once fill has returned.
 func (p *pool) wait() { <-p.filled }
 
-// clone makes an instance from the current snapshot, taking one first if
-// there is none, or if refresh is set and the current one is due for
-// replacement. limits apply to that snapshot's initialisation.
-func (p *pool) clone(ctx context.Context, limits Limits, refresh bool) (*instance, error) {
-	im, err := p.current(ctx, limits, refresh)
+// clone makes an instance from the current snapshot (see current). limits
+// apply to the initialisation of a snapshot taken now.
+func (p *pool) clone(ctx context.Context, limits Limits, fresh freshness) (*instance, error) {
+	im, err := p.current(ctx, limits, fresh)
 	if err != nil {
 		return nil, err
 	}
@@ -330,46 +368,84 @@ func (p *pool) prime(inst *instance, im *image, sample bool) {
 	}
 }
 
+// freshness says what pool.current does with a snapshot due for
+// replacement.
+type freshness int
+
+const (
+	anySnapshot  freshness = iota // clone it
+	replaceLater                  // clone it, and have the filler replace it
+	replaceNow                    // replace it first
+)
+
 // current returns the snapshot to clone, with a reference the caller
-// releases.
-func (p *pool) current(ctx context.Context, limits Limits, refresh bool) (*image, error) {
-	stale := func(im *image) bool {
-		if im == nil {
-			return true
-		}
-		age := time.Since(im.made)
-		return refresh && (im.clones >= snapshotMaxClones || age >= snapshotMaxAge || p.lacksSources(im, age))
-	}
+// releases. When there is none yet, it takes one. Taking a snapshot
+// costs a fresh instance, several milliseconds, so only the filler waits
+// for a replacement: a run's reset must not.
+func (p *pool) current(ctx context.Context, limits Limits, fresh freshness) (*image, error) {
 	p.mu.Lock()
 	im := p.image
-	if stale(im) {
-		p.mu.Unlock()
-		p.building.Lock()
-		defer p.building.Unlock()
-		p.mu.Lock()
-		if im = p.image; stale(im) {
-			p.mu.Unlock()
-			fresh, err := p.engine.snapshot(ctx, p.guest, limits)
-			if err != nil {
-				return nil, err
+	if im != nil && fresh != anySnapshot && p.due(im) {
+		if fresh == replaceLater {
+			if !p.replace.Swap(true) {
+				p.refill()
 			}
-			p.mu.Lock()
-			if p.closed() {
-				// The pool closed meanwhile and released its snapshot:
-				// the caller gets this one's only reference.
-				p.mu.Unlock()
-				return fresh, nil
-			}
-			if p.image != nil {
-				p.image.release()
-			}
-			p.image, im = fresh, fresh
+		} else {
+			im = nil
 		}
+	}
+	if im == nil {
+		p.mu.Unlock()
+		return p.replaceSnapshot(ctx, limits, fresh)
 	}
 	im.clones++
 	im.refs.Add(1)
 	p.mu.Unlock()
 	return im, nil
+}
+
+// due reports whether im should be replaced. The caller holds p.mu.
+func (p *pool) due(im *image) bool {
+	age := time.Since(im.made)
+	return time.Now().After(p.retryAt) &&
+		(im.clones >= snapshotMaxClones || age >= snapshotMaxAge || p.lacksSources(im, age))
+}
+
+// replaceSnapshot takes a snapshot and makes it current, unless another
+// caller did while this one waited: a burst of runs finding none takes one.
+func (p *pool) replaceSnapshot(ctx context.Context, limits Limits, fresh freshness) (*image, error) {
+	p.building.Lock()
+	defer p.building.Unlock()
+	p.mu.Lock()
+	if im := p.image; im != nil && (fresh != replaceNow || !p.due(im)) {
+		im.clones++
+		im.refs.Add(1)
+		p.mu.Unlock()
+		return im, nil
+	}
+	p.mu.Unlock()
+	taken, err := p.engine.snapshot(ctx, p.guest, limits)
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if err != nil {
+		if p.image != nil {
+			// Runs carry on with the snapshot there is.
+			p.retryAt = time.Now().Add(snapshotRetryDelay)
+		}
+		return nil, err
+	}
+	if p.closed() {
+		// The pool closed meanwhile and released its snapshot: the
+		// caller gets this one's only reference.
+		return taken, nil
+	}
+	if p.image != nil {
+		p.image.release()
+	}
+	p.image = taken
+	taken.clones++
+	taken.refs.Add(1)
+	return taken, nil
 }
 
 // lacksSources reports whether im, age old, should be replaced by a

@@ -32,7 +32,7 @@ func TestClonesStartFromTheSnapshot(t *testing.T) {
 		return bytes.Clone(mem), globals
 	}
 	clone := func() *instance {
-		inst, err := p.clone(ctx, DefaultLimits, false)
+		inst, err := p.clone(ctx, DefaultLimits, anySnapshot)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -104,5 +104,60 @@ func TestPooledRunsMatchFreshRuns(t *testing.T) {
 				t.Errorf("pooled run %v %q %q; fresh run %v %q %q", got.Status, got.Error, got.Logs, want.Status, want.Error, want.Logs)
 			}
 		}
+	}
+}
+
+// TestResetNeverWaitsForANewSnapshot: taking a snapshot costs a fresh
+// instance, so a reset that finds its snapshot due for replacement keeps
+// using it and leaves the replacement to the filler; the reset after the
+// replacement moves the clone to the new snapshot.
+func TestResetNeverWaitsForANewSnapshot(t *testing.T) {
+	t.Parallel()
+	e := testEngine(t)
+	ctx := context.Background()
+	p := &pool{engine: e, guest: e.lua, wake: make(chan struct{}, 1)} // no filler: the test is it
+	t.Cleanup(func() {
+		if p.image != nil {
+			p.image.release()
+		}
+	})
+	inst, err := p.clone(ctx, DefaultLimits, anySnapshot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { inst.close(ctx) })
+	old := inst.image
+	p.mu.Lock()
+	old.clones = snapshotMaxClones
+	p.mu.Unlock()
+
+	if err := p.reset(ctx, inst); err != nil {
+		t.Fatal(err)
+	}
+	if inst.image != old {
+		t.Fatal("the reset took a new snapshot itself")
+	}
+	select {
+	case <-p.wake:
+	default:
+		t.Fatal("the reset did not wake the filler")
+	}
+	if !p.replace.Load() {
+		t.Fatal("the reset did not ask for a new snapshot")
+	}
+
+	replaced, err := p.current(ctx, DefaultLimits, replaceNow) // as the filler does
+	if err != nil {
+		t.Fatal(err)
+	}
+	replaced.release()
+	if replaced == old {
+		t.Fatal("the filler kept the snapshot due for replacement")
+	}
+	if err := p.reset(ctx, inst); err != nil {
+		t.Fatal(err)
+	}
+	if inst.image != replaced {
+		t.Error("the next reset left the clone on the old snapshot")
 	}
 }

@@ -1,6 +1,9 @@
 package sandbox
 
-import "sync"
+import (
+	"slices"
+	"sync"
+)
 
 // A clone maps its snapshot copy-on-write, so the first time a run writes
 // a page of it the kernel stops the run to copy that page. Which pages a
@@ -27,6 +30,14 @@ type pageSpan struct{ first, count int }
 
 // pageWrites tells, for each page of a snapshot, whether a run wrote it.
 type pageWrites []bool
+
+// pageScan holds the buffers that reading a clone's written pages reuses,
+// so that resetting a clone after each run allocates nothing.
+type pageScan struct {
+	entries []byte
+	written pageWrites
+	spans   []pageSpan
+}
 
 // touchProfile learns which pages of one guest's snapshot runs write.
 type touchProfile struct {
@@ -69,8 +80,10 @@ func (p *touchProfile) add(w pageWrites) {
 }
 
 // spans returns the runs of written pages.
-func (w pageWrites) spans() []pageSpan {
-	var spans []pageSpan
+func (w pageWrites) spans() []pageSpan { return w.appendSpans(nil) }
+
+// appendSpans appends w's spans of written pages to spans.
+func (w pageWrites) appendSpans(spans []pageSpan) []pageSpan {
 	for i, written := range w {
 		if !written {
 			continue
@@ -106,8 +119,8 @@ func (p *touchProfile) prefault(mem []byte) {
 
 // learn samples which pages the run that used mem wrote. It runs after
 // the run, before its instance closes.
-func (p *touchProfile) learn(mem []byte) {
-	if w, ok := writtenPages(mem); ok {
-		p.add(w)
+func (p *touchProfile) learn(mem []byte, scan *pageScan) {
+	if w, ok := writtenPages(mem, scan); ok {
+		p.add(slices.Clone(w)) // scan's buffer is reused
 	}
 }

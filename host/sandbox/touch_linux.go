@@ -27,24 +27,32 @@ const (
 // writtenPages reads which of mem's pages were written since mem mapped
 // the snapshot: those the process has its own copy of, resident or
 // swapped out. A page only read, or never touched, is still the
-// snapshot's.
-func writtenPages(mem []byte) (pageWrites, bool) {
+// snapshot's. The result lives in scan's buffers until its next use.
+func writtenPages(mem []byte, scan *pageScan) (pageWrites, bool) {
 	f, err := pagemap()
 	pages := len(mem) / pageSize
 	if err != nil || pages == 0 {
 		return nil, false
 	}
-	buf := make([]byte, pages*8)
+	buf := grow(&scan.entries, pages*8)
 	first := int64(uintptr(unsafe.Pointer(&mem[0]))) / int64(pageSize)
 	if _, err := f.ReadAt(buf, first*8); err != nil {
 		return nil, false
 	}
-	w := make(pageWrites, pages)
+	w := pageWrites(grow((*[]bool)(&scan.written), pages))
 	for i := range w {
 		e := binary.LittleEndian.Uint64(buf[i*8:])
 		w[i] = e&(pagemapPresent|pagemapSwapped) != 0 && e&pagemapFileOrShm == 0
 	}
 	return w, true
+}
+
+// grow returns (*buf)[:n], reallocating *buf only when it is too small.
+func grow[E any](buf *[]E, n int) []E {
+	if cap(*buf) < n {
+		*buf = make([]E, n)
+	}
+	return (*buf)[:n]
 }
 
 // populateUnsupported is set when the kernel lacks MADV_POPULATE_* (before

@@ -22,7 +22,7 @@ func TestWrittenPagesAreTheCopiedOnes(t *testing.T) {
 	sink = mem[40*pageSize]
 	mem[20*pageSize] = 1
 	populate(mem, []pageSpan{{60, 1}})
-	got, ok := writtenPages(mem)
+	got, ok := writtenPages(mem, &pageScan{})
 	if !ok {
 		t.Skip("/proc/self/pagemap cannot be read here; clones are not prefaulted")
 	}
