@@ -345,13 +345,24 @@ func scheduler(v *env, o Options) ([]Row, error) {
 	}
 	var rows []Row
 	for _, l := range loads {
-		r, err := schedule(v.ctx, o.Scale, l.Jobs, l.Interval.String())
+		r, err := schedule(v.ctx, o.Scale, l.Jobs, formatInterval(l.Interval))
 		if err != nil {
 			return nil, err
 		}
 		rows = append(rows, r...)
 	}
 	return rows, nil
+}
+
+// formatInterval writes d as config.toml does: 10m, not 10m0s.
+func formatInterval(d time.Duration) string {
+	s := d.String()
+	for _, unit := range []string{"m0s", "h0m"} {
+		if strings.HasSuffix(s, unit) {
+			s = s[:len(s)-2]
+		}
+	}
+	return s
 }
 
 func schedule(ctx context.Context, window time.Duration, n int, interval string) ([]Row, error) {
@@ -380,6 +391,7 @@ func schedule(ctx context.Context, window time.Duration, n int, interval string)
 	var (
 		mu        sync.Mutex
 		late      stats
+		toEnd     stats // due time to end of run
 		failed    int
 		measuring bool
 	)
@@ -395,6 +407,7 @@ func schedule(ctx context.Context, window time.Duration, n int, interval string)
 				failed++
 			}
 			late = append(late, ms(r.Lateness()))
+			toEnd = append(toEnd, ms(r.Outcome.End.Sub(r.Due)))
 		},
 	})
 	runtime.GC()
@@ -412,6 +425,7 @@ func schedule(ctx context.Context, window time.Duration, n int, interval string)
 	mu.Lock()
 	measuring = false
 	got := append(stats(nil), late...)
+	ends := append(stats(nil), toEnd...)
 	mu.Unlock()
 
 	elapsed := time.Since(start)
@@ -424,11 +438,13 @@ func schedule(ctx context.Context, window time.Duration, n int, interval string)
 		return nil, fmt.Errorf("no run of %d jobs every %s finished in %s", n, interval, window)
 	}
 	slices.Sort(got)
+	slices.Sort(ends)
 	name := fmt.Sprintf("%d jobs every %s", n, interval)
 	rows := []Row{
 		{Figure: name + ": runs per second", Median: float64(len(got)) / elapsed.Seconds(), Unit: "/s",
 			Note: fmt.Sprintf("expected %.0f/s", float64(n)/cfg.Jobs[0].IntervalPeriod.Seconds())},
 		{Figure: "  start lateness, p50 (p99–max)", Median: got.median(), Low: got.quantile(0.99), High: got[len(got)-1], Unit: "ms"},
+		{Figure: "  due time to end of run, p50 (p99–max)", Median: ends.median(), Low: ends.quantile(0.99), High: ends[len(ends)-1], Unit: "ms"},
 	}
 	if n >= 10_000 {
 		rows = append(rows, Row{Figure: "  host RSS with all jobs configured", Median: float64(rss) / (1 << 20), Unit: "MiB",

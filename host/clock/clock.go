@@ -5,6 +5,7 @@ package clock
 import (
 	"sort"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -28,12 +29,54 @@ var _ Clock = Real{}
 
 func (Real) Now() time.Time { return time.Now() }
 
-func (Real) NewTimer(d time.Duration) Timer { return realTimer{time.NewTimer(d)} }
+// NewTimer returns a timer that fires within a fraction of a millisecond
+// of d from now, unless the machine is too busy to run it. A time.Timer
+// alone fires up to a millisecond late when the process is idle: the Go
+// runtime then waits for it in epoll_wait, whose timeout is in whole
+// milliseconds, rounded down and then up by one. A Real timer hands the
+// last stretch to a nanosleep of its own, which the kernel ends within
+// tens of microseconds.
+func (Real) NewTimer(d time.Duration) Timer {
+	t := &realTimer{at: time.Now().Add(d), c: make(chan time.Time, 1)}
+	t.t = time.AfterFunc(d-coarseTimerSlack, t.fire)
+	return t
+}
 
-type realTimer struct{ t *time.Timer }
+// coarseTimerSlack is how late a time.Timer may fire on an idle process.
+const coarseTimerSlack = time.Millisecond
 
-func (r realTimer) C() <-chan time.Time { return r.t.C }
-func (r realTimer) Stop() bool          { return r.t.Stop() }
+type realTimer struct {
+	at    time.Time
+	c     chan time.Time
+	t     *time.Timer
+	state atomic.Int32 // timerPending, then timerFired or timerStopped
+}
+
+const (
+	timerPending = iota
+	timerFired
+	timerStopped
+)
+
+func (r *realTimer) fire() {
+	if r.state.Load() == timerStopped {
+		return
+	}
+	if rest := time.Until(r.at); rest > 0 {
+		sleepPrecisely(rest)
+	}
+	if r.state.CompareAndSwap(timerPending, timerFired) {
+		r.c <- time.Now() // buffered, and sent to once
+	}
+}
+
+func (r *realTimer) C() <-chan time.Time { return r.c }
+
+// Stop keeps the timer from firing and reports whether it had yet to.
+func (r *realTimer) Stop() bool {
+	r.t.Stop()
+	return r.state.CompareAndSwap(timerPending, timerStopped)
+}
 
 // Fake is a clock that moves only when told to. Advance fires every timer
 // that comes due, in order, before it returns.

@@ -207,9 +207,22 @@ func (s *Scheduler) unschedule(e *entry, state State) {
 
 func (s *Scheduler) loop(ctx context.Context) {
 	defer close(s.loopDone)
+	// The timer is armed for the earliest due time and kept while that
+	// stays the earliest: a finished run wakes the loop to queue its next
+	// run, usually far behind the head.
+	var timer clock.Timer
+	var armed time.Time
+	disarm := func() {
+		if timer != nil {
+			timer.Stop()
+			timer, armed = nil, time.Time{}
+		}
+	}
+	defer disarm()
 	for {
 		s.mu.Lock()
 		now := s.opts.Clock.Now()
+		var next time.Time
 		for s.queue.Len() > 0 {
 			top := s.queue[0]
 			if top.gen != top.entry.gen || top.entry.removed {
@@ -217,28 +230,29 @@ func (s *Scheduler) loop(ctx context.Context) {
 				continue
 			}
 			if top.due.After(now) {
+				next = top.due
 				break
 			}
 			heap.Pop(&s.queue)
 			s.dispatch(top.entry, top.due)
 		}
-		var timer clock.Timer
-		var fire <-chan time.Time
-		if s.queue.Len() > 0 {
-			timer = s.opts.Clock.NewTimer(s.queue[0].due.Sub(now))
-			fire = timer.C()
-		}
 		s.mu.Unlock()
 
+		if !next.Equal(armed) {
+			disarm()
+			if !next.IsZero() {
+				timer, armed = s.opts.Clock.NewTimer(next.Sub(now)), next
+			}
+		}
+		var fire <-chan time.Time
+		if timer != nil {
+			fire = timer.C()
+		}
 		select {
 		case <-fire:
+			timer, armed = nil, time.Time{}
 		case <-s.wake:
 		case <-ctx.Done():
-		}
-		if timer != nil {
-			timer.Stop()
-		}
-		if ctx.Err() != nil {
 			return
 		}
 	}
