@@ -34,6 +34,9 @@ type Config struct {
 	MaxConcurrentRuns int `toml:"max_concurrent_runs"`
 	// HistorySize is how many runs the store keeps per job.
 	HistorySize int `toml:"history_size"`
+	// SpreadFirstRuns spreads each new job's first run over its first
+	// interval (sched.Options.SpreadFirstRuns). Read at the start only.
+	SpreadFirstRuns bool `toml:"spread_first_runs"`
 	// Limits are the defaults of every job's limits.
 	Limits Limits `toml:"limits"`
 	// Databases, SMTP, Network and Data configure the core modules.

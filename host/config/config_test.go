@@ -45,8 +45,8 @@ func describe(c *Config, err error) string {
 		return err.Error() + "\n"
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "state_dir=%s timezone=%s log_level=%s grace=%s max_concurrent_runs=%d history=%d\n",
-		filepath.ToSlash(c.StateDir), c.Location, c.LogLevel, c.Grace, c.MaxConcurrentRuns, c.HistorySize)
+	fmt.Fprintf(&b, "state_dir=%s timezone=%s log_level=%s grace=%s max_concurrent_runs=%d history=%d spread=%v\n",
+		filepath.ToSlash(c.StateDir), c.Location, c.LogLevel, c.Grace, c.MaxConcurrentRuns, c.HistorySize, c.SpreadFirstRuns)
 	fmt.Fprintf(&b, "limits: %+v\n", c.Default)
 	for _, j := range c.Jobs {
 		fmt.Fprintf(&b, "job %s file=%s path=%s every=%s once=%v active=%v limits=%+v\n",

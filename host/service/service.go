@@ -90,13 +90,14 @@ func Start(ctx context.Context, path string, opts Options) (*Service, error) {
 		return nil, err
 	}
 	s.sched = sched.New(sched.Options{
-		Clock:         opts.Clock,
-		Runner:        s.engine,
-		Store:         s.store,
-		MaxConcurrent: cfg.MaxConcurrentRuns,
-		HistorySize:   cfg.HistorySize,
-		OnReport:      s.report,
-		OnError:       func(err error) { s.log.Error().Err(err).Msg("state store") },
+		Clock:           opts.Clock,
+		Runner:          s.engine,
+		Store:           s.store,
+		MaxConcurrent:   cfg.MaxConcurrentRuns,
+		HistorySize:     cfg.HistorySize,
+		SpreadFirstRuns: cfg.SpreadFirstRuns,
+		OnReport:        s.report,
+		OnError:         func(err error) { s.log.Error().Err(err).Msg("state store") },
 	})
 	if err := s.sched.Start(ctx, Specs(cfg, s.mods)); err != nil {
 		s.close(ctx)
