@@ -12,8 +12,10 @@ import (
 // Clock tells the time and makes timers.
 type Clock interface {
 	Now() time.Time
-	// NewTimer returns a timer that fires once, d from now (at once if d <= 0).
-	NewTimer(d time.Duration) Timer
+	// NewTimerAt returns a timer that fires once at t, or at once if t has
+	// passed. A deadline rather than a duration: a fake clock moved between
+	// reading the time and making the timer still fires it on time.
+	NewTimerAt(t time.Time) Timer
 }
 
 // Timer is the part of time.Timer the scheduler uses.
@@ -29,16 +31,16 @@ var _ Clock = Real{}
 
 func (Real) Now() time.Time { return time.Now() }
 
-// NewTimer returns a timer that fires within a fraction of a millisecond
-// of d from now, unless the machine is too busy to run it. A time.Timer
+// NewTimerAt returns a timer that fires within a fraction of a
+// millisecond after t, unless the machine is too busy to run it. A time.Timer
 // alone fires up to a millisecond late when the process is idle: the Go
 // runtime then waits for it in epoll_wait, whose timeout is in whole
 // milliseconds, rounded down and then up by one. A Real timer hands the
 // last stretch to a nanosleep of its own, which the kernel ends within
 // tens of microseconds.
-func (Real) NewTimer(d time.Duration) Timer {
-	t := &realTimer{at: time.Now().Add(d), c: make(chan time.Time, 1)}
-	t.t = time.AfterFunc(d-coarseTimerSlack, t.fire)
+func (Real) NewTimerAt(at time.Time) Timer {
+	t := &realTimer{at: at, c: make(chan time.Time, 1)}
+	t.t = time.AfterFunc(time.Until(at)-coarseTimerSlack, t.fire)
 	return t
 }
 
@@ -102,11 +104,11 @@ func (f *Fake) Now() time.Time {
 	return f.now
 }
 
-func (f *Fake) NewTimer(d time.Duration) Timer {
+func (f *Fake) NewTimerAt(at time.Time) Timer {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	t := &fakeTimer{clock: f, at: f.now.Add(d), c: make(chan time.Time, 1)}
-	if d <= 0 {
+	t := &fakeTimer{clock: f, at: at, c: make(chan time.Time, 1)}
+	if !at.After(f.now) {
 		t.c <- f.now
 		t.fired = true
 	} else {
@@ -142,7 +144,7 @@ func (f *Fake) Pending() int {
 	return len(f.timers)
 }
 
-// Changed returns a channel closed at the next NewTimer call.
+// Changed returns a channel closed at the next NewTimerAt call.
 func (f *Fake) Changed() <-chan struct{} {
 	f.mu.Lock()
 	defer f.mu.Unlock()

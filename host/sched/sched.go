@@ -241,7 +241,7 @@ func (s *Scheduler) loop(ctx context.Context) {
 		if !next.Equal(armed) {
 			disarm()
 			if !next.IsZero() {
-				timer, armed = s.opts.Clock.NewTimer(next.Sub(now)), next
+				timer, armed = s.opts.Clock.NewTimerAt(next), next
 			}
 		}
 		var fire <-chan time.Time
