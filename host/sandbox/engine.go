@@ -270,7 +270,8 @@ func (e *Engine) guests() []*guest {
 	return all
 }
 
-// Run runs job once in a fresh instance. It never returns an error: every
+// Run runs job once, in a clone of its guest's snapshot where it can be and
+// in a fresh instance otherwise. It never returns an error: every
 // failure, the guest's or the file's, is an Outcome with StatusError.
 func (e *Engine) Run(ctx context.Context, job Job) Outcome {
 	out := Outcome{Start: e.opts.Now()}

@@ -398,10 +398,16 @@ func (p *pool) current(ctx context.Context, limits Limits, fresh freshness) (*im
 		p.mu.Unlock()
 		return p.replaceSnapshot(ctx, limits, fresh)
 	}
-	im.clones++
-	im.refs.Add(1)
+	p.acquire(im)
 	p.mu.Unlock()
 	return im, nil
+}
+
+// acquire counts a clone or reset of im and takes a reference to it for
+// the caller. The caller holds p.mu.
+func (p *pool) acquire(im *image) {
+	im.clones++
+	im.refs.Add(1)
 }
 
 // due reports whether im should be replaced. The caller holds p.mu.
@@ -418,8 +424,7 @@ func (p *pool) replaceSnapshot(ctx context.Context, limits Limits, fresh freshne
 	defer p.building.Unlock()
 	p.mu.Lock()
 	if im := p.image; im != nil && (fresh != replaceNow || !p.due(im)) {
-		im.clones++
-		im.refs.Add(1)
+		p.acquire(im)
 		p.mu.Unlock()
 		return im, nil
 	}
@@ -443,8 +448,7 @@ func (p *pool) replaceSnapshot(ctx context.Context, limits Limits, fresh freshne
 		p.image.release()
 	}
 	p.image = taken
-	taken.clones++
-	taken.refs.Add(1)
+	p.acquire(taken)
 	return taken, nil
 }
 

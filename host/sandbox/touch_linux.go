@@ -3,6 +3,7 @@ package sandbox
 import (
 	"encoding/binary"
 	"os"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"unsafe"
@@ -34,25 +35,19 @@ func writtenPages(mem []byte, scan *pageScan) (pageWrites, bool) {
 	if err != nil || pages == 0 {
 		return nil, false
 	}
-	buf := grow(&scan.entries, pages*8)
+	scan.entries = slices.Grow(scan.entries[:0], pages*8)[:pages*8]
+	buf := scan.entries
 	first := int64(uintptr(unsafe.Pointer(&mem[0]))) / int64(pageSize)
 	if _, err := f.ReadAt(buf, first*8); err != nil {
 		return nil, false
 	}
-	w := pageWrites(grow((*[]bool)(&scan.written), pages))
+	scan.written = slices.Grow(scan.written[:0], pages)[:pages]
+	w := scan.written
 	for i := range w {
 		e := binary.LittleEndian.Uint64(buf[i*8:])
 		w[i] = e&(pagemapPresent|pagemapSwapped) != 0 && e&pagemapFileOrShm == 0
 	}
 	return w, true
-}
-
-// grow returns (*buf)[:n], reallocating *buf only when it is too small.
-func grow[E any](buf *[]E, n int) []E {
-	if cap(*buf) < n {
-		*buf = make([]E, n)
-	}
-	return (*buf)[:n]
 }
 
 // populateUnsupported is set when the kernel lacks MADV_POPULATE_* (before
