@@ -13,7 +13,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	lua "github.com/yuin/gopher-lua"
@@ -168,13 +167,6 @@ func timed(f func() error) (float64, error) {
 	start := time.Now()
 	err := f()
 	return ms(time.Since(start)), err
-}
-
-// cpuTime is the process's user and system time so far.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // rssBytes is the process's resident memory now.

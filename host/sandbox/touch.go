@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"os"
 	"slices"
 	"sync"
 )
@@ -24,6 +25,8 @@ const (
 	touchSamples = 4
 	touchEvery   = 16
 )
+
+var pageSize = os.Getpagesize()
 
 // pageSpan is a run of pages [first, first+count).
 type pageSpan struct{ first, count int }

@@ -11,8 +11,6 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-var pageSize = os.Getpagesize()
-
 // pagemap is /proc/self/pagemap, which tells for each page of the process
 // whether it is present and whether it is the process's own copy (see
 // Documentation/admin-guide/mm/pagemap.rst).
