@@ -15,8 +15,6 @@ import (
 	"strings"
 	"time"
 
-	lua "github.com/yuin/gopher-lua"
-
 	"github.com/jobbox/jobbox/abi"
 	"github.com/jobbox/jobbox/host/sandbox"
 )
@@ -201,25 +199,6 @@ func (v *env) writeJob(name, src string) (sandbox.Job, error) {
 func runOK(ctx context.Context, e sandbox.Runner, job sandbox.Job) error {
 	if out := e.Run(ctx, job); out.Status != abi.StatusOK {
 		return fmt.Errorf("job %s: %v %s", job.Name, out.Status, out.Error)
-	}
-	return nil
-}
-
-// nativeLua runs src with gopher-lua in this process, unsandboxed, as the
-// Lua guest does: a new state, the script, then job.run.
-func nativeLua(src string) error {
-	src = strings.Replace(src, "core.job()", "{OK = 1, ERROR = 0}", 1)
-	L := lua.NewState()
-	defer L.Close()
-	if err := L.DoString(src); err != nil {
-		return err
-	}
-	job := L.Get(-1).(*lua.LTable)
-	if err := L.CallByParam(lua.P{Fn: job.RawGetString("run"), NRet: 1, Protect: true}); err != nil {
-		return err
-	}
-	if L.Get(-1) != lua.LNumber(1) {
-		return fmt.Errorf("job.run returned %v", L.Get(-1))
 	}
 	return nil
 }
