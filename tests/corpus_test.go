@@ -1,56 +1,42 @@
 package tests
 
 import (
-	"bufio"
 	"context"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/jobbox/jobbox/abi"
+	"github.com/jobbox/jobbox/host/bench"
 	"github.com/jobbox/jobbox/host/sandbox"
 )
 
-// corpusLimits are the limits the hostile corpus runs under; the files'
-// expectations name these values.
-var corpusLimits = sandbox.Limits{Timeout: time.Second, MemoryBytes: 32 << 20, LogLines: 1000, LogBytes: 64 << 10, HostCalls: 10_000, CallBytes: 1 << 20, RunBytes: 16 << 20}
-
-// TestHostileCorpus runs every job of the hostile corpus directly: the
-// Lua files in tests/hostile/, whose first line says what must come of them
-// (`-- expect: STATUS [text the error contains]`), and the guests of
-// hostileGuests.
+// TestHostileCorpus runs every job of the hostile corpus (bench.LoadCorpus:
+// the Lua files in tests/hostile/ and the guests in tests/guests/ with a
+// .expect file) directly, each under bench.CorpusLimits: every one must end
+// in ERROR with the error its expectation names.
 func TestHostileCorpus(t *testing.T) {
 	t.Parallel()
 	e := engineAt(t, monday)
 	for _, j := range hostileCorpus(t) {
-		t.Run(j.name, func(t *testing.T) {
+		t.Run(j.Name, func(t *testing.T) {
 			t.Parallel()
-			out := e.Run(context.Background(), sandbox.Job{Name: j.name, File: j.file, Limits: corpusLimits})
-			if out.Status != abi.StatusError || !strings.Contains(out.Error, j.errHas) {
-				t.Fatalf("%s: got %v %q; want ERROR containing %q", j.file, out.Status, out.Error, j.errHas)
+			out := e.Run(context.Background(), sandbox.Job{Name: j.Name, File: j.File, Limits: bench.CorpusLimits()})
+			if out.Status != abi.StatusError || !strings.Contains(out.Error, j.ErrHas) {
+				t.Fatalf("%s: got %v %q; want ERROR containing %q", j.File, out.Status, out.Error, j.ErrHas)
 			}
 		})
 	}
 }
 
-func expectation(t *testing.T, file string) (status, errHas string) {
+func hostileCorpus(t *testing.T) []bench.CorpusJob {
 	t.Helper()
-	f, err := os.Open(file)
+	jobs, err := bench.LoadCorpus(".")
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	sc.Scan()
-	rest, ok := strings.CutPrefix(sc.Text(), "-- expect: ")
-	if !ok {
-		t.Fatalf("%s: the first line must be `-- expect: STATUS [error text]`", file)
-	}
-	status, errHas, _ = strings.Cut(rest, " ")
-	return status, errHas
+	return jobs
 }
 
 // testGuest is the job that runs tests/guests/name.wasm.
