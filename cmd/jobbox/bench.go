@@ -22,6 +22,7 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs.IntVar(&o.Runs, "runs", 200, "samples per timed figure")
 	fs.DurationVar(&o.Scale, "window", 10*time.Second, "how long each scheduler scenario is measured")
 	fs.StringVar(&o.JobsDir, "jobs", "jobs", "the directory of the shipped example jobs (for hello-go.wasm)")
+	fs.StringVar(&o.CorpusDir, "corpus", "tests", "the directory of the hostile corpus (hostile/*.lua, guests/*.expect)")
 	fs.BoolVar(&o.Quick, "quick", false, "one small scheduler scenario instead of four")
 	only := fs.String("case", "", "run only the cases whose name contains this")
 	loads := fs.String("load", "", "the scheduler case's scenarios, as jobs/interval pairs: 1500/1s,100000/10m")
@@ -48,10 +49,10 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	fmt.Fprintf(stdout, "jobbox bench: %s/%s, %d CPUs, %s; medians of %d runs unless the row says otherwise\n\n",
 		runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), runtime.Version(), o.Runs)
-	cases := bench.Cases
+	cases := bench.Cases()
 	if *only != "" {
 		cases = nil
-		for _, c := range bench.Cases {
+		for _, c := range bench.Cases() {
 			if strings.Contains(c.Name, *only) {
 				cases = append(cases, c)
 			}

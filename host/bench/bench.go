@@ -40,6 +40,15 @@ type Options struct {
 	Quick   bool // smaller scheduler scenarios, for tests
 	// Loads replaces the scheduler case's scenarios when set.
 	Loads []Load
+	// CorpusDir holds the hostile corpus (LoadCorpus); "tests" if empty.
+	CorpusDir string
+}
+
+func (o Options) corpusDir() string {
+	if o.CorpusDir == "" {
+		return "tests"
+	}
+	return o.CorpusDir
 }
 
 // Load is one scheduler scenario: Jobs jobs, each every Interval.
@@ -82,15 +91,18 @@ func (c Case) Run(ctx context.Context, o Options) ([]Row, error) {
 	return c.run(v, o)
 }
 
-// Cases are the suite, in the order of the table.
-var Cases = []Case{
-	{"1 trivial Lua run", trivialLuaRun},
-	{"2 trivial Go guest run", trivialGoGuest},
-	{"3 Lua CPU, fib(25)", luaFib},
-	{"4 host call round trip", hostCalls},
-	{"5 Lua guest compile", compile},
-	{"6 memory", memory},
-	{"7 scheduler", scheduler},
+// Cases returns the suite, in the order of the table.
+func Cases() []Case {
+	return []Case{
+		{"1 trivial Lua run", trivialLuaRun},
+		{"2 trivial Go guest run", trivialGoGuest},
+		{"3 Lua CPU, fib(25)", luaFib},
+		{"4 host call round trip", hostCalls},
+		{"5 Lua guest compile", compile},
+		{"6 memory", memory},
+		{"7 scheduler", scheduler},
+		{"8 hostile corpus", hostile},
+	}
 }
 
 // RunCases runs cases and writes the table to w as it goes.
