@@ -14,21 +14,13 @@ import (
 	"github.com/jobbox/jobbox/abi"
 	"github.com/jobbox/jobbox/host/config"
 	"github.com/jobbox/jobbox/host/sandbox"
+	"github.com/jobbox/jobbox/host/sandbox/sandboxtest"
 )
 
 // engineAt returns an engine whose guests see the fixed time at.
 func engineAt(t *testing.T, at time.Time) *sandbox.Engine {
 	t.Helper()
-	e, err := sandbox.New(context.Background(), sandbox.Options{
-		CacheDir: filepath.Join(os.TempDir(), "jobbox-test-cache"),
-		Now:      func() time.Time { return at },
-		Location: time.UTC,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { e.Close(context.Background()) })
-	return e
+	return sandboxtest.NewEngine(t, sandboxtest.Options{Now: at})
 }
 
 var (
