@@ -1,4 +1,4 @@
--- expect: ERROR host call limit of 10000 per run exceeded
+-- expect: ERROR host call limit of 1000 per run exceeded
 local job = core.job()
 
 function job.run()

@@ -1,4 +1,4 @@
--- expect: ERROR log limit of 1000 lines per run exceeded
+-- expect: ERROR log limit of 100 lines per run exceeded
 local job = core.job()
 
 function job.run()
