@@ -37,7 +37,7 @@ var hostileGuests = map[string]string{
 	"spin.wasm":       "time limit of 1s exceeded",
 	"loop.wasm":       "time limit of 1s exceeded",
 	"trap.wasm":       "the guest trapped: wasm error: unreachable",
-	"grow.wasm":       "memory limit of 32 MiB exceeded",
+	"grow.wasm":       "time limit of 1s exceeded, after its memory limit of 32 MiB refused it more memory",
 	"recurse.wasm":    "stack depth limit of 20000 nested calls exceeded",
 	"recurse-go.wasm": "stack depth limit of 20000 nested calls exceeded",
 	"wrong-abi.wasm":  "it was built for jobbox ABI v2; this host speaks ABI v1",

@@ -28,10 +28,15 @@ type runState struct {
 	// prepares (once per snapshot, not per run), it may not call the host,
 	// except sources while it prepares.
 	stage stage
-	// snapshotting is set when the instance is to be snapshotted rather
-	// than run: it is offered every source the engine knows, not just
-	// the run's.
-	snapshotting bool
+	// offerSources is set only for a snapshot of the Lua guest, the
+	// engine's own interpreter: it is offered every Lua job file the
+	// engine knows. Any other instance is offered its run's file at most,
+	// and a compiled guest's run has none.
+	offerSources bool
+	// timedOut is set when the run's deadline ended it, so that explain
+	// names the time limit even when the memory allocator also refused a
+	// grow on the way.
+	timedOut bool
 
 	pending  []byte // a result too large for the guest's buffer, until fetched
 	failure  string // the guest's own account of why the run failed
@@ -56,13 +61,25 @@ const (
 	stagePreparing                 // jobbox_prepare
 )
 
+// during names the stage for an error message: "" for a run.
+func (s stage) during() string {
+	switch s {
+	case stageInitializing:
+		return " during initialisation"
+	case stagePreparing:
+		return " during preparation (jobbox_prepare)"
+	}
+	return ""
+}
+
 // refuses returns why the host function name cannot be called at stage s,
 // or "" when it can.
 func (s stage) refuses(name string) string {
 	switch {
 	case s == stageInitializing:
 		return "the host cannot be called while the guest initialises; call it from the run function"
-	case s == stagePreparing && name != abi.FuncSources:
+	case s == stagePreparing && name != abi.FuncSources && name != abi.FuncResult:
+		// result fetches what sources returned past the guest's buffer.
 		return "the host cannot be called while the guest prepares, except for sources; call it from the run function"
 	case s == stageRunning && name == abi.FuncSources:
 		return "sources can only be called while the guest prepares"
@@ -147,6 +164,11 @@ func refuel(ctx context.Context, mod api.Module, stack []uint64) {
 func (rs *runState) abortAtDeadline(ctx context.Context, detail string) {
 	if errors.Is(ctx.Err(), context.Canceled) {
 		rs.abort("the run was cancelled because the service is stopping")
+		return
+	}
+	rs.timedOut = true
+	if rs.stage != stageRunning {
+		rs.abort(fmt.Sprintf("the guest did not return within its time limit of %s%s", rs.job.Limits.Timeout, rs.stage.during()))
 		return
 	}
 	rs.abort(fmt.Sprintf("time limit of %s exceeded%s", rs.job.Limits.Timeout, detail))
@@ -263,7 +285,9 @@ func deliver(mem api.Memory, outPtr, outCap uint32, rs *runState, code abi.Code,
 		return abi.PackResult(code, 0)
 	}
 	if n > outCap {
-		rs.pending = append([]byte(nil), payload...)
+		// Every payload is the call's own or immutable (the encoded
+		// source set is replaced, never changed): keep it, not a copy.
+		rs.pending = payload
 		return abi.PackResult(code, n)
 	}
 	if !mem.Write(outPtr, payload) {
@@ -373,10 +397,11 @@ func hostJob(_ context.Context, rs *runState, _ []byte) ([]byte, abi.Code) {
 	return out, abi.CodeOK
 }
 
-// hostSources implements abi.FuncSources: a snapshot is offered what the
-// engine knows, a fresh instance its run's own file.
+// hostSources implements abi.FuncSources: a snapshot of the Lua guest is
+// offered what the engine knows, a fresh instance its run's own file (none
+// for a compiled guest).
 func hostSources(_ context.Context, rs *runState, _ []byte) ([]byte, abi.Code) {
-	if rs.snapshotting {
+	if rs.offerSources {
 		return rs.engine.sources.list(), abi.CodeOK
 	}
 	list := []any{}
