@@ -482,8 +482,13 @@ func (p *pool) lacksSources(im *image, age time.Duration) bool {
 // file cannot break the snapshot every Lua job shares.
 func (e *Engine) snapshot(ctx context.Context, g *guest, limits Limits) (*image, error) {
 	sources := e.sources.version() // before the guest reads them
-	im, err := e.snapshotOnce(ctx, g, limits, g == e.lua)
-	if err != nil && g == e.lua && ctx.Err() == nil {
+	offer := g == e.lua && e.badSources.Load() != sources+1
+	if g == e.lua {
+		limits = tightest(limits.withDefaults(), luaSnapshotLimits.withDefaults())
+	}
+	im, err := e.snapshotOnce(ctx, g, limits, offer)
+	if err != nil && offer && ctx.Err() == nil {
+		e.badSources.Store(sources + 1)
 		e.logLine(g.name, fmt.Sprintf("a snapshot holding the Lua job files compiled failed, so Lua jobs compile at each run until one is edited or added: %v", err))
 		im, err = e.snapshotOnce(ctx, g, limits, false)
 	}

@@ -19,6 +19,10 @@ import (
 // keeps the snapshot, and the time to take one, small.
 const sourcesBudget = 256 << 10
 
+// maxPreparedSource bounds one job file offered to a snapshot, so that no
+// single file can make up most of what the snapshot compiles.
+const maxPreparedSource = 96 << 10
+
 // snapshotSourcesAge is how old a snapshot must be before a change in the
 // job files the engine knows makes it stale: often enough that new and
 // edited jobs soon run compiled, rarely enough that a stream of new files
@@ -43,7 +47,7 @@ type knownSource struct {
 // note records that a run of job read source.
 func (s *sourceSet) note(job *Job, source string) {
 	path, file := job.path(), job.File
-	if len(file)+len(source) > sourcesBudget {
+	if len(file)+len(source) > maxPreparedSource {
 		return
 	}
 	s.mu.Lock()

@@ -1,0 +1,228 @@
+package sandbox
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/jobbox/jobbox/abi"
+)
+
+// newTestEngine starts an engine of the test's own, for tests that look at
+// its snapshots.
+func newTestEngine(t *testing.T, opts Options) *Engine {
+	t.Helper()
+	opts.Now = testEngine(t).opts.Now
+	// Compiling the Lua guest is the slow part of a new engine.
+	opts.CacheDir = filepath.Join(os.TempDir(), "jobbox-sandbox-test-cache")
+	e, err := New(context.Background(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { e.Close(context.Background()) })
+	return e
+}
+
+// takeSnapshot has e's Lua pool take a snapshot now, holding the job files
+// e knows.
+func takeSnapshot(t *testing.T, e *Engine) {
+	t.Helper()
+	inst, err := e.lua.pool.clone(context.Background(), DefaultLimits, replaceNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	inst.close(context.Background())
+}
+
+func luaWith(body string) string {
+	return body + "\nlocal job = core.job()\nfunction job.run() return true end\nreturn job\n"
+}
+
+// TestSnapshotFetchesSourcesPastTheSDKBuffer: job files past the SDK's
+// 16 KiB buffer reach the Lua guest while it prepares, by result.
+func TestSnapshotFetchesSourcesPastTheSDKBuffer(t *testing.T) {
+	t.Parallel()
+	var fetched atomic.Int64
+	e := newTestEngine(t, Options{hostOverrides: map[string]hostImpl{
+		abi.FuncResult: func(ctx context.Context, rs *runState, in []byte) ([]byte, abi.Code) {
+			out, code := hostResult(ctx, rs, in)
+			if rs.stage == stagePreparing && code == abi.CodeOK {
+				fetched.Store(int64(len(out)))
+			}
+			return out, code
+		},
+	}})
+	ctx := context.Background()
+	for i := range 3 {
+		job := writeJob(t, fmt.Sprintf("big%d.lua", i), luaWith("--"+strings.Repeat("x", 8<<10)))
+		if err := e.Prepare(ctx, job); err != nil {
+			t.Fatal(err)
+		}
+	}
+	takeSnapshot(t, e)
+	if n := fetched.Load(); n < 24<<10 {
+		t.Fatalf("the Lua guest fetched %d bytes of sources while preparing; want all 24 KiB and more", n)
+	}
+}
+
+// TestHostileSourceCannotBreakTheSnapshot: a job file whose compile takes
+// too long for the snapshot's limits costs the snapshot its precompiled
+// files, not the snapshot itself: Lua jobs still run, each compiling its
+// own file.
+func TestHostileSourceCannotBreakTheSnapshot(t *testing.T) {
+	t.Parallel()
+	var fellBack atomic.Bool
+	e := newTestEngine(t, Options{OnLog: func(_, line string) {
+		if strings.Contains(line, "a snapshot holding the Lua job files compiled failed") {
+			fellBack.Store(true)
+		}
+	}})
+	ctx := context.Background()
+	// A long right-associative chain: gopher-lua parses it in seconds.
+	hostile := writeJob(t, "slow.lua", luaWith("local a = 'x'"+strings.Repeat("..a", (maxPreparedSource-200)/3)))
+	plain := writeJob(t, "plain.lua", luaWith(""))
+	for _, job := range []Job{hostile, plain} {
+		if err := e.Prepare(ctx, job); err != nil {
+			t.Fatal(err)
+		}
+	}
+	takeSnapshot(t, e)
+	t.Logf("the snapshot fell back to one without job files: %v", fellBack.Load())
+	if out := e.Run(ctx, plain); out.Status != abi.StatusOK {
+		t.Fatalf("a plain Lua job after a hostile one was offered: %v %q", out.Status, out.Error)
+	}
+}
+
+// TestFailedSourcesAreNotRetried: when a snapshot holding the job files
+// fails, it is taken without them, and later snapshots skip that set of
+// files until it changes.
+func TestFailedSourcesAreNotRetried(t *testing.T) {
+	t.Parallel()
+	var offered atomic.Int32
+	e := newTestEngine(t, Options{hostOverrides: map[string]hostImpl{
+		abi.FuncSources: func(ctx context.Context, rs *runState, in []byte) ([]byte, abi.Code) {
+			if !rs.offerSources {
+				return hostSources(ctx, rs, in)
+			}
+			offered.Add(1)
+			// More than a run may move across the ABI: the call ends it.
+			return make([]byte, rs.job.Limits.RunBytes+1), abi.CodeOK
+		},
+	}})
+	ctx := context.Background()
+	plain := writeJob(t, "plain.lua", luaWith(""))
+	if err := e.Prepare(ctx, plain); err != nil {
+		t.Fatal(err)
+	}
+	takeSnapshot(t, e)
+	before := offered.Load()
+	takeSnapshot(t, e)
+	if offered.Load() != before {
+		t.Errorf("a snapshot offered again the job files a snapshot failed on")
+	}
+	if out := e.Run(ctx, plain); out.Status != abi.StatusOK {
+		t.Fatalf("a Lua job after a failed snapshot: %v %q", out.Status, out.Error)
+	}
+	other := writeJob(t, "other.lua", luaWith("-- another file"))
+	if err := e.Prepare(ctx, other); err != nil {
+		t.Fatal(err)
+	}
+	e.lua.pool.mu.Lock()
+	e.lua.pool.image.made = time.Now().Add(-snapshotSourcesAge) // old enough to retake
+	e.lua.pool.mu.Unlock()
+	takeSnapshot(t, e)
+	if offered.Load() == before {
+		t.Errorf("a changed set of job files was not offered to the next snapshot")
+	}
+}
+
+// searchLua is a job that looks for another job's constant through every
+// Lua means it has, and fails naming where it found it. The needle is
+// built at run time, so this file's own constants do not hold it.
+const searchLua = `
+local needle = ("nekot-terces"):reverse()
+local found = {}
+local seen = {}
+local function check(s, path)
+  if s:find(needle, 1, true) then found[#found + 1] = path end
+end
+local function walk(v, path, depth)
+  local t = type(v)
+  if t == "string" then return check(v, path) end
+  if depth > 40 or seen[v] or (t ~= "table" and t ~= "function" and t ~= "userdata" and t ~= "thread") then return end
+  seen[v] = true
+  if t == "table" then
+    for k, x in pairs(v) do
+      walk(k, path .. "[key]", depth + 1)
+      walk(x, path .. "." .. tostring(k), depth + 1)
+    end
+  elseif t == "function" then
+    local ok, env = pcall(getfenv, v)
+    if ok then walk(env, path .. "<env>", depth + 1) end
+  end
+  local ok, mt = pcall(getmetatable, v)
+  if ok and mt then walk(mt, path .. "<mt>", depth + 1) end
+end
+walk(_G, "_G", 0)
+walk(getmetatable(""), "string metatable", 0)
+for level = 0, 5 do
+  local ok, env = pcall(getfenv, level)
+  if ok then walk(env, "getfenv(" .. level .. ")", 0) end
+end
+for _, name in ipairs({"debug", "package", "io", "dofile", "loadfile", "require", "module", "newproxy", "_printregs"}) do
+  if rawget(_G, name) ~= nil then found[#found + 1] = name .. " is available" end
+end
+local ok, err = pcall(string.dump, print)
+if ok then found[#found + 1] = "string.dump works" end
+for _, chunk in ipairs({"return API_TOKEN", "return ...", "return getfenv(0)"}) do
+  local fn = loadstring(chunk)
+  if fn then walk({pcall(fn)}, "loadstring(" .. chunk .. ")", 0) end
+end
+local ok, msg = pcall(error)
+walk(tostring(msg), "error message", 0)
+local co = coroutine.create(function() return getfenv(0), _G end)
+walk({coroutine.resume(co)}, "coroutine", 0)
+local job = core.job()
+function job.run()
+  walk(job, "job", 0)
+  walk(core, "core", 0)
+  if #found > 0 then error("found: " .. table.concat(found, "; ")) end
+  return job.OK
+end
+return job
+`
+
+// TestLuaJobCannotReachAnotherJobsConstants: a Lua job searches everything
+// it can reach for a constant of another job that the snapshot it runs in
+// holds compiled, and must not find it; the same search does find the
+// constant in its own state, which shows the search works.
+func TestLuaJobCannotReachAnotherJobsConstants(t *testing.T) {
+	t.Parallel()
+	e := newTestEngine(t, Options{})
+	ctx := context.Background()
+	secret := writeJob(t, "secret.lua", luaWith(`API_TOKEN = "secret-token"; local TOKEN2 = "secret-token2"`))
+	search := writeJob(t, "search.lua", searchLua)
+	for _, job := range []Job{secret, search} {
+		if err := e.Prepare(ctx, job); err != nil {
+			t.Fatal(err)
+		}
+	}
+	takeSnapshot(t, e)
+	if out := e.Run(ctx, secret); out.Status != abi.StatusOK {
+		t.Fatalf("the job holding the secret: %v %q", out.Status, out.Error)
+	}
+	for range 2 {
+		if out := e.Run(ctx, search); out.Status != abi.StatusOK {
+			t.Fatalf("the searching job: %v %q", out.Status, out.Error)
+		}
+	}
+	control := writeJob(t, "control.lua", `API_TOKEN = "secret-token"`+searchLua)
+	if out := e.Run(ctx, control); !strings.Contains(out.Error, "found: _G.API_TOKEN") {
+		t.Fatalf("the search missed its own global: %v %q", out.Status, out.Error)
+	}
+}
