@@ -44,6 +44,7 @@ type runState struct {
 	deadline time.Time
 	modules  ModuleRun // opened at the run's first module call
 	logs     []string
+	logLines int // lines logged, or problems a check reported
 	logBytes int
 	calls    int   // host calls so far
 	traffic  int64 // bytes across the ABI so far, in and out
@@ -307,28 +308,34 @@ func errorPayload(code abi.Code, format string, args ...any) ([]byte, abi.Code) 
 	return fmt.Appendf(nil, format, args...), code
 }
 
-// hostLog implements abi.FuncLog: in is a list of values.
+// hostLog implements abi.FuncLog: in is a list of values. The lines and
+// bytes a run logs, or a check reports, are bounded by the log limits.
 func hostLog(ctx context.Context, rs *runState, in []byte) ([]byte, abi.Code) {
 	args, err := abi.DecodeList(in)
 	if err != nil {
 		return errorPayload(abi.CodeBadEncoding, "core.log: %v", err)
 	}
-	if rs.checking {
-		rs.addProblem(args)
-		return nil, abi.CodeOK
-	}
-	line := formatLog(args)
 	maxLines, maxBytes := rs.job.Limits.LogLines, rs.job.Limits.LogBytes
-	if len(rs.logs) >= maxLines {
+	if rs.logLines >= maxLines {
 		rs.abort(fmt.Sprintf("log limit of %d lines per run exceeded", maxLines))
 		return nil, abi.CodeLimit
+	}
+	var line string
+	if rs.checking {
+		line = rs.addProblem(args, maxBytes-rs.logBytes)
+	} else {
+		line = formatLog(args, maxBytes-rs.logBytes)
 	}
 	if rs.logBytes+len(line) > maxBytes {
 		rs.abort(fmt.Sprintf("log limit of %d bytes per run exceeded", maxBytes))
 		return nil, abi.CodeLimit
 	}
-	rs.logs = append(rs.logs, line)
+	rs.logLines++
 	rs.logBytes += len(line)
+	if rs.checking {
+		return nil, abi.CodeOK
+	}
+	rs.logs = append(rs.logs, line)
 	rs.engine.logLine(rs.job.Name, line)
 	return nil, abi.CodeOK
 }
@@ -339,18 +346,20 @@ func (e *Engine) logLine(job, line string) {
 	}
 }
 
-// addProblem records a [line, col, message] report of the check export.
-func (rs *runState) addProblem(args []any) {
+// addProblem records a [line, col, message] report of the check export,
+// and returns its message, bounded like a log line by limit.
+func (rs *runState) addProblem(args []any, limit int) string {
 	var p Problem
 	if len(args) == 3 {
 		line, _ := args[0].(int64)
 		col, _ := args[1].(int64)
 		msg, _ := args[2].(string)
-		p = Problem{Line: int(line), Col: int(col), Message: msg}
+		p = Problem{Line: int(line), Col: int(col), Message: formatLog([]any{msg}, limit)}
 	} else {
-		p = Problem{Line: 1, Col: 1, Message: formatLog(args)}
+		p = Problem{Line: 1, Col: 1, Message: formatLog(args, limit)}
 	}
 	rs.problems = append(rs.problems, p)
+	return p.Message
 }
 
 // hostTime implements abi.FuncTime.

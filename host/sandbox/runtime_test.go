@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -224,5 +225,62 @@ func TestLuaJobCannotReachAnotherJobsConstants(t *testing.T) {
 	control := writeJob(t, "control.lua", `API_TOKEN = "secret-token"`+searchLua)
 	if out := e.Run(ctx, control); !strings.Contains(out.Error, "found: _G.API_TOKEN") {
 		t.Fatalf("the search missed its own global: %v %q", out.Status, out.Error)
+	}
+}
+
+func TestFillerBacksOffFailingSnapshots(t *testing.T) {
+	t.Parallel()
+	p := &pool{}
+	if p.backingOff() {
+		t.Fatal("a new pool backs off")
+	}
+	p.noteSnapshot(errors.New("failed"))
+	if !p.backingOff() {
+		t.Fatal("the filler does not back off after a failure")
+	}
+	p.nextTry = time.Time{} // the delay has passed
+	if p.backingOff() {
+		t.Fatal("the filler still backs off once the delay has passed")
+	}
+	for range maxFillFailures {
+		p.noteSnapshot(errors.New("failed"))
+	}
+	p.nextTry = time.Time{}
+	if !p.backingOff() {
+		t.Fatalf("the filler tries again after %d failures in a row", maxFillFailures)
+	}
+	p.noteSnapshot(nil)
+	if p.backingOff() {
+		t.Fatal("a snapshot that succeeded leaves the filler backing off")
+	}
+}
+
+// TestInitialisationFailsUnderTheJobsLimit: a compiled guest that spins in
+// _initialize fails each run at the job's own time limit, saying so, and
+// the pool's filler does not retry it beside the runs.
+func TestInitialisationFailsUnderTheJobsLimit(t *testing.T) {
+	t.Parallel()
+	e := newTestEngine(t, Options{})
+	ctx := context.Background()
+	job := Job{Name: "init-spin", File: "init-spin.wasm", Path: filepath.Join("..", "..", "tests", "guests", "init-spin.wasm"),
+		Limits: Limits{Timeout: 100 * time.Millisecond}}
+	const runs = 3
+	for range runs {
+		out := e.Run(ctx, job)
+		want := "the guest did not return within its time limit of 100ms during initialisation"
+		if !strings.Contains(out.Error, want) {
+			t.Fatalf("got %v %q; want an error containing %q", out.Status, out.Error, want)
+		}
+	}
+	e.mu.Lock()
+	p := e.wasm[job.Path].guest.pool
+	e.mu.Unlock()
+	p.mu.Lock()
+	failures := p.failures
+	p.mu.Unlock()
+	// One failure per run, and at most one of the filler's (woken when the
+	// job was first loaded) within its backoff.
+	if failures > runs+1 {
+		t.Errorf("%d snapshots failed for %d runs: the filler retries beside them", failures, runs)
 	}
 }
