@@ -284,3 +284,20 @@ func TestInitialisationFailsUnderTheJobsLimit(t *testing.T) {
 		t.Errorf("%d snapshots failed for %d runs: the filler retries beside them", failures, runs)
 	}
 }
+
+// TestSnapshotsTakeTheTightestLimits: a guest several jobs name is
+// snapshotted under the strictest of their limits, whichever came first.
+func TestSnapshotsTakeTheTightestLimits(t *testing.T) {
+	t.Parallel()
+	g := &guest{}
+	if _, ok := g.snapshotLimits(); ok {
+		t.Fatal("a guest no job serves has snapshot limits")
+	}
+	g.serve(Limits{Timeout: 30 * time.Second, MemoryBytes: 16 << 20})
+	g.serve(Limits{Timeout: time.Second})
+	g.serve(Limits{Timeout: 5 * time.Second, MemoryBytes: 128 << 20})
+	l, ok := g.snapshotLimits()
+	if !ok || l.Timeout != time.Second || l.MemoryBytes != 16<<20 || l.HostCalls != DefaultLimits.HostCalls {
+		t.Fatalf("snapshot limits %+v; want 1s, 16 MiB and the other defaults", l)
+	}
+}
