@@ -144,6 +144,8 @@ type pool struct {
 	// building serialises snapshots, so a burst of runs finding none
 	// builds one, not one each.
 	building sync.Mutex
+	// taken, when set, sees each snapshot the pool takes (for tests).
+	taken func(*image)
 }
 
 // newPool starts keeping size clones of g ready. Up to twice as many are
@@ -442,6 +444,9 @@ func (p *pool) replaceSnapshot(ctx context.Context, limits Limits, fresh freshne
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.noteSnapshot(err)
+	if err == nil && p.taken != nil {
+		p.taken(taken)
+	}
 	if err != nil {
 		if p.image != nil {
 			// Runs carry on with the snapshot there is.
