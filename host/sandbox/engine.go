@@ -621,7 +621,10 @@ func (e *Engine) call(ctx context.Context, rs *runState, g *guest, export string
 // call: a clone from g's pool for a run, otherwise a fresh instance.
 func (e *Engine) instanceFor(ctx context.Context, rs *runState, g *guest, export string) (*instance, error) {
 	limits := rs.job.Limits
-	if g.pool == nil || export != abi.RunExport {
+	// A snapshot larger than the job's memory (for the Lua guest, one
+	// holding many other jobs' compiled files) costs the job a fresh
+	// instance, holding only its own file, rather than its run.
+	if g.pool == nil || export != abi.RunExport || !g.pool.fits(limits.MemoryBytes) {
 		rs.stage = stageInitializing
 		inst, err := e.newInstance(ctx, g, nil, limits.MemoryBytes)
 		if err != nil {

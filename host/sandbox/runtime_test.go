@@ -301,3 +301,36 @@ func TestSnapshotsTakeTheTightestLimits(t *testing.T) {
 		t.Fatalf("snapshot limits %+v; want 1s, 16 MiB and the other defaults", l)
 	}
 }
+
+// TestOtherJobsFilesCannotCrowdOutAJobsMemory: a snapshot grown by the
+// compiled files of other jobs past a job's memory limit costs that job a
+// fresh instance, not its run.
+func TestOtherJobsFilesCannotCrowdOutAJobsMemory(t *testing.T) {
+	t.Parallel()
+	e := newTestEngine(t, Options{})
+	ctx := context.Background()
+	body := `
+function f(rows)
+  for i, row in ipairs(rows or {}) do
+    if row.name ~= nil and #row.name > 3 then
+      core.log("user", i, row.id, string.upper(row.name))
+    end
+  end
+end
+`
+	for i := range 30 {
+		job := writeJob(t, fmt.Sprintf("big%d.lua", i), luaWith(fmt.Sprintf("-- %d\n", i)+strings.Repeat(body, 20)))
+		if err := e.Prepare(ctx, job); err != nil {
+			t.Fatal(err)
+		}
+	}
+	takeSnapshot(t, e)
+	e.lua.pool.mu.Lock()
+	size := e.lua.pool.image.size
+	e.lua.pool.mu.Unlock()
+	small := writeJob(t, "small.lua", luaWith(""))
+	small.Limits = Limits{MemoryBytes: size - wasmPage}
+	if out := e.Run(ctx, small); out.Status != abi.StatusOK {
+		t.Fatalf("a job with %s of memory beside a snapshot of %s: %v %q", formatBytes(small.Limits.MemoryBytes), formatBytes(size), out.Status, out.Error)
+	}
+}

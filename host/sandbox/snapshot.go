@@ -414,6 +414,14 @@ func (p *pool) current(ctx context.Context, limits Limits, fresh freshness) (*im
 	return im, nil
 }
 
+// fits reports whether the current snapshot, if any, fits in limit bytes
+// of memory.
+func (p *pool) fits(limit uint64) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.image == nil || p.image.size <= limit
+}
+
 // acquire counts a clone or reset of im and takes a reference to it for
 // the caller. The caller holds p.mu.
 func (p *pool) acquire(im *image) {
@@ -493,7 +501,10 @@ func (e *Engine) snapshot(ctx context.Context, g *guest, limits Limits) (*image,
 	}
 	im, err := e.snapshotOnce(ctx, g, limits, offer)
 	if err != nil && offer && ctx.Err() == nil {
-		e.badSources.Store(sources + 1)
+		if limits.Timeout >= luaSnapshotLimits.Timeout {
+			// The files failed under the full limits, not a run's tighter ones.
+			e.badSources.Store(sources + 1)
+		}
 		e.logLine(g.name, fmt.Sprintf("a snapshot holding the Lua job files compiled failed, so Lua jobs compile at each run until one is edited or added: %v", err))
 		im, err = e.snapshotOnce(ctx, g, limits, false)
 	}
