@@ -19,6 +19,14 @@ type runKey struct{}
 
 // runState is the host's side of one run: what the host functions read and
 // record. It lives in the context of the calls into that run's instance.
+//
+// What the host holds for a run is bounded by the job's limits: the logs
+// (or a check's problems) by log_bytes, each line rendered in at most
+// maxLogLine(log_bytes); one pending result by run_bytes, as every payload
+// is counted against it before it is kept; the guest's failure message by
+// 4 KiB and its stdout and stderr by 8 KiB. A call's decoded input lives
+// only during the call, at most about 20 times call_bytes (measured by
+// BenchmarkDecodeAmplification: 20 MiB for 1 MiB of nested empty lists).
 type runState struct {
 	engine   *Engine
 	job      *Job
