@@ -230,7 +230,7 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 		return nil, fmt.Errorf("compiling the Lua guest: %w", err)
 	}
 	e.lua = lua
-	lua.serve(luaSnapshotLimits)
+	lua.serve(DefaultLimits) // see Engine.snapshot for the job files' limits
 	e.startPool(lua, luaPoolSize)
 	return e, nil
 }

@@ -12,7 +12,8 @@ import (
 // several jobs name is bound by the strictest of them.
 
 // luaSnapshotLimits bound a snapshot of the Lua guest, the engine's own
-// interpreter: initialising it and compiling the job files it is offered
+// interpreter, that compiles the job files it is offered: initialising it
+// and compiling those files
 // (sourcesBudget bytes at most) takes well under these: 200 KB of job
 // files compiled in 185 ms on a loaded 2-core machine.
 var luaSnapshotLimits = Limits{Timeout: time.Second, MemoryBytes: 64 << 20}

@@ -20,7 +20,7 @@ func TestPoolHammer(t *testing.T) {
 	e := testEngine(t)
 	ctx := context.Background()
 	g := &guest{name: "the Lua guest", module: e.lua.module, layout: e.lua.layout, usesSources: true}
-	g.serve(luaSnapshotLimits)
+	g.serve(DefaultLimits)
 	var mu sync.Mutex
 	var images []*image
 	p := newPool(e, g, 2)

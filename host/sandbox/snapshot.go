@@ -496,12 +496,15 @@ func (p *pool) lacksSources(im *image, age time.Duration) bool {
 func (e *Engine) snapshot(ctx context.Context, g *guest, limits Limits) (*image, error) {
 	sources := e.sources.version() // before the guest reads them
 	offer := g == e.lua && e.badSources.Load() != sources+1
-	if g == e.lua {
-		limits = tightest(limits.withDefaults(), luaSnapshotLimits.withDefaults())
+	first := limits
+	if offer {
+		// The job files, which attackers may write, get the tight limits;
+		// the Lua guest itself, the engine's own, gets the caller's.
+		first = tightest(limits.withDefaults(), luaSnapshotLimits.withDefaults())
 	}
-	im, err := e.snapshotOnce(ctx, g, limits, offer)
+	im, err := e.snapshotOnce(ctx, g, first, offer)
 	if err != nil && offer && ctx.Err() == nil {
-		if limits.Timeout >= luaSnapshotLimits.Timeout {
+		if first.Timeout >= luaSnapshotLimits.Timeout {
 			// The files failed under the full limits, not a run's tighter ones.
 			e.badSources.Store(sources + 1)
 		}
