@@ -106,3 +106,18 @@ func BenchmarkDecodeAmplification(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkInitSpinRun is a run of a guest that spins in _initialize under
+// a 100 ms limit: ns/op is how long the run takes to fail, about the
+// limit (it took the 30 s default, or 55 s, before snapshots ran under
+// the job's limits).
+func BenchmarkInitSpinRun(b *testing.B) {
+	job := Job{Name: "init-spin", File: "init-spin.wasm", Path: filepath.Join("..", "..", "tests", "guests", "init-spin.wasm"),
+		Limits: Limits{Timeout: 100 * time.Millisecond}}
+	e := testEngine(b)
+	for b.Loop() {
+		if out := e.Run(context.Background(), job); out.Status != abi.StatusError {
+			b.Fatalf("the run ended %v", out.Status)
+		}
+	}
+}
