@@ -12,11 +12,13 @@ import (
 // several jobs name is bound by the strictest of them.
 
 // luaSnapshotLimits bound a snapshot of the Lua guest, the engine's own
-// interpreter, that compiles the job files it is offered: initialising it
-// and compiling those files
-// (sourcesBudget bytes at most) takes well under these: 200 KB of job
-// files compiled in 185 ms on a loaded 2-core machine.
-var luaSnapshotLimits = Limits{Timeout: time.Second, MemoryBytes: 64 << 20}
+// interpreter, that compiles the job files it is offered (sourcesBudget
+// bytes at most), which attackers may write. Legitimate files take well
+// under them: 200 KB of job files compiled in 185 ms on a loaded 2-core
+// machine and grew the snapshot from 5.25 to 6.25 MiB. The memory bound
+// keeps the snapshot small enough for most jobs' limits; a job whose
+// limit is below it runs in a fresh instance instead (instanceFor).
+var luaSnapshotLimits = Limits{Timeout: time.Second, MemoryBytes: 16 << 20}
 
 // initLimits are the limits a guest's snapshots are taken under.
 type initLimits struct {
