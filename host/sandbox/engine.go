@@ -143,9 +143,9 @@ type Engine struct {
 	wasm map[string]*compiledFile // compiled guests by path
 
 	sources sourceSet // Lua job files, for snapshots to hold compiled
-	// badSources is 1 + the version of the source set a snapshot failed to
-	// compile, so later snapshots skip that set rather than fail again.
-	badSources atomic.Uint64
+	// badSources holds off offering job files to snapshots after a
+	// snapshot failed to compile them (see sourcesBackoff).
+	badSources sourcesBackoff
 
 	closing sync.WaitGroup // instances being closed after their runs
 }

@@ -495,7 +495,7 @@ func (p *pool) lacksSources(im *image, age time.Duration) bool {
 // file cannot break the snapshot every Lua job shares.
 func (e *Engine) snapshot(ctx context.Context, g *guest, limits Limits) (*image, error) {
 	sources := e.sources.version() // before the guest reads them
-	offer := g == e.lua && e.badSources.Load() != sources+1
+	offer := g == e.lua && e.badSources.allows(sources)
 	first := limits
 	if offer {
 		// The job files, which attackers may write, get the tight limits;
@@ -506,13 +506,16 @@ func (e *Engine) snapshot(ctx context.Context, g *guest, limits Limits) (*image,
 	if err != nil && offer && ctx.Err() == nil {
 		if first.Timeout >= luaSnapshotLimits.Timeout {
 			// The files failed under the full limits, not a run's tighter ones.
-			e.badSources.Store(sources + 1)
+			e.badSources.failed(sources)
 		}
 		e.logLine(g.name, fmt.Sprintf("a snapshot holding the Lua job files compiled failed, so Lua jobs compile at each run until one is edited or added: %v", err))
 		im, err = e.snapshotOnce(ctx, g, limits, false)
 	}
 	if err != nil {
 		return nil, err
+	}
+	if offer {
+		e.badSources.succeeded()
 	}
 	// Even a snapshot taken without the files records their version: it
 	// is not retaken for them until they change.
