@@ -347,3 +347,30 @@ end
 		t.Fatalf("a job with %s of memory beside a snapshot of %s: %v %q", formatBytes(small.Limits.MemoryBytes), formatBytes(size), out.Status, out.Error)
 	}
 }
+
+// TestClosingEndsASnapshotBeingTaken: closing an engine whose filler is
+// taking (or about to take: Prepare woke it) a snapshot of a guest that
+// spins in _initialize ends the snapshot rather than waiting out the
+// guest's time limit.
+func TestClosingEndsASnapshotBeingTaken(t *testing.T) {
+	t.Parallel()
+	e, err := New(context.Background(), Options{CacheDir: filepath.Join(os.TempDir(), "jobbox-sandbox-test-cache")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	job := Job{Name: "init-spin", File: "init-spin.wasm", Path: filepath.Join("..", "..", "tests", "guests", "init-spin.wasm"),
+		Limits: Limits{Timeout: time.Hour}}
+	if err := e.Prepare(context.Background(), job); err != nil {
+		t.Fatal(err)
+	}
+	closed := make(chan error, 1)
+	go func() { closed <- e.Close(context.Background()) }()
+	select {
+	case err := <-closed:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(time.Minute): // a hang guard; the limit is an hour
+		t.Fatal("closing the engine waited for the snapshot being taken")
+	}
+}

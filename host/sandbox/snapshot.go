@@ -170,7 +170,14 @@ func newPool(e *Engine, g *guest, size int) *pool {
 // off from a guest that keeps failing (see backingOff).
 func (p *pool) fill() {
 	defer close(p.filled)
-	ctx := context.Background()
+	// Closing the pool ends a snapshot being taken, rather than waiting
+	// out the guest's time limit.
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() {
+		<-p.done
+		cancel()
+	}()
 	for {
 		limits, ok := p.guest.snapshotLimits()
 		ok = ok && !p.backingOff()
