@@ -44,10 +44,24 @@ func prepare() {
 	sources, _ := sdk.Sources()
 	compiled = make(map[sdk.Source]*lua.FunctionProto, len(sources))
 	for _, s := range sources {
-		if proto, err := compile(s.Source, s.File); err == nil {
+		if proto, ok := tryCompile(s); ok {
 			compiled[s] = proto
 		}
 	}
+}
+
+// tryCompile compiles a job file for prepare. Those files are other jobs',
+// and an attacker may write one: a file whose compile panics is left for
+// its own runs to fail on, rather than failing the snapshot every Lua job
+// shares.
+func tryCompile(s sdk.Source) (proto *lua.FunctionProto, ok bool) {
+	defer func() {
+		if recover() != nil {
+			proto, ok = nil, false
+		}
+	}()
+	proto, err := compile(s.Source, s.File)
+	return proto, err == nil
 }
 
 // compile parses and compiles a job file, as L.Load does, with the same

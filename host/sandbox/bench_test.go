@@ -73,3 +73,51 @@ func BenchmarkRunTrivialLuaPaced(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkDecodeAmplification reports the bytes decoding one host call's
+// input allocates per input byte (B/op divided by the input's 1 MiB), for
+// the encodings that decode largest: nested empty lists, empty tables and
+// small integers.
+func BenchmarkDecodeAmplification(b *testing.B) {
+	const n = 1 << 20
+	filled := func(v any, size int) []byte {
+		list := make([]any, n/size)
+		for i := range list {
+			list[i] = v
+		}
+		in, _ := abi.Encode(list)
+		return in
+	}
+	inputs := map[string][]byte{
+		"lists":  filled([]any{}, 2),
+		"tables": filled(abi.Table{}, 2),
+		"ints":   filled(int64(1<<20), 4),
+		"pairs":  filled(abi.Table{{Key: false, Value: nil}}, 4),
+	}
+	for name, in := range inputs {
+		b.Run(name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := abi.DecodeList(in); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed())/float64(b.N)/float64(len(in)), "ns/inbyte")
+		})
+	}
+}
+
+// BenchmarkInitSpinRun is a run of a guest that spins in _initialize under
+// a 100 ms limit: ns/op is how long the run takes to fail, about the
+// limit (it took the 30 s default, or 55 s, before snapshots ran under
+// the job's limits).
+func BenchmarkInitSpinRun(b *testing.B) {
+	job := Job{Name: "init-spin", File: "init-spin.wasm", Path: filepath.Join("..", "..", "tests", "guests", "init-spin.wasm"),
+		Limits: Limits{Timeout: 100 * time.Millisecond}}
+	e := testEngine(b)
+	for b.Loop() {
+		if out := e.Run(context.Background(), job); out.Status != abi.StatusError {
+			b.Fatalf("the run ended %v", out.Status)
+		}
+	}
+}

@@ -143,6 +143,9 @@ type Engine struct {
 	wasm map[string]*compiledFile // compiled guests by path
 
 	sources sourceSet // Lua job files, for snapshots to hold compiled
+	// badSources holds off offering job files to snapshots after a
+	// snapshot failed to compile them (see sourcesBackoff).
+	badSources sourcesBackoff
 
 	closing sync.WaitGroup // instances being closed after their runs
 }
@@ -168,6 +171,8 @@ type guest struct {
 	// usesSources is set when the guest imports abi.FuncSources, so its
 	// snapshots hold what the engine's source set held when taken.
 	usesSources bool
+	// init bounds its snapshots (see guestlimits.go).
+	init initLimits
 }
 
 // startPool starts cloning g's snapshots, when g can be snapshotted.
@@ -225,6 +230,7 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 		return nil, fmt.Errorf("compiling the Lua guest: %w", err)
 	}
 	e.lua = lua
+	lua.serve(DefaultLimits) // see Engine.snapshot for the job files' limits
 	e.startPool(lua, luaPoolSize)
 	return e, nil
 }
@@ -356,7 +362,11 @@ func (e *Engine) load(ctx context.Context, rs *runState) (*guest, error) {
 		}
 		return e.lua, nil
 	case ".wasm":
-		return e.compiledFile(ctx, job)
+		g, err := e.compiledFile(ctx, job)
+		if err == nil && !rs.checking {
+			g.serve(job.Limits)
+		}
+		return g, err
 	default:
 		return nil, fmt.Errorf("job file %s: unknown kind %q: a job is a .lua file or a .wasm guest", job.File, ext)
 	}
@@ -401,7 +411,10 @@ func unwrapPathError(err error) error {
 func (e *Engine) Prepare(ctx context.Context, job Job) error {
 	switch strings.ToLower(filepath.Ext(job.File)) {
 	case ".wasm":
-		_, err := e.compiledFile(ctx, &job)
+		g, err := e.compiledFile(ctx, &job)
+		if err == nil {
+			g.serve(job.Limits)
+		}
 		return err
 	case ".lua":
 		if !e.sources.has(&job) {
@@ -608,7 +621,11 @@ func (e *Engine) call(ctx context.Context, rs *runState, g *guest, export string
 // call: a clone from g's pool for a run, otherwise a fresh instance.
 func (e *Engine) instanceFor(ctx context.Context, rs *runState, g *guest, export string) (*instance, error) {
 	limits := rs.job.Limits
-	if g.pool == nil || export != abi.RunExport {
+	// A snapshot larger than the job's memory (for the Lua guest, one
+	// holding many other jobs' compiled files) costs the job a fresh
+	// instance, holding only its own file, rather than its run.
+	if g.pool == nil || export != abi.RunExport || !g.pool.fits(limits.MemoryBytes) {
+		rs.stage = stageInitializing
 		inst, err := e.newInstance(ctx, g, nil, limits.MemoryBytes)
 		if err != nil {
 			return nil, rs.explain(err, inst)
@@ -719,7 +736,7 @@ func (e *Engine) initialize(ctx context.Context, rs *runState, inst *instance) e
 	if prepare := inst.mod.ExportedFunction(abi.PrepareExport); prepare != nil {
 		rs.stage = stagePreparing
 		if _, err := prepare.Call(ctx); err != nil {
-			return fmt.Errorf("preparing: %w", rs.explain(err, inst))
+			return rs.explain(err, inst)
 		}
 	}
 	return nil
@@ -745,22 +762,32 @@ func (e *Engine) walltime() (int64, int32) {
 const exitCodeAborted = 0xa0
 
 // explain turns an error from instantiating or calling a guest into the
-// sentence stored as the job's last error.
+// sentence stored as the job's last error. It names what ended the call:
+// the deadline when it passed, even if the memory allocator had refused a
+// grow meanwhile (a guest refused memory may spin until then); otherwise a
+// limit a host function enforced; otherwise a refused grow, which a guest
+// usually fails for in some other way (a trap, an exit); and the stage.
 func (rs *runState) explain(err error, inst *instance) error {
-	// A guest refused memory usually fails for it in some other way (a
-	// trap, an exit, spinning until the deadline): the memory is the cause.
-	if inst != nil && inst.mem.exceeded.Load() {
-		return fmt.Errorf("memory limit of %s exceeded", formatBytes(rs.job.Limits.MemoryBytes))
+	during := rs.stage.during()
+	if !rs.timedOut && !rs.deadline.IsZero() && !time.Now().Before(rs.deadline) && rs.aborted == "" {
+		rs.abortAtDeadline(context.Background(), "")
+	}
+	refused := inst != nil && inst.mem.exceeded.Load()
+	if rs.timedOut && refused {
+		return fmt.Errorf("%s, after its memory limit of %s refused it more memory", rs.aborted, formatBytes(rs.job.Limits.MemoryBytes))
 	}
 	if rs.aborted != "" {
 		return errors.New(rs.aborted)
 	}
+	if refused {
+		return fmt.Errorf("memory limit of %s exceeded%s", formatBytes(rs.job.Limits.MemoryBytes), during)
+	}
 	var exit *sys.ExitError
 	if errors.As(err, &exit) {
 		if msg := rs.output.summary(); msg != "" {
-			return fmt.Errorf("the guest exited with code %d: %s", exit.ExitCode(), msg)
+			return fmt.Errorf("the guest exited with code %d%s: %s", exit.ExitCode(), during, msg)
 		}
-		return fmt.Errorf("the guest exited with code %d", exit.ExitCode())
+		return fmt.Errorf("the guest exited with code %d%s", exit.ExitCode(), during)
 	}
 	msg, _, _ := strings.Cut(err.Error(), "\n")
 	if msg == "" {
@@ -769,7 +796,7 @@ func (rs *runState) explain(err error, inst *instance) error {
 	if s := rs.output.summary(); s != "" {
 		msg += " (" + s + ")"
 	}
-	return fmt.Errorf("the guest trapped: %s", msg)
+	return fmt.Errorf("the guest trapped%s: %s", during, msg)
 }
 
 func formatBytes(n uint64) string {

@@ -8,60 +8,91 @@ import (
 )
 
 // formatLog renders the arguments of one core.log call: strings as they
-// are, other values the way Lua would print them, tables readably.
-func formatLog(args []any) string {
-	var b strings.Builder
+// are, other values the way Lua would print them, tables readably. It
+// stops soon after the line passes limit bytes, so a call's arguments
+// (which a few bytes can make print long) never cost more than a few times
+// the log limit to render: see maxLogLine.
+func formatLog(args []any, limit int) string {
+	w := &logWriter{limit: limit}
 	for i, a := range args {
+		if w.full() {
+			break
+		}
 		if i > 0 {
-			b.WriteByte(' ')
+			w.WriteByte(' ')
 		}
 		if s, ok := a.(string); ok {
-			b.WriteString(s)
+			w.WriteString(w.room(s))
 			continue
 		}
-		formatValue(&b, a)
+		w.value(a)
 	}
-	return strings.ToValidUTF8(b.String(), "?")
+	return strings.ToValidUTF8(w.String(), "?")
 }
 
-func formatValue(b *strings.Builder, v any) {
+// maxLogLine is the longest line formatLog renders under limit: a quoted
+// string may take 4 bytes per byte, and each open table closes with a
+// brace.
+func maxLogLine(limit int) int { return 4*max(limit+1, 0) + 64 + 2*abi.MaxDepth }
+
+// logWriter renders a log line up to about limit bytes.
+type logWriter struct {
+	strings.Builder
+	limit int
+}
+
+// full reports whether the line has passed its limit.
+func (w *logWriter) full() bool { return w.Len() > w.limit }
+
+// room returns as much of s as takes the line just past its limit.
+func (w *logWriter) room(s string) string {
+	return s[:min(len(s), max(w.limit-w.Len()+1, 0))]
+}
+
+func (w *logWriter) value(v any) {
 	switch x := v.(type) {
 	case nil:
-		b.WriteString("nil")
+		w.WriteString("nil")
 	case bool:
-		b.WriteString(strconv.FormatBool(x))
+		w.WriteString(strconv.FormatBool(x))
 	case int64:
-		b.WriteString(strconv.FormatInt(x, 10))
+		w.WriteString(strconv.FormatInt(x, 10))
 	case float64:
-		b.WriteString(strconv.FormatFloat(x, 'g', 14, 64))
+		w.WriteString(strconv.FormatFloat(x, 'g', 14, 64))
 	case string:
-		b.WriteString(strconv.Quote(x))
+		w.WriteString(strconv.Quote(w.room(x)))
 	case []any:
-		b.WriteByte('{')
+		w.WriteByte('{')
 		for i, e := range x {
-			if i > 0 {
-				b.WriteString(", ")
+			if w.full() {
+				break
 			}
-			formatValue(b, e)
-		}
-		b.WriteByte('}')
-	case abi.Table:
-		b.WriteByte('{')
-		for i, f := range x {
 			if i > 0 {
-				b.WriteString(", ")
+				w.WriteString(", ")
+			}
+			w.value(e)
+		}
+		w.WriteByte('}')
+	case abi.Table:
+		w.WriteByte('{')
+		for i, f := range x {
+			if w.full() {
+				break
+			}
+			if i > 0 {
+				w.WriteString(", ")
 			}
 			if k, ok := f.Key.(string); ok && isIdentifier(k) {
-				b.WriteString(k)
+				w.WriteString(w.room(k))
 			} else {
-				b.WriteByte('[')
-				formatValue(b, f.Key)
-				b.WriteByte(']')
+				w.WriteByte('[')
+				w.value(f.Key)
+				w.WriteByte(']')
 			}
-			b.WriteString(" = ")
-			formatValue(b, f.Value)
+			w.WriteString(" = ")
+			w.value(f.Value)
 		}
-		b.WriteByte('}')
+		w.WriteByte('}')
 	}
 }
 

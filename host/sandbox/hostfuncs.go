@@ -19,6 +19,14 @@ type runKey struct{}
 
 // runState is the host's side of one run: what the host functions read and
 // record. It lives in the context of the calls into that run's instance.
+//
+// What the host holds for a run is bounded by the job's limits: the logs
+// (or a check's problems) by log_bytes, each line rendered in at most
+// maxLogLine(log_bytes); one pending result by run_bytes, as every payload
+// is counted against it before it is kept; the guest's failure message by
+// 4 KiB and its stdout and stderr by 8 KiB. A call's decoded input lives
+// only during the call, at most about 20 times call_bytes (measured by
+// BenchmarkDecodeAmplification: 20 MiB for 1 MiB of nested empty lists).
 type runState struct {
 	engine   *Engine
 	job      *Job
@@ -28,10 +36,15 @@ type runState struct {
 	// prepares (once per snapshot, not per run), it may not call the host,
 	// except sources while it prepares.
 	stage stage
-	// snapshotting is set when the instance is to be snapshotted rather
-	// than run: it is offered every source the engine knows, not just
-	// the run's.
-	snapshotting bool
+	// offerSources is set only for a snapshot of the Lua guest, the
+	// engine's own interpreter: it is offered every Lua job file the
+	// engine knows. Any other instance is offered its run's file at most,
+	// and a compiled guest's run has none.
+	offerSources bool
+	// timedOut is set when the run's deadline ended it, so that explain
+	// names the time limit even when the memory allocator also refused a
+	// grow on the way.
+	timedOut bool
 
 	pending  []byte // a result too large for the guest's buffer, until fetched
 	failure  string // the guest's own account of why the run failed
@@ -39,6 +52,7 @@ type runState struct {
 	deadline time.Time
 	modules  ModuleRun // opened at the run's first module call
 	logs     []string
+	logLines int // lines logged, or problems a check reported
 	logBytes int
 	calls    int   // host calls so far
 	traffic  int64 // bytes across the ABI so far, in and out
@@ -56,13 +70,25 @@ const (
 	stagePreparing                 // jobbox_prepare
 )
 
+// during names the stage for an error message: "" for a run.
+func (s stage) during() string {
+	switch s {
+	case stageInitializing:
+		return " during initialisation"
+	case stagePreparing:
+		return " during preparation (jobbox_prepare)"
+	}
+	return ""
+}
+
 // refuses returns why the host function name cannot be called at stage s,
 // or "" when it can.
 func (s stage) refuses(name string) string {
 	switch {
 	case s == stageInitializing:
 		return "the host cannot be called while the guest initialises; call it from the run function"
-	case s == stagePreparing && name != abi.FuncSources:
+	case s == stagePreparing && name != abi.FuncSources && name != abi.FuncResult:
+		// result fetches what sources returned past the guest's buffer.
 		return "the host cannot be called while the guest prepares, except for sources; call it from the run function"
 	case s == stageRunning && name == abi.FuncSources:
 		return "sources can only be called while the guest prepares"
@@ -147,6 +173,11 @@ func refuel(ctx context.Context, mod api.Module, stack []uint64) {
 func (rs *runState) abortAtDeadline(ctx context.Context, detail string) {
 	if errors.Is(ctx.Err(), context.Canceled) {
 		rs.abort("the run was cancelled because the service is stopping")
+		return
+	}
+	rs.timedOut = true
+	if rs.stage != stageRunning {
+		rs.abort(fmt.Sprintf("the guest did not return within its time limit of %s%s", rs.job.Limits.Timeout, rs.stage.during()))
 		return
 	}
 	rs.abort(fmt.Sprintf("time limit of %s exceeded%s", rs.job.Limits.Timeout, detail))
@@ -263,7 +294,9 @@ func deliver(mem api.Memory, outPtr, outCap uint32, rs *runState, code abi.Code,
 		return abi.PackResult(code, 0)
 	}
 	if n > outCap {
-		rs.pending = append([]byte(nil), payload...)
+		// Every payload is the call's own or immutable (the encoded
+		// source set is replaced, never changed): keep it, not a copy.
+		rs.pending = payload
 		return abi.PackResult(code, n)
 	}
 	if !mem.Write(outPtr, payload) {
@@ -283,28 +316,34 @@ func errorPayload(code abi.Code, format string, args ...any) ([]byte, abi.Code) 
 	return fmt.Appendf(nil, format, args...), code
 }
 
-// hostLog implements abi.FuncLog: in is a list of values.
+// hostLog implements abi.FuncLog: in is a list of values. The lines and
+// bytes a run logs, or a check reports, are bounded by the log limits.
 func hostLog(ctx context.Context, rs *runState, in []byte) ([]byte, abi.Code) {
 	args, err := abi.DecodeList(in)
 	if err != nil {
 		return errorPayload(abi.CodeBadEncoding, "core.log: %v", err)
 	}
-	if rs.checking {
-		rs.addProblem(args)
-		return nil, abi.CodeOK
-	}
-	line := formatLog(args)
 	maxLines, maxBytes := rs.job.Limits.LogLines, rs.job.Limits.LogBytes
-	if len(rs.logs) >= maxLines {
+	if rs.logLines >= maxLines {
 		rs.abort(fmt.Sprintf("log limit of %d lines per run exceeded", maxLines))
 		return nil, abi.CodeLimit
+	}
+	var line string
+	if rs.checking {
+		line = rs.addProblem(args, maxBytes-rs.logBytes)
+	} else {
+		line = formatLog(args, maxBytes-rs.logBytes)
 	}
 	if rs.logBytes+len(line) > maxBytes {
 		rs.abort(fmt.Sprintf("log limit of %d bytes per run exceeded", maxBytes))
 		return nil, abi.CodeLimit
 	}
-	rs.logs = append(rs.logs, line)
+	rs.logLines++
 	rs.logBytes += len(line)
+	if rs.checking {
+		return nil, abi.CodeOK
+	}
+	rs.logs = append(rs.logs, line)
 	rs.engine.logLine(rs.job.Name, line)
 	return nil, abi.CodeOK
 }
@@ -315,18 +354,20 @@ func (e *Engine) logLine(job, line string) {
 	}
 }
 
-// addProblem records a [line, col, message] report of the check export.
-func (rs *runState) addProblem(args []any) {
+// addProblem records a [line, col, message] report of the check export,
+// and returns its message, bounded like a log line by limit.
+func (rs *runState) addProblem(args []any, limit int) string {
 	var p Problem
 	if len(args) == 3 {
 		line, _ := args[0].(int64)
 		col, _ := args[1].(int64)
 		msg, _ := args[2].(string)
-		p = Problem{Line: int(line), Col: int(col), Message: msg}
+		p = Problem{Line: int(line), Col: int(col), Message: formatLog([]any{msg}, limit)}
 	} else {
-		p = Problem{Line: 1, Col: 1, Message: formatLog(args)}
+		p = Problem{Line: 1, Col: 1, Message: formatLog(args, limit)}
 	}
 	rs.problems = append(rs.problems, p)
+	return p.Message
 }
 
 // hostTime implements abi.FuncTime.
@@ -373,10 +414,11 @@ func hostJob(_ context.Context, rs *runState, _ []byte) ([]byte, abi.Code) {
 	return out, abi.CodeOK
 }
 
-// hostSources implements abi.FuncSources: a snapshot is offered what the
-// engine knows, a fresh instance its run's own file.
+// hostSources implements abi.FuncSources: a snapshot of the Lua guest is
+// offered what the engine knows, a fresh instance its run's own file (none
+// for a compiled guest).
 func hostSources(_ context.Context, rs *runState, _ []byte) ([]byte, abi.Code) {
-	if rs.snapshotting {
+	if rs.offerSources {
 		return rs.engine.sources.list(), abi.CodeOK
 	}
 	list := []any{}

@@ -137,9 +137,15 @@ type pool struct {
 	image *image
 	// retryAt holds off replacing a snapshot after a replacement failed.
 	retryAt time.Time
+	// failures counts snapshots failed in a row, and nextTry is when the
+	// filler may try again (see backingOff).
+	failures int
+	nextTry  time.Time
 	// building serialises snapshots, so a burst of runs finding none
 	// builds one, not one each.
 	building sync.Mutex
+	// taken, when set, sees each snapshot the pool takes (for tests).
+	taken func(*image)
 }
 
 // newPool starts keeping size clones of g ready. Up to twice as many are
@@ -157,20 +163,31 @@ func newPool(e *Engine, g *guest, size int) *pool {
 	return p
 }
 
-// fill keeps the pool full until it closes. A failure to clone (a guest
-// whose initialisation fails) stops filling until the next take, whose
-// inline clone reports the failure to its run.
+// fill keeps the pool full until it closes, once a job has said what
+// limits its snapshots are taken under (guest.serve). A failure to clone (a
+// guest whose initialisation fails) stops filling until the next take,
+// whose inline clone reports the failure to its run, and the filler backs
+// off from a guest that keeps failing (see backingOff).
 func (p *pool) fill() {
 	defer close(p.filled)
-	ctx := context.Background()
+	// Closing the pool ends a snapshot being taken, rather than waiting
+	// out the guest's time limit.
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() {
+		<-p.done
+		cancel()
+	}()
 	for {
-		if p.replace.Swap(false) {
-			if im, err := p.current(ctx, DefaultLimits, replaceNow); err == nil {
+		limits, ok := p.guest.snapshotLimits()
+		ok = ok && !p.backingOff()
+		if ok && p.replace.Swap(false) {
+			if im, err := p.current(ctx, limits, replaceNow); err == nil {
 				im.release()
 			}
 		}
-		for len(p.ready)+int(p.resetting.Load()) < p.size {
-			inst, err := p.clone(ctx, DefaultLimits, replaceNow)
+		for ok && len(p.ready)+int(p.resetting.Load()) < p.size {
+			inst, err := p.clone(ctx, limits, replaceNow)
 			if err != nil {
 				break
 			}
@@ -258,7 +275,8 @@ func (p *pool) recycle(ctx context.Context, inst *instance) {
 // pages the clone holds copies of, which stay its own, so its next run
 // does not fault on them; otherwise it maps the snapshot afresh.
 func (p *pool) reset(ctx context.Context, inst *instance) error {
-	im, err := p.current(ctx, DefaultLimits, replaceLater)
+	limits, _ := p.guest.snapshotLimits()
+	im, err := p.current(ctx, limits, replaceLater)
 	if err != nil {
 		return err
 	}
@@ -403,6 +421,14 @@ func (p *pool) current(ctx context.Context, limits Limits, fresh freshness) (*im
 	return im, nil
 }
 
+// fits reports whether the current snapshot, if any, fits in limit bytes
+// of memory.
+func (p *pool) fits(limit uint64) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.image == nil || p.image.size <= limit
+}
+
 // acquire counts a clone or reset of im and takes a reference to it for
 // the caller. The caller holds p.mu.
 func (p *pool) acquire(im *image) {
@@ -432,6 +458,10 @@ func (p *pool) replaceSnapshot(ctx context.Context, limits Limits, fresh freshne
 	taken, err := p.engine.snapshot(ctx, p.guest, limits)
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	p.noteSnapshot(err)
+	if err == nil && p.taken != nil {
+		p.taken(taken)
+	}
 	if err != nil {
 		if p.image != nil {
 			// Runs carry on with the snapshot there is.
@@ -465,11 +495,46 @@ func (p *pool) lacksSources(im *image, age time.Duration) bool {
 	return now != im.sources && (im.sources == 0 || age >= snapshotSourcesAge)
 }
 
-// snapshot initialises a fresh instance of g and captures its state.
+// snapshot initialises a fresh instance of g and captures its state. A
+// snapshot of the Lua guest is offered the job files the engine knows, to
+// compile; when that fails (a file whose compile is too slow or too large
+// for the snapshot's limits), it is taken again without them, so one job
+// file cannot break the snapshot every Lua job shares.
 func (e *Engine) snapshot(ctx context.Context, g *guest, limits Limits) (*image, error) {
-	limits = limits.withDefaults()
-	rs := &runState{engine: e, job: &Job{Name: g.name, File: g.name, Limits: limits}, snapshotting: true}
 	sources := e.sources.version() // before the guest reads them
+	offer := g == e.lua && e.badSources.allows(sources)
+	first := limits
+	if offer {
+		// The job files, which attackers may write, get the tight limits;
+		// the Lua guest itself, the engine's own, gets the caller's.
+		first = tightest(limits.withDefaults(), luaSnapshotLimits.withDefaults())
+	}
+	im, err := e.snapshotOnce(ctx, g, first, offer)
+	if err != nil && offer && ctx.Err() == nil {
+		if first.Timeout >= luaSnapshotLimits.Timeout {
+			// The files failed under the full limits, not a run's tighter ones.
+			e.badSources.failed(sources)
+		}
+		e.logLine(g.name, fmt.Sprintf("a snapshot holding the Lua job files compiled failed, so Lua jobs compile at each run until one is edited or added: %v", err))
+		im, err = e.snapshotOnce(ctx, g, limits, false)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if offer {
+		e.badSources.succeeded()
+	}
+	// Even a snapshot taken without the files records their version: it
+	// is not retaken for them until they change.
+	im.sources = sources
+	return im, nil
+}
+
+// snapshotOnce initialises a fresh instance of g under limits and captures
+// its state; offerSources offers it the engine's Lua job files.
+func (e *Engine) snapshotOnce(ctx context.Context, g *guest, limits Limits, offerSources bool) (*image, error) {
+	limits = limits.withDefaults()
+	rs := &runState{engine: e, job: &Job{Name: g.name, File: g.name, Limits: limits}, offerSources: offerSources, stage: stageInitializing}
 	rs.deadline = time.Now().Add(limits.Timeout)
 	ctx, cancel := context.WithDeadline(ctx, rs.deadline)
 	defer cancel()
@@ -483,7 +548,7 @@ func (e *Engine) snapshot(ctx context.Context, g *guest, limits Limits) (*image,
 	if err := e.initialize(ctx, rs, inst); err != nil {
 		return nil, fmt.Errorf("initialising %s: %w", g.name, err)
 	}
-	im := &image{size: uint64(inst.mod.Memory().Size()), made: time.Now(), sources: sources}
+	im := &image{size: uint64(inst.mod.Memory().Size()), made: time.Now()}
 	for _, name := range g.layout.Globals {
 		im.globals = append(im.globals, inst.mod.ExportedGlobal(name).Get())
 	}

@@ -19,6 +19,10 @@ import (
 // keeps the snapshot, and the time to take one, small.
 const sourcesBudget = 256 << 10
 
+// maxPreparedSource bounds one job file offered to a snapshot, so that no
+// single file can make up most of what the snapshot compiles.
+const maxPreparedSource = 96 << 10
+
 // snapshotSourcesAge is how old a snapshot must be before a change in the
 // job files the engine knows makes it stale: often enough that new and
 // edited jobs soon run compiled, rarely enough that a stream of new files
@@ -43,7 +47,7 @@ type knownSource struct {
 // note records that a run of job read source.
 func (s *sourceSet) note(job *Job, source string) {
 	path, file := job.path(), job.File
-	if len(file)+len(source) > sourcesBudget {
+	if len(file)+len(source) > maxPreparedSource {
 		return
 	}
 	s.mu.Lock()
@@ -117,4 +121,49 @@ func (s *sourceSet) has(job *Job) bool {
 // sourceEntry is one item of abi.FuncSources's list.
 func sourceEntry(file, source string) abi.Table {
 	return abi.Table{{Key: "file", Value: file}, {Key: "source", Value: source}}
+}
+
+// sourcesBackoff holds off offering job files to snapshots after a
+// snapshot failed to compile them (a file slow or huge to compile, which
+// an attacker may write): the same set is never offered again, and a
+// changed set only after sourcesRetryBase, doubling with each failure in a
+// row up to about five minutes. So an attacker who keeps editing such a
+// file costs at most one failed snapshot (luaSnapshotLimits) per delay.
+type sourcesBackoff struct {
+	mu       sync.Mutex
+	version  uint64 // 1 + the version of the set that failed last; 0 for none
+	failures int
+	until    time.Time
+}
+
+const sourcesRetryBase = 5 * time.Second
+
+// allows reports whether a snapshot may be offered version of the set.
+func (b *sourcesBackoff) allows(version uint64) bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.version != version+1 && !time.Now().Before(b.until)
+}
+
+// failed records that a snapshot offered version of the set failed.
+func (b *sourcesBackoff) failed(version uint64) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.version = version + 1
+	b.failures++
+	b.until = time.Now().Add(sourcesRetryBase << min(b.failures-1, 6))
+}
+
+// succeeded records that a snapshot compiled the set it was offered.
+func (b *sourcesBackoff) succeeded() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.failures = 0
+}
+
+// failedAny reports whether any snapshot failed to compile its job files.
+func (b *sourcesBackoff) failedAny() bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.version != 0
 }
