@@ -31,6 +31,9 @@ type Database struct {
 	Timeout any `toml:"timeout"`
 	// MaxRows bounds the rows one call may return.
 	MaxRows int `toml:"max_rows"`
+	// AllowBroadAccount skips the check that the account reaches only
+	// its database; the service warns of it at every start and reload.
+	AllowBroadAccount bool `toml:"allow_broad_account"`
 
 	TimeoutPeriod time.Duration `toml:"-"`
 }

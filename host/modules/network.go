@@ -294,13 +294,25 @@ func (r *run) do(ctx context.Context, req httpRequest) (httpResponse, error) {
 		return httpResponse{}, err
 	}
 	defer resp.Body.Close()
+	// Read no more than the body may have, and than the run has left.
 	limit := r.host.cfg.Network.MaxResponseSize
-	body, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
+	b := budgetOf(ctx)
+	read := limit
+	if b.limited {
+		read = min(read, b.left)
+	}
+	body, err := io.ReadAll(io.LimitReader(resp.Body, read+1))
 	if err != nil {
+		if ctx.Err() != nil {
+			err = deadlineError(ctx)
+		}
 		return httpResponse{}, err
 	}
 	if int64(len(body)) > limit {
 		return httpResponse{}, fmt.Errorf("the response is larger than %d bytes (network.max_response_bytes)", limit)
+	}
+	if err := b.take(len(body)); err != nil {
+		return httpResponse{}, err
 	}
 	return httpResponse{status: resp.StatusCode, headers: resp.Header, body: string(body)}, nil
 }
