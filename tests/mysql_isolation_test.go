@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/jobbox/jobbox/abi"
+	"github.com/jobbox/jobbox/host/clock"
 	"github.com/jobbox/jobbox/host/sched"
 	"github.com/jobbox/jobbox/host/service"
 	"github.com/jobbox/jobbox/tests/internal/services"
@@ -203,4 +204,113 @@ func TestMySQLResultStopsAtRunBytes(t *testing.T) {
 	if !strings.Contains(r.Outcome.Error, "bytes the run has left of its run_bytes limit") {
 		t.Errorf("%s %q, want the run_bytes budget passed", r.Outcome.Status, r.Outcome.Error)
 	}
+}
+
+// waitFor polls cond, a condition on the servers, until it holds, with a
+// hang guard.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	guard := time.Now().Add(30 * time.Second)
+	for !cond() {
+		if time.Now().After(guard) {
+			t.Fatalf("waited 30s for %s", what)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// TestReloadWhileRunsWaitForASlot: with max_concurrent_runs taken by a
+// run blocked on a lock, two runs wait for the slot; a reload then moves
+// the database to another account. The waiting runs complete against the
+// pool of their own config, which closes after the last of them.
+func TestReloadWhileRunsWaitForASlot(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	dbName, db := services.Database(t, "CREATE TABLE runs (id INT AUTO_INCREMENT PRIMARY KEY, job VARCHAR(16), who VARCHAR(128))")
+	oldDSN, oldUser := services.Account(t, dbName)
+	newDSN, _ := services.Account(t, dbName)
+	ctx := context.Background()
+	gate, err := db.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer gate.Close()
+	lock := "gate_" + dbName
+	if _, err := gate.ExecContext(ctx, "SELECT GET_LOCK(?, 0)", lock); err != nil {
+		t.Fatal(err)
+	}
+	connections := func(user string) (n int) {
+		_ = gate.QueryRowContext(ctx, "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE USER = ?", user).Scan(&n)
+		return n
+	}
+
+	jobs := map[string]string{"holder": mysqlJob(fmt.Sprintf(`q("SELECT GET_LOCK('%s', 60)")`, lock))}
+	config := "state_dir = \"state\"\nmax_concurrent_runs = 1\n[databases.app]\ndsn = %q\n\n[[jobs]]\nname = \"holder\"\nfile = \"holder.lua\"\ninterval = 30\ngrants = { mysql = [\"app\"] }\n"
+	for _, w := range []string{"w1", "w2"} {
+		jobs[w] = mysqlJob(fmt.Sprintf(`q("INSERT INTO runs (job, who) SELECT '%s', CURRENT_USER()")`, w))
+		config += fmt.Sprintf("\n[[jobs]]\nname = %q\nfile = \"%[1]s.lua\"\ninterval = 60\ngrants = { mysql = [\"app\"] }\n", w)
+	}
+	for name, src := range jobs {
+		writeFile(t, filepath.Join(dir, name+".lua"), src)
+	}
+	writeFile(t, filepath.Join(dir, "config.toml"), fmt.Sprintf(config, oldDSN))
+	at, _ := time.Parse(time.RFC3339, janSunday)
+	clk := clock.NewFake(at)
+	reports := make(chan sched.Report, 100)
+	svc, err := service.Start(ctx, filepath.Join(dir, "config.toml"), service.Options{Clock: clk, OnReport: func(r sched.Report) { reports <- r }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer svc.Stop(ctx)
+
+	clk.Advance(30 * time.Second)
+	waitFor(t, "the holder to block on the lock", func() bool {
+		var n int
+		_ = gate.QueryRowContext(ctx, "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE USER = ? AND INFO LIKE 'SELECT GET_LOCK%'", oldUser).Scan(&n)
+		return n == 1
+	})
+	clk.Advance(30 * time.Second)
+	waitFor(t, "w1 and w2 to wait for the slot", func() bool {
+		running := 0
+		for _, j := range svc.Scheduler().Jobs() {
+			if j.State == sched.Running {
+				running++
+			}
+		}
+		return running == 3
+	})
+	writeFile(t, filepath.Join(dir, "config.toml"), fmt.Sprintf(config, newDSN))
+	if err := svc.Reload(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := gate.ExecContext(ctx, "SELECT RELEASE_LOCK(?)", lock); err != nil {
+		t.Fatal(err)
+	}
+	for seen := map[string]bool{}; len(seen) < 3; {
+		select {
+		case r := <-reports:
+			t.Logf("report %s %s %q", r.Job, r.Outcome.Status, r.Outcome.Error)
+			seen[r.Job] = true
+			if r.Outcome.Status != abi.StatusOK {
+				t.Errorf("%s: %s %q", r.Job, r.Outcome.Status, r.Outcome.Error)
+			}
+		case <-time.After(20 * time.Second):
+			t.Fatalf("only %v reported; jobs %+v", seen, svc.Scheduler().Jobs())
+		}
+	}
+	rows, err := gate.QueryContext(ctx, "SELECT CONCAT(job, ' ', who) FROM runs ORDER BY job")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for rows.Next() {
+		var s string
+		_ = rows.Scan(&s)
+		got = append(got, s)
+	}
+	rows.Close()
+	if want := fmt.Sprintf("w1 %[1]s@%%,w2 %[1]s@%%", oldUser); strings.Join(got, ",") != want {
+		t.Errorf("runs %q, want %q: the waiting runs use their own config's account", got, want)
+	}
+	waitFor(t, "the old pool to close", func() bool { return connections(oldUser) == 0 })
 }
