@@ -1,6 +1,7 @@
 package modules
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -98,5 +99,57 @@ func TestDatabaseEntriesNameADatabase(t *testing.T) {
 		if want == "" && (len(h.Warnings()) != 1 || !strings.Contains(h.Warnings()[0], "allow_broad_account is set")) {
 			t.Errorf("%q: warnings %q", toml, h.Warnings())
 		}
+	}
+}
+
+// TestPoolsUnderConcurrentReloads: runs acquire and release pools while
+// hosts are reloaded back and forth; no run ever holds a closed pool, and
+// every pool closes once all let go. Run it with -race.
+func TestPoolsUnderConcurrentReloads(t *testing.T) {
+	t.Parallel()
+	configs := []*config.Config{
+		testConfig(t, "[databases.app]\ndsn = \"u:p@tcp(127.0.0.1:1)/app\"\n"),
+		testConfig(t, "[databases.app]\ndsn = \"u:p@tcp(127.0.0.1:1)/app\"\nmax_open = 2\n"),
+	}
+	h, err := New(configs[0], nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := h.pools
+	done := make(chan error)
+	for g := range 8 {
+		go func() {
+			var err error
+			for i := range 200 {
+				c := configs[(g+i)%2]
+				db, _, aerr := p.acquire("app", c.Databases["app"])
+				if aerr != nil {
+					err = aerr
+					break
+				}
+				if perr := db.pool.PingContext(context.Background()); perr != nil && strings.Contains(perr.Error(), "database is closed") {
+					err = perr
+				}
+				_ = p.release(db)
+			}
+			done <- err
+		}()
+	}
+	for i := range 50 {
+		next, err := h.Reloaded(configs[i%2])
+		if err != nil {
+			t.Fatal(err)
+		}
+		h.Close()
+		h = next
+	}
+	for range 8 {
+		if err := <-done; err != nil {
+			t.Errorf("a run: %v", err)
+		}
+	}
+	h.Close()
+	if n := p.open(); n != 0 {
+		t.Errorf("%d pools open after every user let go", n)
 	}
 }
