@@ -314,3 +314,19 @@ func TestReloadWhileRunsWaitForASlot(t *testing.T) {
 	}
 	waitFor(t, "the old pool to close", func() bool { return connections(oldUser) == 0 })
 }
+
+// TestMySQLCallEndsAtTheRunsDeadline: a statement that would outlast the
+// run returns when the run's time limit passes, and the run says so.
+func TestMySQLCallEndsAtTheRunsDeadline(t *testing.T) {
+	t.Parallel()
+	dbName, _ := services.Database(t)
+	dsn, _ := services.Account(t, dbName)
+	_, reports := startService(t, t.TempDir(), fmt.Sprintf("state_dir = \"state\"\n[databases.app]\ndsn = %q\ntimeout = \"60s\"\n\n[[jobs]]\nname = \"slow\"\nfile = \"slow.lua\"\ninterval = 1\nlimits = { timeout = \"1s\" }\ngrants = { mysql = [\"app\"] }\n", dsn),
+		map[string]string{"slow": mysqlJob(`
+  local r, err = m.query("app", "SELECT SLEEP(40)")
+  error(tostring(err))`)})
+	r := nextReport(t, reports, "slow")
+	if r.Outcome.Status != abi.StatusError || !strings.Contains(r.Outcome.Error, "time limit") {
+		t.Errorf("%s %q, want an error naming the time limit", r.Outcome.Status, r.Outcome.Error)
+	}
+}

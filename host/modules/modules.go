@@ -67,19 +67,17 @@ func newHost(cfg *config.Config, documents store.Documents, p *pools) (*Host, er
 		names = append(names, name)
 	}
 	sort.Strings(names)
-	var fresh []*database
+	dbs := make([]*database, 0, len(names))
 	for _, name := range names {
-		db, isNew, err := p.acquire(name, cfg.Databases[name])
+		db, _, err := p.acquire(name, cfg.Databases[name])
 		if err != nil {
 			h.Close()
 			return nil, err
 		}
 		h.databases[name] = db
-		if isNew {
-			fresh = append(fresh, db)
-		}
+		dbs = append(dbs, db)
 	}
-	if err := h.checkAccounts(fresh); err != nil {
+	if err := h.checkAccounts(dbs); err != nil {
 		h.Close()
 		return nil, err
 	}

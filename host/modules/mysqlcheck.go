@@ -12,10 +12,11 @@ import (
 // reload, so a server that does not answer delays it by this much at most.
 const startCheckLimit = 3 * time.Second
 
-// checkAccounts checks, in parallel, the accounts of newly opened pools.
-// An account that reaches too much refuses the config; a server that
-// cannot be reached is a warning, and its account is checked at the first
-// connection of a run instead.
+// checkAccounts checks the accounts of the databases, in parallel, anew at
+// every start and reload (grants change on the server too). An account
+// that reaches too much refuses the config, and fails the runs of a pool
+// that a reload kept; a server that cannot be reached is a warning, and
+// its account is checked at the first connection of a run instead.
 func (h *Host) checkAccounts(dbs []*database) error {
 	errs := make([]error, len(dbs))
 	var wg sync.WaitGroup
@@ -31,7 +32,7 @@ func (h *Host) checkAccounts(dbs []*database) error {
 			defer cancel()
 			conn, err := db.pool.Conn(ctx)
 			if err == nil {
-				err = db.verify(ctx, conn)
+				err = db.recheck(ctx, conn)
 				_ = conn.Close() // SHOW GRANTS leaves no session state
 			}
 			errs[i] = err

@@ -29,6 +29,17 @@ func (db *database) verify(ctx context.Context, q queryer) error {
 	if db.checked {
 		return db.verdict
 	}
+	return db.checkLocked(ctx, q)
+}
+
+// recheck reads the account's privileges again, whatever was found before.
+func (db *database) recheck(ctx context.Context, q queryer) error {
+	db.checkMu.Lock()
+	defer db.checkMu.Unlock()
+	return db.checkLocked(ctx, q)
+}
+
+func (db *database) checkLocked(ctx context.Context, q queryer) error {
 	err := checkGrants(ctx, q, db.name, db.dbName)
 	if err != nil && !errors.Is(err, errBroadAccount) {
 		return fmt.Errorf("database %q: checking the account's privileges: %w", db.name, err)
