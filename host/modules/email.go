@@ -51,9 +51,12 @@ func (r *run) email(ctx context.Context, method string, a args) ([]any, error) {
 	if r.messages++; r.messages > smtpCfg.MaxMessages {
 		return failure(fmt.Errorf("core.email: more than %d messages in one run (smtp.max_messages)", smtpCfg.MaxMessages)), nil
 	}
-	ctx, cancel := context.WithTimeout(ctx, smtpCfg.TimeoutPeriod)
+	sendCtx, cancel := context.WithTimeout(ctx, smtpCfg.TimeoutPeriod)
 	defer cancel()
-	if err := r.send(ctx, msg); err != nil {
+	if err := r.send(sendCtx, msg); err != nil {
+		if ctx.Err() != nil { // the run's deadline, not smtp.timeout
+			err = deadlineError(ctx)
+		}
 		return failure(fmt.Errorf("core.email: sending through %s: %w", smtpCfg.Host, err)), nil
 	}
 	return ok(true), nil

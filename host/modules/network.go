@@ -226,6 +226,9 @@ func (r *run) network(ctx context.Context, method string, a args) ([]any, error)
 		return failure(fmt.Errorf("core.network: more than %d requests in one run (network.max_requests)", r.host.cfg.Network.MaxRequests)), nil
 	}
 	resp, err := r.do(ctx, req)
+	if err != nil && ctx.Err() != nil {
+		err = deadlineError(ctx)
+	}
 	if err != nil {
 		return failure(fmt.Errorf("core.network.%s %s: %w", method, u.Redacted(), err)), nil
 	}
