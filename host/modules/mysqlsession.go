@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"errors"
+	"fmt"
 )
 
 // session is one run's connection to one database. It is the run's alone
@@ -31,6 +32,9 @@ func (r *run) session(ctx context.Context, name string) (*session, error) {
 		return nil, err
 	}
 	conn, err := db.pool.Conn(ctx)
+	if errors.Is(err, context.DeadlineExceeded) && ctx.Err() != nil {
+		err = fmt.Errorf("no connection to database %q came free within its timeout: each run using it holds one, up to max_open (%d)", name, db.pool.Stats().MaxOpenConnections)
+	}
 	if err == nil {
 		err = db.verify(ctx, conn)
 		if err != nil {
