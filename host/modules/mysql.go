@@ -119,16 +119,10 @@ func (r *run) mysql(ctx context.Context, method string, a args) ([]any, error) {
 	return res, err
 }
 
-// mysqlCall runs one call that needs database name, on the run's session.
+// mysqlCall runs one call that needs database name, on the run's session,
+// which it opens only once the arguments are read.
 func (r *run) mysqlCall(ctx context.Context, method, name string, a args) ([]any, error) {
-	s, err := r.session(ctx, name)
-	if errors.Is(err, errBroadAccount) {
-		return nil, err
-	} else if err != nil {
-		return dbFailure(method, err), nil
-	}
-	db := s.db
-	var res any
+	var do func(db *database, conn *sql.Conn) (any, error)
 	switch method {
 	case "select", "selectOne", "selectCount", "insert", "update", "delete":
 		opts, err := a.table(1, "core.mysql."+method+"'s options")
@@ -139,35 +133,38 @@ func (r *run) mysqlCall(ctx context.Context, method, name string, a args) ([]any
 		if err != nil {
 			return failure(fmt.Errorf("core.mysql.%s: %w", method, err)), nil
 		}
-		res, err = db.exec(ctx, s.conn, st)
-		if err != nil {
-			return dbFailure(method, err), nil
-		}
+		do = func(db *database, conn *sql.Conn) (any, error) { return db.exec(ctx, conn, st) }
 	case "query", "q":
 		sqlText, err := a.string(1, "core.mysql.query's SQL")
 		if err != nil {
 			return nil, err
 		}
-		res, err = db.exec(ctx, s.conn, statement{sql: sqlText, kind: kindOf(sqlText)})
-		if err != nil {
-			return dbFailure(method, err), nil
-		}
+		st := statement{sql: sqlText, kind: kindOf(sqlText)}
+		do = func(db *database, conn *sql.Conn) (any, error) { return db.exec(ctx, conn, st) }
 	case "insertMany", "updateMany", "deleteMany", "insertBatch", "updateBatch", "deleteBatch":
 		items, ok := a.at(1).([]any)
 		if !ok {
 			return nil, fmt.Errorf("core.mysql.%s's second argument must be a list of option tables, not %s", method, abi.TypeName(a.at(1)))
 		}
 		single := strings.TrimSuffix(strings.TrimSuffix(method, "Many"), "Batch")
-		if strings.HasSuffix(method, "Many") {
-			res, err = db.many(ctx, s.conn, single, items)
-			if err != nil {
-				return dbFailure(method, err), nil
+		do = func(db *database, conn *sql.Conn) (any, error) {
+			if strings.HasSuffix(method, "Many") {
+				return db.many(ctx, conn, single, items)
 			}
-		} else {
-			res = db.batch(ctx, s.conn, single, items)
+			return db.batch(ctx, conn, single, items), nil
 		}
 	default:
 		return nil, fmt.Errorf("core.mysql has no method %q", method)
+	}
+	s, err := r.session(ctx, name)
+	if errors.Is(err, errBroadAccount) {
+		return nil, err
+	} else if err != nil {
+		return dbFailure(method, err), nil
+	}
+	res, err := do(s.db, s.conn)
+	if err != nil {
+		return dbFailure(method, err), nil
 	}
 	return ok(res), nil
 }

@@ -171,6 +171,13 @@ func TestMySQLHelpersNeedNoDatabase(t *testing.T) {
 	if res, err := r.Call(context.Background(), "mysql", "date", []any{int64(0)}); err != nil || res[0] == "" {
 		t.Errorf("date: %v %v", res, err)
 	}
+	// Arguments are read before any connection: the server is down here.
+	if _, err := r.Call(context.Background(), "mysql", "select", []any{"app", "items"}); err == nil || !strings.Contains(err.Error(), "must be a table") {
+		t.Errorf("select with a string for options: %v", err)
+	}
+	if res, _ := r.Call(context.Background(), "mysql", "select", []any{"app", abi.Table{}}); res[0] != nil || !strings.Contains(fmt.Sprint(res[1]), "tbl") {
+		t.Errorf("select with no table: %v", res)
+	}
 }
 
 // TestNetworkFollowsFiveRedirects: network's redirect limit of 5 follows
