@@ -3,6 +3,7 @@ module github.com/jobbox/jobbox
 go 1.26.8
 
 require (
+	code.dny.dev/ssrf v0.3.0
 	github.com/go-sql-driver/mysql v1.10.1
 	github.com/pelletier/go-toml/v2 v2.4.3
 	github.com/rs/zerolog v1.35.1

@@ -57,7 +57,8 @@ func newWorld(t *testing.T) *world {
 	if err != nil {
 		t.Fatal(err)
 	}
-	base := services.MySQLBase()
+	productsDSN, _ := services.Account(t, productsDB)
+	shopDSN, _ := services.Account(t, shopDB)
 	w.config = filepath.Join(w.dir, "config.toml")
 	writeFile(t, w.config, fmt.Sprintf(`state_dir = "state"
 timezone = "UTC"
@@ -118,7 +119,7 @@ file = "%[6]s/run-once.lua"
 interval = 60
 run_once = true
 grants = { network = ["https://some.json-config.com"], network_cidrs = ["127.0.0.1/32"], data = ["config"] }
-`, base+productsDB, base+shopDB, services.Port(t, w.smtp.Addr), ca.PEMFile, config.Listener.Addr().String(), jobs))
+`, productsDSN, shopDSN, services.Port(t, w.smtp.Addr), ca.PEMFile, config.Listener.Addr().String(), jobs))
 	return w
 }
 
@@ -254,7 +255,8 @@ func TestModulesRefuseWhatIsNotGranted(t *testing.T) {
   if n ~= nil or not err:find("refusing to change every row") then error("empty where: " .. tostring(err)) end`,
 	}
 	var cfg strings.Builder
-	fmt.Fprintf(&cfg, "state_dir = \"state\"\n[databases.app]\ndsn = %q\n[databases.other]\ndsn = %q\n", services.MySQLBase()+dbName, services.MySQLBase()+dbName)
+	dsn, _ := services.Account(t, dbName)
+	fmt.Fprintf(&cfg, "state_dir = \"state\"\n[databases.app]\ndsn = %q\n[databases.other]\ndsn = %q\n", dsn, dsn)
 	for name, body := range jobs {
 		writeFile(t, filepath.Join(dir, name+".lua"), "local job = core.job()\nfunction job.run()\n"+body+"\n  return job.OK\nend\nreturn job\n")
 		grants := ""
@@ -305,6 +307,7 @@ func TestMySQLMethods(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	dbName, db := services.Database(t, "CREATE TABLE items (id INT AUTO_INCREMENT PRIMARY KEY, name VARCHAR(64) UNIQUE, qty INT, price DECIMAL(6,2))")
+	dsn, _ := services.Account(t, dbName)
 	writeFile(t, filepath.Join(dir, "methods.lua"), `local job = core.job()
 local function check(ok, what, err) if not ok then error(what .. ": " .. tostring(err)) end end
 function job.run()
@@ -334,7 +337,7 @@ function job.run()
 end
 return job
 `)
-	writeFile(t, filepath.Join(dir, "config.toml"), fmt.Sprintf("state_dir = \"state\"\n[databases.app]\ndsn = %q\n\n[[jobs]]\nname = \"methods\"\nfile = \"methods.lua\"\ninterval = 1\ngrants = { mysql = [\"app\"] }\n", services.MySQLBase()+dbName))
+	writeFile(t, filepath.Join(dir, "config.toml"), fmt.Sprintf("state_dir = \"state\"\n[databases.app]\ndsn = %q\n\n[[jobs]]\nname = \"methods\"\nfile = \"methods.lua\"\ninterval = 1\ngrants = { mysql = [\"app\"] }\n", dsn))
 	reports := make(chan sched.Report, 10)
 	svc, err := service.Start(context.Background(), filepath.Join(dir, "config.toml"), service.Options{OnReport: func(r sched.Report) { reports <- r }})
 	if err != nil {

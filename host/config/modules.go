@@ -3,7 +3,6 @@ package config
 import (
 	"fmt"
 	"net"
-	"net/mail"
 	"net/netip"
 	"os"
 	"path/filepath"
@@ -32,6 +31,9 @@ type Database struct {
 	Timeout any `toml:"timeout"`
 	// MaxRows bounds the rows one call may return.
 	MaxRows int `toml:"max_rows"`
+	// AllowBroadAccount skips the check that the account reaches only
+	// its database; the service warns of it at every start and reload.
+	AllowBroadAccount bool `toml:"allow_broad_account"`
 
 	TimeoutPeriod time.Duration `toml:"-"`
 }
@@ -264,18 +266,15 @@ func (c *Config) validateModules(fail func(key, format string, args ...any)) {
 			g.CIDRs = append(g.CIDRs, p.Masked())
 		}
 		for _, from := range g.EmailFrom {
-			if domain, ok := strings.CutPrefix(from, "@"); ok && domain != "" && !strings.ContainsAny(domain, "@ ") {
-				continue
-			}
-			if a, err := mail.ParseAddress(from); err != nil || a.Name != "" {
-				fail(key+".email_from", "%s: email_from %q must be an address or \"@domain\"", label, from)
+			if err := checkEmailFrom(from); err != nil {
+				fail(key+".email_from", "%s: email_from %q %v", label, from, err)
 			}
 		}
 		if len(g.EmailFrom) > 0 && c.SMTP.Host == "" {
 			fail(key+".email_from", "%s may send email, but no [smtp] host is configured", label)
 		}
 		for _, domain := range g.EmailTo {
-			if domain == "" || strings.ContainsAny(domain, "@ ") {
+			if !IsDomain(domain) {
 				fail(key+".email_to", "%s: email_to %q must be a domain like \"example.com\"", label, domain)
 			}
 		}

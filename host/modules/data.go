@@ -116,28 +116,41 @@ func (r *run) data(ctx context.Context, method string, a args) ([]any, error) {
 	return nil, fmt.Errorf("core.data has no method %q", method)
 }
 
-// scan returns up to n documents matching query after skipping skip.
+// scan returns up to n documents matching query after skipping skip. It
+// stops when the run's deadline passes or the documents found pass the
+// bytes the run has left.
 func scan(ctx context.Context, docs store.Documents, collection string, descending bool, query abi.Table, skip, n int) ([]any, error) {
 	found := []any{}
-	var decodeErr error
-	err := docs.ScanDocuments(ctx, collection, descending, func(_ string, b []byte) bool {
-		v, err := abi.Decode(b)
-		if err != nil {
-			decodeErr = err
+	b := budgetOf(ctx)
+	var stop error
+	err := docs.ScanDocuments(ctx, collection, descending, func(_ string, doc []byte) bool {
+		if ctx.Err() != nil {
+			stop = deadlineError(ctx)
 			return false
 		}
-		doc, _ := v.(abi.Table)
-		if !matches(doc, query) {
+		v, err := abi.Decode(doc)
+		if err != nil {
+			stop = err
+			return false
+		}
+		t, _ := v.(abi.Table)
+		if !matches(t, query) {
 			return true
 		}
 		if skip > 0 {
 			skip--
 			return true
 		}
-		found = append(found, doc)
+		if stop = b.take(len(doc)); stop != nil {
+			return false
+		}
+		found = append(found, t)
 		return len(found) < n
 	})
-	return found, errors.Join(err, decodeErr)
+	if err = errors.Join(err, stop); err != nil {
+		return nil, fmt.Errorf("core.data: collection %q: %w", collection, err)
+	}
+	return found, nil
 }
 
 // matches reports whether doc has every field of query with an equal

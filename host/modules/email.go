@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/jobbox/jobbox/abi"
+	"github.com/jobbox/jobbox/host/config"
 )
 
 // message is a parsed core.email message.
@@ -50,9 +51,12 @@ func (r *run) email(ctx context.Context, method string, a args) ([]any, error) {
 	if r.messages++; r.messages > smtpCfg.MaxMessages {
 		return failure(fmt.Errorf("core.email: more than %d messages in one run (smtp.max_messages)", smtpCfg.MaxMessages)), nil
 	}
-	ctx, cancel := context.WithTimeout(ctx, smtpCfg.TimeoutPeriod)
+	sendCtx, cancel := context.WithTimeout(ctx, smtpCfg.TimeoutPeriod)
 	defer cancel()
-	if err := r.send(ctx, msg); err != nil {
+	if err := r.send(sendCtx, msg); err != nil {
+		if ctx.Err() != nil { // the run's deadline, not smtp.timeout
+			err = deadlineError(ctx)
+		}
 		return failure(fmt.Errorf("core.email: sending through %s: %w", smtpCfg.Host, err)), nil
 	}
 	return ok(true), nil
@@ -65,8 +69,8 @@ func parseMessage(t abi.Table) (*message, error) {
 	if from == "" {
 		return nil, errors.New("the message has no sender (from)")
 	}
-	if m.from, err = mail.ParseAddress(from); err != nil {
-		return nil, fmt.Errorf("from %q is not an email address", from)
+	if m.from, err = config.ParseMailbox(from); err != nil {
+		return nil, fmt.Errorf("from: %w", err)
 	}
 	for _, f := range []struct {
 		key string
@@ -86,9 +90,9 @@ func parseMessage(t abi.Table) (*message, error) {
 			}
 		}
 		for _, s := range list {
-			addr, err := mail.ParseAddress(s)
+			addr, err := config.ParseMailbox(s)
 			if err != nil {
-				return nil, fmt.Errorf("%s %q is not an email address", f.key, s)
+				return nil, fmt.Errorf("%s: %w", f.key, err)
 			}
 			*f.dst = append(*f.dst, addr)
 		}
@@ -105,35 +109,25 @@ func parseMessage(t abi.Table) (*message, error) {
 	return m, nil
 }
 
-// checkSender applies the job's grants: the sender must be granted, and
-// recipients must be in the granted domains when the grant names any.
+// checkSender applies the job's grants: the sender must be granted, every
+// recipient (to, cc, bcc) must be in the granted domains when the grant
+// names any, and a reply-to address must be one the job could send as or
+// write to.
 func (r *run) checkSender(m *message) error {
-	from := strings.ToLower(m.from.Address)
-	allowed := false
-	for _, g := range r.grants.EmailFrom {
-		g = strings.ToLower(g)
-		if g == from || (strings.HasPrefix(g, "@") && strings.HasSuffix(from, g)) {
-			allowed = true
-		}
-	}
-	if !allowed {
+	g := r.grants
+	if !g.SenderAllowed(m.from) {
 		return r.notGranted("core.email sender %s", m.from.Address)
-	}
-	if len(r.grants.EmailTo) == 0 {
-		return nil
 	}
 	for _, list := range [][]*mail.Address{m.to, m.cc, m.bcc} {
 		for _, a := range list {
-			_, domain, _ := strings.Cut(strings.ToLower(a.Address), "@")
-			ok := false
-			for _, d := range r.grants.EmailTo {
-				if strings.EqualFold(d, domain) {
-					ok = true
-				}
-			}
-			if !ok {
+			if !g.RecipientAllowed(a) {
 				return r.notGranted("core.email recipient %s", a.Address)
 			}
+		}
+	}
+	for _, a := range m.replyTo {
+		if !g.RecipientAllowed(a) && !g.SenderAllowed(a) {
+			return r.notGranted("core.email reply-to address %s", a.Address)
 		}
 	}
 	return nil

@@ -18,6 +18,7 @@ import (
 	"fmt"
 	"os"
 	"sort"
+	"sync"
 
 	"github.com/jobbox/jobbox/abi"
 	"github.com/jobbox/jobbox/host/config"
@@ -28,16 +29,32 @@ import (
 // Host serves the core modules to every job of a service.
 type Host struct {
 	cfg       *config.Config
-	databases map[string]*database
+	pools     *pools               // shared with the hosts of later reloads
+	databases map[string]*database // the host's own references on its pools
 	documents store.Documents
 	netRoots  *x509.CertPool // nil: the system's
 	smtpRoots *x509.CertPool
+	warnings  []string
+	closeOnce sync.Once
 }
 
-// New opens what the modules configured in cfg need. Database pools
-// connect lazily, so a server that is down fails the calls, not the start.
+// New opens what the modules configured in cfg need, and refuses a
+// database whose account reaches more than the database it names.
+// Database pools connect lazily: a server that is down fails the calls, and
+// its account is checked at the first connection, not at the start.
 func New(cfg *config.Config, documents store.Documents) (*Host, error) {
-	h := &Host{cfg: cfg, documents: documents, databases: map[string]*database{}}
+	return newHost(cfg, documents, newPools())
+}
+
+// Reloaded returns the Host of a reloaded config. It shares h's database
+// pools where an entry did not change; h itself stays usable by the runs
+// that hold it, and Close on it only lets go of h's own references.
+func (h *Host) Reloaded(cfg *config.Config) (*Host, error) {
+	return newHost(cfg, h.documents, h.pools)
+}
+
+func newHost(cfg *config.Config, documents store.Documents, p *pools) (*Host, error) {
+	h := &Host{cfg: cfg, documents: documents, pools: p, databases: map[string]*database{}}
 	var err error
 	if h.netRoots, err = loadRoots(cfg.Network.CAFile); err != nil {
 		return nil, fmt.Errorf("network.ca_file: %w", err)
@@ -50,23 +67,36 @@ func New(cfg *config.Config, documents store.Documents) (*Host, error) {
 		names = append(names, name)
 	}
 	sort.Strings(names)
+	dbs := make([]*database, 0, len(names))
 	for _, name := range names {
-		db, err := openDatabase(name, cfg.Databases[name])
+		db, _, err := p.acquire(name, cfg.Databases[name])
 		if err != nil {
 			h.Close()
 			return nil, err
 		}
 		h.databases[name] = db
+		dbs = append(dbs, db)
+	}
+	if err := h.checkAccounts(dbs); err != nil {
+		h.Close()
+		return nil, err
 	}
 	return h, nil
 }
 
-// Close closes the database pools.
+// Warnings are what the operator should see at every start and reload:
+// accounts not checked, and why.
+func (h *Host) Warnings() []string { return h.warnings }
+
+// Close lets go of the host's database pools; each closes when the last
+// run using it ends too.
 func (h *Host) Close() error {
 	var errs []error
-	for _, db := range h.databases {
-		errs = append(errs, db.pool.Close())
-	}
+	h.closeOnce.Do(func() {
+		for _, db := range h.databases {
+			errs = append(errs, h.pools.release(db))
+		}
+	})
 	return errors.Join(errs...)
 }
 
@@ -116,12 +146,14 @@ type run struct {
 	requests int
 	messages int
 	client   *httpClient
+	sessions map[string]*session // by database entry
 }
 
 func (r *run) Close() {
 	if r.client != nil {
 		r.client.close()
 	}
+	_ = r.closeSessions()
 }
 
 func (r *run) Call(ctx context.Context, module, method string, args []any) ([]any, error) {

@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/go-sql-driver/mysql"
@@ -16,15 +17,44 @@ import (
 	"github.com/jobbox/jobbox/host/config"
 )
 
-// database is one configured server, its pool shared by every job granted it.
+// database is one configured server, its pool shared by every job granted
+// it and by the hosts of successive reloads that keep it (see pools).
 type database struct {
-	name    string
-	pool    *sql.DB
-	timeout time.Duration
-	maxRows int
+	name       string // the [databases] entry
+	dbName     string // the database its connections are pinned to
+	pool       *sql.DB
+	maxRows    int
+	allowBroad bool
+
+	id    string // in pools
+	users int    // hosts and runs holding the pool; guarded by pools.mu
+
+	checkMu sync.Mutex // serialises the privilege check
+	checked bool       // the account's privileges were read
+	verdict error      // and found too broad, or not
 }
 
 func openDatabase(name string, c config.Database) (*database, error) {
+	cfg, err := mysqlConfig(name, c)
+	if err != nil {
+		return nil, err
+	}
+	connector, err := mysql.NewConnector(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("database %q: %w", name, err)
+	}
+	pool := sql.OpenDB(connector)
+	pool.SetMaxOpenConns(c.MaxOpen)
+	// Runs discard their connections (see session); only the start's
+	// privilege check leaves one idle.
+	pool.SetMaxIdleConns(1)
+	pool.SetConnMaxIdleTime(time.Minute)
+	return &database{name: name, dbName: cfg.DBName, pool: pool, maxRows: c.MaxRows, allowBroad: c.AllowBroadAccount}, nil
+}
+
+// mysqlConfig is the driver's config for a [databases] entry, which must
+// name its database: connections are pinned to it.
+func mysqlConfig(name string, c config.Database) (*mysql.Config, error) {
 	var cfg *mysql.Config
 	if c.DSN != "" {
 		var err error
@@ -44,20 +74,18 @@ func openDatabase(name string, c config.Database) (*database, error) {
 			cfg.Net, cfg.Addr = "tcp", fmt.Sprintf("%s:%d", c.Host, port)
 		}
 	}
+	switch {
+	case cfg.DBName == "" && !c.AllowBroadAccount:
+		return nil, fmt.Errorf("database %q names no database: a grant is to one database, so give it in the dsn (user:password@tcp(host:3306)/NAME) or as database = \"NAME\"", name)
+	case systemSchemas[strings.ToLower(cfg.DBName)] && !c.AllowBroadAccount:
+		return nil, fmt.Errorf("database %q names the system schema %q, which no job may use", name, cfg.DBName)
+	}
 	// Jobs see times as the server's text, and never run more than one
 	// statement per call.
 	cfg.ParseTime = false
 	cfg.MultiStatements = false
 	cfg.Timeout = c.TimeoutPeriod
-	connector, err := mysql.NewConnector(cfg)
-	if err != nil {
-		return nil, fmt.Errorf("database %q: %w", name, err)
-	}
-	pool := sql.OpenDB(connector)
-	pool.SetMaxOpenConns(c.MaxOpen)
-	pool.SetMaxIdleConns(c.MaxOpen)
-	pool.SetConnMaxIdleTime(5 * time.Minute)
-	return &database{name: name, pool: pool, timeout: c.TimeoutPeriod, maxRows: c.MaxRows}, nil
+	return cfg, nil
 }
 
 // mysql serves core.mysql.METHOD(db, ...).
@@ -82,10 +110,19 @@ func (r *run) mysql(ctx context.Context, method string, a args) ([]any, error) {
 	if !contains(r.grants.MySQL, name) {
 		return nil, r.notGranted("core.mysql database %q", name)
 	}
-	db := r.host.databases[name]
-	ctx, cancel := context.WithTimeout(ctx, db.timeout)
+	callCtx, cancel := context.WithTimeout(ctx, r.host.cfg.Databases[name].TimeoutPeriod)
 	defer cancel()
-	var res any
+	res, err := r.mysqlCall(callCtx, method, name, a)
+	if ctx.Err() != nil {
+		return failure(fmt.Errorf("core.mysql.%s: %w", method, deadlineError(ctx))), nil
+	}
+	return res, err
+}
+
+// mysqlCall runs one call that needs database name, on the run's session,
+// which it opens only once the arguments are read.
+func (r *run) mysqlCall(ctx context.Context, method, name string, a args) ([]any, error) {
+	var do func(db *database, conn *sql.Conn) (any, error)
 	switch method {
 	case "select", "selectOne", "selectCount", "insert", "update", "delete":
 		opts, err := a.table(1, "core.mysql."+method+"'s options")
@@ -96,35 +133,38 @@ func (r *run) mysql(ctx context.Context, method string, a args) ([]any, error) {
 		if err != nil {
 			return failure(fmt.Errorf("core.mysql.%s: %w", method, err)), nil
 		}
-		res, err = db.exec(ctx, db.pool, st)
-		if err != nil {
-			return dbFailure(method, err), nil
-		}
+		do = func(db *database, conn *sql.Conn) (any, error) { return db.exec(ctx, conn, st) }
 	case "query", "q":
 		sqlText, err := a.string(1, "core.mysql.query's SQL")
 		if err != nil {
 			return nil, err
 		}
-		res, err = db.exec(ctx, db.pool, statement{sql: sqlText, kind: kindOf(sqlText)})
-		if err != nil {
-			return dbFailure(method, err), nil
-		}
+		st := statement{sql: sqlText, kind: kindOf(sqlText)}
+		do = func(db *database, conn *sql.Conn) (any, error) { return db.exec(ctx, conn, st) }
 	case "insertMany", "updateMany", "deleteMany", "insertBatch", "updateBatch", "deleteBatch":
 		items, ok := a.at(1).([]any)
 		if !ok {
 			return nil, fmt.Errorf("core.mysql.%s's second argument must be a list of option tables, not %s", method, abi.TypeName(a.at(1)))
 		}
 		single := strings.TrimSuffix(strings.TrimSuffix(method, "Many"), "Batch")
-		if strings.HasSuffix(method, "Many") {
-			res, err = db.many(ctx, single, items)
-			if err != nil {
-				return dbFailure(method, err), nil
+		do = func(db *database, conn *sql.Conn) (any, error) {
+			if strings.HasSuffix(method, "Many") {
+				return db.many(ctx, conn, single, items)
 			}
-		} else {
-			res = db.batch(ctx, single, items)
+			return db.batch(ctx, conn, single, items), nil
 		}
 	default:
 		return nil, fmt.Errorf("core.mysql has no method %q", method)
+	}
+	s, err := r.session(ctx, name)
+	if errors.Is(err, errBroadAccount) {
+		return nil, err
+	} else if err != nil {
+		return dbFailure(method, err), nil
+	}
+	res, err := do(s.db, s.conn)
+	if err != nil {
+		return dbFailure(method, err), nil
 	}
 	return ok(res), nil
 }
@@ -223,6 +263,7 @@ func (db *database) rows(ctx context.Context, q queryer, st statement) ([]any, e
 		return nil, err
 	}
 	out := []any{}
+	b := budgetOf(ctx)
 	raw := make([]sql.RawBytes, len(types))
 	ptrs := make([]any, len(types))
 	for i := range raw {
@@ -235,9 +276,17 @@ func (db *database) rows(ctx context.Context, q queryer, st statement) ([]any, e
 		if err := rows.Scan(ptrs...); err != nil {
 			return nil, err
 		}
+		if ctx.Err() != nil {
+			return nil, deadlineError(ctx)
+		}
 		row := make(abi.Table, len(types))
+		size := 0
 		for i, t := range types {
 			row[i] = abi.Field{Key: t.Name(), Value: convertColumn(t.DatabaseTypeName(), raw[i])}
+			size += len(t.Name()) + len(raw[i]) + 2 // at least a tag and a length each
+		}
+		if err := b.take(size); err != nil {
+			return nil, fmt.Errorf("%w (after %d rows); add a limit", err, len(out))
 		}
 		out = append(out, row)
 	}
@@ -265,7 +314,7 @@ func convertColumn(dbType string, b sql.RawBytes) any {
 
 // many runs a list of statements of one kind in one transaction: all take
 // effect or none. It returns the list of their results.
-func (db *database) many(ctx context.Context, method string, items []any) (any, error) {
+func (db *database) many(ctx context.Context, conn *sql.Conn, method string, items []any) (any, error) {
 	sts := make([]statement, len(items))
 	for i, item := range items {
 		opts, err := args{item}.table(0, fmt.Sprintf("item %d", i+1))
@@ -276,7 +325,7 @@ func (db *database) many(ctx context.Context, method string, items []any) (any, 
 			return nil, fmt.Errorf("item %d: %w", i+1, err)
 		}
 	}
-	tx, err := db.pool.BeginTx(ctx, nil)
+	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -292,7 +341,7 @@ func (db *database) many(ctx context.Context, method string, items []any) (any, 
 
 // batch runs each statement on its own and reports each: {id=}, {updated=},
 // {deleted=}, or {error=}.
-func (db *database) batch(ctx context.Context, method string, items []any) any {
+func (db *database) batch(ctx context.Context, conn *sql.Conn, method string, items []any) any {
 	key := map[string]string{"insert": "id", "update": "updated", "delete": "deleted"}[method]
 	results := make([]any, len(items))
 	for i, item := range items {
@@ -303,7 +352,7 @@ func (db *database) batch(ctx context.Context, method string, items []any) any {
 		}
 		var v any
 		if err == nil {
-			v, err = db.exec(ctx, db.pool, st)
+			v, err = db.exec(ctx, conn, st)
 		}
 		if err != nil {
 			var me *mysql.MySQLError

@@ -14,6 +14,8 @@ import (
 	"strings"
 	"syscall"
 
+	"code.dny.dev/ssrf"
+
 	"github.com/jobbox/jobbox/abi"
 	"github.com/jobbox/jobbox/abi/valuejson"
 )
@@ -63,7 +65,9 @@ func (r *run) httpClient() *httpClient {
 		Transport: transport,
 		Timeout:   netCfg.TimeoutPeriod,
 		CheckRedirect: func(req *http.Request, via []*http.Request) error {
-			if len(via) >= maxRedirects {
+			// via holds the requests made so far: the first and one per
+			// redirect followed.
+			if len(via) > maxRedirects {
 				return fmt.Errorf("more than %d redirects", maxRedirects)
 			}
 			if err := r.allowed(req.URL); err != nil {
@@ -99,33 +103,34 @@ func checkAddress(address string, cidrs []netip.Prefix) error {
 	return nil
 }
 
-var nonPublic = []netip.Prefix{
-	netip.MustParsePrefix("0.0.0.0/8"),      // "this network"
-	netip.MustParsePrefix("100.64.0.0/10"),  // carrier-grade NAT
-	netip.MustParsePrefix("192.0.0.0/24"),   // IETF protocol assignments
-	netip.MustParsePrefix("198.18.0.0/15"),  // benchmarking
-	netip.MustParsePrefix("240.0.0.0/4"),    // reserved, and broadcast
+// guardian holds the IANA special-purpose registries (IPv4 and IPv6) as
+// code.dny.dev/ssrf generates them from iana.org: it refuses every IPv6
+// address outside global unicast (2000::/3), which covers the
+// IPv4-compatible (::a.b.c.d) and IPv4-translated (::ffff:0:a.b.c.d)
+// forms and 100::/64, and the registries' prefixes inside it.
+var guardian = ssrf.New(ssrf.WithAnyPort(), ssrf.WithAnyNetwork())
+
+// embedding are prefixes that carry any IPv4 address inside an IPv6 one,
+// so a public-looking IPv6 address can reach a refused IPv4 one through a
+// gateway.
+var embedding = []netip.Prefix{
+	netip.MustParsePrefix("2002::/16"),      // 6to4
+	netip.MustParsePrefix("2001::/32"),      // Teredo
+	netip.MustParsePrefix("64:ff9b::/96"),   // NAT64
 	netip.MustParsePrefix("64:ff9b:1::/48"), // local-use NAT64
-	netip.MustParsePrefix("2001:db8::/32"),  // documentation
-	netip.MustParsePrefix("fec0::/10"),      // site-local (deprecated)
-	netip.MustParsePrefix("::ffff:0:0/96"),  // IPv4-mapped, if not unmapped
-	netip.MustParsePrefix("2002::/16"),      // 6to4: embeds any IPv4 address
-	netip.MustParsePrefix("64:ff9b::/96"),   // NAT64: embeds any IPv4 address
-	netip.MustParsePrefix("2001::/32"),      // Teredo: embeds any IPv4 address
 }
 
 func publicAddress(ip netip.Addr) bool {
-	if !ip.IsValid() || ip.IsLoopback() || ip.IsPrivate() || ip.IsUnspecified() ||
-		ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() || ip.IsInterfaceLocalMulticast() ||
-		ip.IsMulticast() {
+	if !ip.IsValid() || ip.Zone() != "" {
 		return false
 	}
-	for _, p := range nonPublic {
+	for _, p := range embedding {
 		if p.Contains(ip) {
 			return false
 		}
 	}
-	return true
+	// Unmap so that ::ffff:a.b.c.d is judged as the IPv4 address it is.
+	return guardian.SafeAddr(ip.Unmap()) == nil
 }
 
 // allowed checks a URL against the job's network grants.
@@ -221,6 +226,9 @@ func (r *run) network(ctx context.Context, method string, a args) ([]any, error)
 		return failure(fmt.Errorf("core.network: more than %d requests in one run (network.max_requests)", r.host.cfg.Network.MaxRequests)), nil
 	}
 	resp, err := r.do(ctx, req)
+	if err != nil && ctx.Err() != nil {
+		err = deadlineError(ctx)
+	}
 	if err != nil {
 		return failure(fmt.Errorf("core.network.%s %s: %w", method, u.Redacted(), err)), nil
 	}
@@ -289,13 +297,25 @@ func (r *run) do(ctx context.Context, req httpRequest) (httpResponse, error) {
 		return httpResponse{}, err
 	}
 	defer resp.Body.Close()
+	// Read no more than the body may have, and than the run has left.
 	limit := r.host.cfg.Network.MaxResponseSize
-	body, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
+	b := budgetOf(ctx)
+	read := limit
+	if b.limited {
+		read = min(read, b.left)
+	}
+	body, err := io.ReadAll(io.LimitReader(resp.Body, read+1))
 	if err != nil {
+		if ctx.Err() != nil {
+			err = deadlineError(ctx)
+		}
 		return httpResponse{}, err
 	}
 	if int64(len(body)) > limit {
 		return httpResponse{}, fmt.Errorf("the response is larger than %d bytes (network.max_response_bytes)", limit)
+	}
+	if err := b.take(len(body)); err != nil {
+		return httpResponse{}, err
 	}
 	return httpResponse{status: resp.StatusCode, headers: resp.Header, body: string(body)}, nil
 }

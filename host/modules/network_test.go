@@ -142,6 +142,12 @@ func TestPublicAddress(t *testing.T) {
 		"169.254.169.254": false, "0.0.0.0": false, "100.64.0.1": false, "::1": false,
 		"fe80::1": false, "fc00::1": false, "::": false, "255.255.255.255": false, "224.0.0.1": false,
 		"64:ff9b::7f00:1": false, "2002:7f00:1::": false,
+		// IPv4-compatible and IPv4-translated forms of loopback and metadata.
+		"::127.0.0.1": false, "::169.254.169.254": false, "::ffff:0:127.0.0.1": false, "::ffff:0:8.8.8.8": false,
+		// TEST-NETs, discard-only, benchmarking, AMT, ORCHIDv2, documentation.
+		"192.0.2.1": false, "198.51.100.7": false, "203.0.113.9": false, "100::1": false,
+		"2001:2::1": false, "2001:20::1": false, "2001:db8::1": false, "3fff::1": false, "192.88.99.1": false,
+		"fe80::1%eth0": false, "1.1.1.1": true, "2a00:1450:4001::1": true,
 	} {
 		if got := publicAddress(netip.MustParseAddr(addr)); got != public {
 			t.Errorf("%s: public = %v, want %v", addr, got, public)
@@ -164,5 +170,38 @@ func TestMySQLHelpersNeedNoDatabase(t *testing.T) {
 	}
 	if res, err := r.Call(context.Background(), "mysql", "date", []any{int64(0)}); err != nil || res[0] == "" {
 		t.Errorf("date: %v %v", res, err)
+	}
+	// Arguments are read before any connection: the server is down here.
+	if _, err := r.Call(context.Background(), "mysql", "select", []any{"app", "items"}); err == nil || !strings.Contains(err.Error(), "must be a table") {
+		t.Errorf("select with a string for options: %v", err)
+	}
+	if res, _ := r.Call(context.Background(), "mysql", "select", []any{"app", abi.Table{}}); res[0] != nil || !strings.Contains(fmt.Sprint(res[1]), "tbl") {
+		t.Errorf("select with no table: %v", res)
+	}
+}
+
+// TestNetworkFollowsFiveRedirects: network's redirect limit of 5 follows
+// five hops and refuses the sixth.
+func TestNetworkFollowsFiveRedirects(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		var left int
+		if _, err := fmt.Sscanf(r.URL.Path, "/hops/%d", &left); err == nil && left > 0 {
+			http.Redirect(rw, r, fmt.Sprintf("/hops/%d", left-1), http.StatusFound)
+			return
+		}
+		fmt.Fprint(rw, "reached")
+	}))
+	defer srv.Close()
+	base := "http://" + srv.Listener.Addr().String()
+	r := testRun(t, "", config.Grants{Network: []string{base}, NetworkCIDRs: []string{"127.0.0.0/8"}})
+	for hops, want := range map[int]string{0: "reached", 4: "reached", maxRedirects: "reached", maxRedirects + 1: "more than 5 redirects"} {
+		res, err := get(r, fmt.Sprintf("%s/hops/%d", base, hops))
+		if err != nil {
+			t.Fatalf("%d hops: %v", hops, err)
+		}
+		if got := fmt.Sprint(res...); !strings.Contains(got, want) {
+			t.Errorf("%d hops: got %v, want %q", hops, res, want)
+		}
 	}
 }

@@ -470,6 +470,7 @@ func moduleFunc(module string) hostImpl {
 		if rs.modules == nil {
 			rs.modules = rs.job.Modules.Open()
 		}
+		ctx = WithResultBudget(ctx, rs.job.Limits.RunBytes-rs.traffic)
 		results, err := rs.modules.Call(ctx, module, name, args[1:])
 		switch {
 		case errors.Is(err, ErrNotGranted):

@@ -83,6 +83,9 @@ func Start(ctx context.Context, path string, opts Options) (*Service, error) {
 		s.store.Close()
 		return nil, err
 	}
+	for _, w := range s.mods.Warnings() {
+		s.log.Warn().Msg(w)
+	}
 	s.engine, err = NewEngine(ctx, cfg, opts.Clock, s.log)
 	if err != nil {
 		s.mods.Close()
@@ -220,30 +223,23 @@ func (s *Service) Reload(ctx context.Context) error {
 		s.log.Error().Err(err).Msg("reload refused; the running config stays in force")
 		return err
 	}
-	mods, err := modules.New(cfg, s.store)
+	mods, err := s.mods.Reloaded(cfg)
 	if err != nil {
 		s.log.Error().Err(err).Msg("reload refused; the running config stays in force")
 		return err
 	}
+	for _, w := range mods.Warnings() {
+		s.log.Warn().Msg(w)
+	}
 	s.engine.SetLocation(cfg.Location)
 	s.sched.Reload(Specs(cfg, mods))
-	// Runs in flight keep the old modules (their database pools) until
-	// they end, within their time limit.
-	old, wait := s.mods, maxTimeout(s.cfg)+time.Second
-	time.AfterFunc(wait, func() { _ = old.Close() })
+	// Runs hold the database pools they use: closing the old host lets
+	// go of its own references, and each pool closes with its last run.
+	_ = s.mods.Close()
 	s.mods, s.cfg = mods, cfg
 	go s.prepare(context.WithoutCancel(ctx), cfg)
 	s.log.Info().Int("jobs", len(cfg.Jobs)).Msg("config reloaded")
 	return nil
-}
-
-// maxTimeout is the longest time limit of cfg's jobs.
-func maxTimeout(cfg *config.Config) time.Duration {
-	longest := cfg.Default.Timeout
-	for _, j := range cfg.Jobs {
-		longest = max(longest, j.Resolved.Timeout)
-	}
-	return longest
 }
 
 // Scheduler gives access to the schedule, for the admin API and tests.

@@ -26,7 +26,7 @@ import (
 	"testing"
 	"time"
 
-	_ "github.com/go-sql-driver/mysql" // the driver the product uses
+	"github.com/go-sql-driver/mysql" // the driver the product uses
 )
 
 // MySQLBase is the DSN of the test server without a database: from
@@ -65,6 +65,38 @@ func Database(t *testing.T, setup ...string) (string, *sql.DB) {
 		}
 	}
 	return name, db
+}
+
+// Account creates an account that reaches database name only, as the
+// README tells operators to, and drops it when the test ends. It returns
+// the account's DSN for that database, and its user name.
+func Account(t *testing.T, name string) (dsn, user string) {
+	t.Helper()
+	admin, err := sql.Open("mysql", MySQLBase())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { admin.Close() })
+	user = fmt.Sprintf("jbx_%d_%d", time.Now().UnixNano()%1e12, os.Getpid()%1e5)
+	password := fmt.Sprintf("pw%d", time.Now().UnixNano())
+	// In a database-level grant _ and % are wildcards: escape them, so
+	// the grant names this database alone.
+	pattern := strings.NewReplacer("_", `\_`, "%", `\%`).Replace(name)
+	for _, st := range []string{
+		fmt.Sprintf("CREATE USER '%s'@'%%' IDENTIFIED BY '%s'", user, password),
+		fmt.Sprintf("GRANT ALL PRIVILEGES ON `%s`.* TO '%s'@'%%'", pattern, user),
+	} {
+		if _, err := admin.Exec(st); err != nil {
+			t.Fatalf("%s: %v", st, err)
+		}
+	}
+	t.Cleanup(func() { _, _ = admin.Exec(fmt.Sprintf("DROP USER '%s'@'%%'", user)) })
+	cfg, err := mysql.ParseDSN(MySQLBase())
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.User, cfg.Passwd, cfg.DBName = user, password, name
+	return cfg.FormatDSN(), user
 }
 
 // CA is a test certificate authority.
