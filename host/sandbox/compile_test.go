@@ -1,0 +1,276 @@
+package sandbox
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/jobbox/jobbox/abi"
+	"github.com/jobbox/jobbox/host/internal/meter"
+)
+
+// okGuest is the smallest guest that runs and returns OK:
+//
+//	(module
+//	  (memory (export "memory") 1)
+//	  (func (export "_initialize"))
+//	  (func (export "jobbox_abi_version") (result i32) (i32.const 0x10000))
+//	  (func (export "jobbox_run") (result i32) (i32.const 1)))
+var okGuest = []byte{
+	0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x02, 0x60,
+	0x00, 0x00, 0x60, 0x00, 0x01, 0x7f, 0x03, 0x04, 0x03, 0x00, 0x01, 0x01,
+	0x05, 0x03, 0x01, 0x00, 0x01, 0x07, 0x3a, 0x04, 0x06, 0x6d, 0x65, 0x6d,
+	0x6f, 0x72, 0x79, 0x02, 0x00, 0x0b, 0x5f, 0x69, 0x6e, 0x69, 0x74, 0x69,
+	0x61, 0x6c, 0x69, 0x7a, 0x65, 0x00, 0x00, 0x12, 0x6a, 0x6f, 0x62, 0x62,
+	0x6f, 0x78, 0x5f, 0x61, 0x62, 0x69, 0x5f, 0x76, 0x65, 0x72, 0x73, 0x69,
+	0x6f, 0x6e, 0x00, 0x01, 0x0a, 0x6a, 0x6f, 0x62, 0x62, 0x6f, 0x78, 0x5f,
+	0x72, 0x75, 0x6e, 0x00, 0x02, 0x0a, 0x10, 0x03, 0x02, 0x00, 0x0b, 0x06,
+	0x00, 0x41, 0x80, 0x80, 0x04, 0x0b, 0x04, 0x00, 0x41, 0x01, 0x0b,
+}
+
+// variant returns a guest whose bytes differ from every other variant's (a
+// custom section holding n), so wazero compiles each anew.
+func variant(guest []byte, n int) []byte {
+	payload := fmt.Sprintf("%08d", n)
+	sec := append([]byte{0, byte(1 + 4 + len(payload)), 4}, "edit"...)
+	return append(append(append([]byte{}, guest...), sec...), payload...)
+}
+
+// writeGuest writes bin as dir/name with modification time mtime, and
+// returns its job.
+func writeGuest(t testing.TB, dir, name string, bin []byte, mtime time.Time) Job {
+	t.Helper()
+	path := filepath.Join(dir, name)
+	if err := os.WriteFile(path, bin, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chtimes(path, mtime, mtime); err != nil {
+		t.Fatal(err)
+	}
+	return Job{Name: strings.TrimSuffix(name, ".wasm"), File: name, Path: path}
+}
+
+func newTestEngine(t testing.TB, opts Options) *Engine {
+	t.Helper()
+	e, err := New(context.Background(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { e.Close(context.Background()) })
+	return e
+}
+
+// hangGuard fails the test when ch gives nothing for a long time: a guard
+// against hangs, not a timing assertion.
+func hangGuard[T any](t *testing.T, ch <-chan T, what string) T {
+	t.Helper()
+	select {
+	case v := <-ch:
+		return v
+	case <-time.After(60 * time.Second):
+		t.Fatalf("no %s after 60s", what)
+		panic("unreachable")
+	}
+}
+
+// TestSlowCompileDoesNotBlockOtherRuns: while one .wasm job's compile is
+// held, another compiled job keeps running, and a second run of the held
+// job waits for the same compile instead of starting its own.
+func TestSlowCompileDoesNotBlockOtherRuns(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	release := make(chan struct{})
+	started := make(chan string, 10)
+	e := newTestEngine(t, Options{onCompile: func(file string) {
+		started <- file
+		if file == "slow.wasm" {
+			<-release
+		}
+	}})
+	fast := writeGuest(t, dir, "fast.wasm", okGuest, time.Now())
+	if out := e.Run(context.Background(), fast); out.Status != abi.StatusOK {
+		t.Fatalf("fast: %v %s", out.Status, out.Error)
+	}
+	<-started
+	slow := writeGuest(t, dir, "slow.wasm", variant(okGuest, 1), time.Now())
+	slowDone := make(chan Outcome, 2)
+	for range 2 {
+		go func() { slowDone <- e.Run(context.Background(), slow) }()
+	}
+	if f := hangGuard(t, started, "compile of slow.wasm"); f != "slow.wasm" {
+		t.Fatalf("compiling %s", f)
+	}
+	for i := range 5 {
+		ran := make(chan Outcome, 1)
+		go func() { ran <- e.Run(context.Background(), fast) }()
+		if out := hangGuard(t, ran, fmt.Sprintf("run %d of fast.wasm while slow.wasm compiles", i)); out.Status != abi.StatusOK {
+			t.Fatalf("fast: %v %s", out.Status, out.Error)
+		}
+	}
+	close(release)
+	for range 2 {
+		if out := hangGuard(t, slowDone, "run of slow.wasm"); out.Status != abi.StatusOK {
+			t.Fatalf("slow: %v %s", out.Status, out.Error)
+		}
+	}
+	select {
+	case f := <-started:
+		t.Fatalf("%s compiled again: the compile is not single-flight", f)
+	default:
+	}
+}
+
+// TestEditsCloseReplacedGuests edits a .wasm job 50 times, running it after
+// each edit: every replaced guest is closed (its pool and compiled code),
+// and the host's memory stays flat (logged, not asserted).
+func TestEditsCloseReplacedGuests(t *testing.T) {
+	t.Parallel()
+	const edits = 50
+	dir := t.TempDir()
+	retired := make(chan string, edits)
+	e := newTestEngine(t, Options{onRetire: func(file string) { retired <- file }})
+	base := time.Now().Add(-time.Hour)
+	run := func(i int) {
+		job := writeGuest(t, dir, "edited.wasm", variant(okGuest, i), base.Add(time.Duration(i)*time.Second))
+		if out := e.Run(context.Background(), job); out.Status != abi.StatusOK {
+			t.Fatalf("edit %d: %v %s", i, out.Status, out.Error)
+		}
+	}
+	run(0)
+	before := heapInUse()
+	for i := 1; i <= edits; i++ {
+		run(i)
+	}
+	for i := range edits {
+		hangGuard(t, retired, fmt.Sprintf("close of replaced guest %d", i+1))
+	}
+	t.Logf("heap in use: %d KiB before %d edits, %d KiB after", before>>10, edits, heapInUse()>>10)
+	select {
+	case f := <-retired:
+		t.Fatalf("the current guest %s was closed too", f)
+	default:
+	}
+}
+
+func heapInUse() uint64 {
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return m.HeapInuse
+}
+
+// TestChildFillsCacheParentDoesNotRecompile: the compiler child writes the
+// machine code to the cache, and the parent's compile of the same bytes
+// finds it there: it writes no entry of its own (wazero writes a new file
+// and renames it over the old on every compile it does).
+func TestChildFillsCacheParentDoesNotRecompile(t *testing.T) {
+	t.Parallel()
+	if !childSupported {
+		t.Skip("no compiler child on this platform")
+	}
+	cache := t.TempDir()
+	e := newTestEngine(t, Options{CacheDir: cache})
+	if !e.isolated() {
+		t.Fatal("the engine does not compile in a child though TestMain called RunCompilerIfChild")
+	}
+	m, err := meter.Instrument(variant(okGuest, 7))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	was := cacheFiles(t, cache)
+	if err := e.compileInChild(ctx, m.Wasm); err != nil {
+		t.Fatal(err)
+	}
+	after := cacheFiles(t, cache)
+	if len(after) != len(was)+1 {
+		t.Fatalf("the child added %d cache entries, want 1", len(after)-len(was))
+	}
+	mod, err := e.runtime.CompileModule(ctx, m.Wasm)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer mod.Close(ctx)
+	if again := cacheFiles(t, cache); fmt.Sprint(again) != fmt.Sprint(after) {
+		t.Fatalf("the parent compiled again: cache %v, then %v", after, again)
+	}
+}
+
+// cacheFiles lists the cache's entries with their inode numbers.
+func cacheFiles(t *testing.T, dir string) map[string]uint64 {
+	t.Helper()
+	files := map[string]uint64{}
+	err := filepath.Walk(dir, func(path string, info os.FileInfo, err error) error {
+		if err == nil && info.Mode().IsRegular() {
+			files[path] = info.Sys().(*syscall.Stat_t).Ino
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files
+}
+
+// TestCompileLimits: a compile that breaks its time or memory limit fails
+// the run with an error naming the limit, and the engine goes on.
+func TestCompileLimits(t *testing.T) {
+	t.Parallel()
+	if !childSupported {
+		t.Skip("no compiler child on this platform")
+	}
+	for _, tc := range []struct {
+		name string
+		opts Options
+		want string
+	}{
+		{"time", Options{CompileTimeout: time.Nanosecond}, "job file limited.wasm: compiling took longer than its compile limit of 1ns (compile_timeout)"},
+		{"memory", Options{CompileMemory: 16 << 20}, "job file limited.wasm: compiling needed more memory than its compile limit of 16 MiB (compile_memory)"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			tc.opts.CacheDir = t.TempDir()
+			e := newTestEngine(t, tc.opts)
+			job := writeGuest(t, t.TempDir(), "limited.wasm", variant(okGuest, 9), time.Now())
+			out := e.Run(context.Background(), job)
+			if out.Status != abi.StatusError || out.Error != tc.want {
+				t.Fatalf("got %v %q, want %q", out.Status, out.Error, tc.want)
+			}
+		})
+	}
+}
+
+// TestConcurrentLoadsAndEdits hammers one path with runs while it is edited,
+// for -race: every run ends, and the engine closes cleanly.
+func TestConcurrentLoadsAndEdits(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	e := newTestEngine(t, Options{})
+	base := time.Now().Add(-time.Hour)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	for w := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 10 {
+				n := w*10 + i
+				mu.Lock()
+				job := writeGuest(t, dir, "hammer.wasm", variant(okGuest, n), base.Add(time.Duration(n)*time.Second))
+				mu.Unlock()
+				out := e.Run(context.Background(), job)
+				if out.Status != abi.StatusOK && !strings.Contains(out.Error, "not a valid WebAssembly module") {
+					t.Errorf("run %d: %v %s", n, out.Status, out.Error)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+}
