@@ -39,8 +39,10 @@ func Open(s Spec) (*os.File, fs.FileInfo, error) {
 		return nil, nil, err
 	}
 	r, err := os.OpenRoot(root)
-	if err != nil {
+	if err != nil && s.Root != "" {
 		return nil, nil, fmt.Errorf("cannot open the job directory %s of job file %s: %w", root, s.Name, unwrapPathError(err))
+	} else if err != nil {
+		return nil, nil, fmt.Errorf("cannot read job file %s: %w", s.Name, unwrapPathError(err))
 	}
 	defer r.Close()
 	// O_NONBLOCK: opening a FIFO for reading waits for a writer otherwise.
@@ -191,8 +193,6 @@ func formatBytes(n int64) string {
 		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
 	case n >= 1<<20 && n%(1<<20) == 0:
 		return fmt.Sprintf("%d MiB", n>>20)
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
 	case n >= 1<<10 && n%(1<<10) == 0:
 		return fmt.Sprintf("%d KiB", n>>10)
 	}
