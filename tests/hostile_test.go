@@ -86,6 +86,7 @@ func TestHostileCorpusBesideCanary(t *testing.T) {
 	writeFile(t, filepath.Join(dir, "canary.lua"), "local job = core.job()\nfunction job.run() return job.OK end\nreturn job\n")
 	corpus := hostileCorpus(t)
 	var cfg strings.Builder
+	fmt.Fprintf(&cfg, "job_dirs = [%q, %q, %q]\n", dir, filepath.Dir(absGuest(t, "x")), filepath.Dir(corpus[0].file))
 	fmt.Fprintf(&cfg, "state_dir = %q\n\n[limits]\ntimeout = \"1s\"\nmemory = \"32MiB\"\nhost_calls = 10000\nrun_bytes = \"16MiB\"\n", filepath.Join(dir, "state"))
 	fmt.Fprintf(&cfg, "\n[[jobs]]\nname = \"canary\"\nfile = \"canary.lua\"\ninterval = 1\n")
 	cfgPath := filepath.Join(dir, "config.toml")
