@@ -35,12 +35,44 @@ var okGuest = []byte{
 	0x00, 0x41, 0x80, 0x80, 0x04, 0x0b, 0x04, 0x00, 0x41, 0x01, 0x0b,
 }
 
-// variant returns a guest whose bytes differ from every other variant's (a
-// custom section holding n), so wazero compiles each anew.
+// variant returns a guest whose bytes differ from every other variant's,
+// so wazero compiles each anew: its memory's minimum size is n pages more.
+// (The rewrite drops custom sections, so one cannot tell them apart.) The
+// minimum is rewritten in as many LEB128 bytes as it had, so no size moves.
 func variant(guest []byte, n int) []byte {
-	payload := fmt.Sprintf("%08d", n)
-	sec := append([]byte{0, byte(1 + 4 + len(payload)), 4}, "edit"...)
-	return append(append(append([]byte{}, guest...), sec...), payload...)
+	out := append([]byte{}, guest...)
+	for at := 8; at < len(out); {
+		id := out[at]
+		size, w := uleb(out[at+1:])
+		body := at + 1 + w
+		if id == 5 { // memory: count, flags, minimum
+			lo := body + 2
+			min, mw := uleb(out[lo:])
+			v := min + uint64(n)
+			for i := range mw {
+				b := byte(v & 0x7f)
+				if v >>= 7; i < mw-1 {
+					b |= 0x80
+				}
+				out[lo+i] = b
+			}
+			if v != 0 {
+				panic("variant: the new minimum does not fit")
+			}
+			return out
+		}
+		at = body + int(size)
+	}
+	panic("variant: no memory section")
+}
+
+func uleb(b []byte) (v uint64, n int) {
+	for shift := 0; ; shift += 7 {
+		v |= uint64(b[n]&0x7f) << shift
+		if n++; b[n-1] < 0x80 {
+			return v, n
+		}
+	}
 }
 
 // writeGuest writes bin as dir/name with modification time mtime, and
