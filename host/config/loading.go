@@ -75,6 +75,7 @@ func (c *Config) validateLoading(fail func(key, format string, args ...any)) {
 // checkJobFile refuses a job file outside the job directories, or one the
 // engine would refuse to load: not a regular file, or over its size cap.
 func (c *Config) checkJobFile(j *Job, label string) error {
+	j.Root = ""
 	for _, d := range c.Loading.JobDirs {
 		if _, ok := jobfile.Inside(d, mustAbs(j.Path)); ok {
 			j.Root = d

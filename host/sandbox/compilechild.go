@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -74,7 +75,7 @@ func (e *Engine) isolated() bool {
 // compileInChild compiles bin, already rewritten, in a child process that
 // writes the result to the compilation cache.
 func (e *Engine) compileInChild(ctx context.Context, bin []byte) error {
-	exe, err := os.Executable()
+	exe, err := selfExecutable()
 	if err != nil {
 		return fmt.Errorf("cannot start the compiler process: %w", err)
 	}
@@ -104,6 +105,15 @@ func (e *Engine) compileInChild(ctx context.Context, bin []byte) error {
 		return fmt.Errorf("compiling took longer than its compile limit of %s (compile_timeout)", e.opts.CompileTimeout)
 	}
 	return e.childError(err, stderr.String())
+}
+
+// selfExecutable is the running binary. On Linux it is /proc/self/exe,
+// which still works after a package upgrade replaced the file on disk.
+func selfExecutable() (string, error) {
+	if runtime.GOOS == "linux" {
+		return "/proc/self/exe", nil
+	}
+	return os.Executable()
 }
 
 // childError explains how the child failed, naming the limit it hit.
