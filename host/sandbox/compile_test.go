@@ -215,7 +215,10 @@ func TestConcurrentLoadsAndEdits(t *testing.T) {
 				job := writeGuest(t, dir, "hammer.wasm", variant(okGuest, n), base.Add(time.Duration(n)*time.Second))
 				mu.Unlock()
 				out := e.Run(context.Background(), job)
-				if out.Status != abi.StatusOK && !strings.Contains(out.Error, "not a valid WebAssembly module") {
+				// A run may read a file half written, or lose its compile
+				// to the next edit three times over; nothing else.
+				if out.Status != abi.StatusOK && !strings.Contains(out.Error, "not a valid WebAssembly module") &&
+					!strings.Contains(out.Error, "keeps changing while it is loaded") {
 					t.Errorf("run %d: %v %s", n, out.Status, out.Error)
 				}
 			}
