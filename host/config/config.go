@@ -123,7 +123,7 @@ func DefaultConfig() *Config {
 		MaxLuaFile:        "1MiB",
 		MaxWasmFile:       "64MiB",
 		CompileTimeout:    "20s",
-		CompileMemory:     "2GiB",
+		CompileMemory:     "1GiB",
 		Limits: Limits{Timeout: "30s", Memory: "64MiB", LogLines: int64(1000), LogBytes: "64KiB",
 			HostCalls: int64(100_000), CallBytes: "1MiB", RunBytes: "64MiB", Stack: int64(20_000)},
 	}

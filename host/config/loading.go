@@ -27,7 +27,7 @@ const (
 	maxWasmFileCap    = 1 << 30
 	minCompileTimeout = time.Second
 	maxCompileTimeout = 10 * time.Minute
-	minCompileMemory  = 256 << 20
+	minCompileMemory  = 128 << 20
 	maxCompileMemory  = 64 << 30
 )
 
@@ -67,7 +67,7 @@ func (c *Config) validateLoading(fail func(key, format string, args ...any)) {
 		fail("compile_timeout", "compile_timeout %v", errOr(err, fmt.Sprintf("must be from %s to %s", minCompileTimeout, maxCompileTimeout)))
 	}
 	if l.CompileMemory, err = size(c.CompileMemory); err != nil || l.CompileMemory < minCompileMemory || l.CompileMemory > maxCompileMemory {
-		fail("compile_memory", "compile_memory %v", errOr(err, "must be from 256MiB to 64GiB"))
+		fail("compile_memory", "compile_memory %v", errOr(err, "must be from 128MiB to 64GiB"))
 	}
 	c.Loading = l
 }

@@ -20,8 +20,8 @@ import (
 
 // wazero cannot cancel a compile, and what a compile costs grows steeply
 // with a module's shape, so a .wasm job file is compiled in a child
-// process: a re-exec of the running binary, limited in address space and
-// CPU time (setrlimit) and killed at the compile timeout. The child writes
+// process: a re-exec of the running binary, limited in memory (data
+// segment) and CPU time (setrlimit) and killed at the compile timeout. The child writes
 // the machine code to the compilation cache (Options.CacheDir); the
 // parent's compile of the same bytes with the same runtime config then
 // reads it from there instead of compiling. A child that fails or is
@@ -34,7 +34,7 @@ import (
 // Default compile bounds (Options.CompileTimeout, CompileMemory).
 const (
 	defaultCompileTimeout = 20 * time.Second
-	defaultCompileMemory  = 2 << 30
+	defaultCompileMemory  = 1 << 30
 )
 
 // The child's environment: the cache directory, then its limits.

@@ -10,10 +10,14 @@ const childSupported = true
 // sigCPU is what the kernel kills a process with at its CPU limit.
 const sigCPU = syscall.SIGXCPU
 
-// limitChild caps the compiler child's address space and CPU time.
+// limitChild caps the compiler child's memory and CPU time. The memory
+// limit is RLIMIT_DATA, which counts the mappings the process writes (the
+// Go heap, wazero's machine code) and not the address space Go reserves
+// without using it: RLIMIT_AS at 1.5 GiB failed to compile the Lua guest,
+// whose compile peaks at 141 MiB resident.
 func limitChild(memory, cpuSeconds uint64) error {
 	if memory > 0 {
-		if err := syscall.Setrlimit(syscall.RLIMIT_AS, &syscall.Rlimit{Cur: memory, Max: memory}); err != nil {
+		if err := syscall.Setrlimit(syscall.RLIMIT_DATA, &syscall.Rlimit{Cur: memory, Max: memory}); err != nil {
 			return err
 		}
 	}

@@ -121,7 +121,7 @@ type Options struct {
 	MaxLuaFile, MaxWasmFile int64
 	// CompileTimeout and CompileMemory bound compiling one .wasm guest, in
 	// a child process where the engine can (see compilechild.go); 20s and
-	// 2 GiB when zero.
+	// 1 GiB when zero.
 	CompileTimeout time.Duration
 	CompileMemory  uint64
 
