@@ -97,3 +97,31 @@ func must(t *testing.T, err error) {
 		t.Fatal(err)
 	}
 }
+
+// BenchmarkRefuse is what refusing each kind of bad job file costs: no
+// read, no wait.
+func BenchmarkRefuse(b *testing.B) {
+	dir := b.TempDir()
+	fifo, sparse, zero := filepath.Join(dir, "fifo.lua"), filepath.Join(dir, "sparse.wasm"), filepath.Join(dir, "zero.lua")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		b.Fatal(err)
+	}
+	f, err := os.Create(sparse)
+	if err != nil {
+		b.Fatal(err)
+	}
+	f.Truncate(1 << 40)
+	f.Close()
+	if err := os.Symlink("/dev/zero", zero); err != nil {
+		b.Fatal(err)
+	}
+	for _, p := range []string{fifo, sparse, zero} {
+		b.Run(filepath.Base(p), func(b *testing.B) {
+			for b.Loop() {
+				if _, _, err := Read(Spec{Name: p, Path: p, Max: 64 << 20, MaxKey: "max_wasm_file"}); err == nil {
+					b.Fatal("accepted")
+				}
+			}
+		})
+	}
+}
