@@ -46,6 +46,7 @@ func TestHostileCorpusBesideCanary(t *testing.T) {
 	writeFile(t, filepath.Join(dir, "canary.lua"), "local job = core.job()\nfunction job.run() return job.OK end\nreturn job\n")
 	corpus := hostileCorpus(t)
 	var cfg strings.Builder
+	fmt.Fprintf(&cfg, "job_dirs = [%q, %q, %q]\n", dir, filepath.Dir(absGuest(t, "x")), filepath.Join(filepath.Dir(filepath.Dir(corpus[0].File)), "hostile"))
 	fmt.Fprintf(&cfg, "state_dir = %q\n\n%s", filepath.Join(dir, "state"), bench.CorpusConfig)
 	fmt.Fprintf(&cfg, "\n[[jobs]]\nname = \"canary\"\nfile = \"canary.lua\"\ninterval = 1\n")
 	cfgPath := filepath.Join(dir, "config.toml")

@@ -62,6 +62,7 @@ func newWorld(t *testing.T) *world {
 	w.config = filepath.Join(w.dir, "config.toml")
 	writeFile(t, w.config, fmt.Sprintf(`state_dir = "state"
 timezone = "UTC"
+job_dirs = [".", "%[6]s"]
 
 [databases.products]
 dsn = %[1]q

@@ -20,10 +20,14 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
-	_ "time/tzdata" // timezones work on hosts without a zoneinfo database
+	_ "time/tzdata"
+
+	"github.com/jobbox/jobbox/host/sandbox" // timezones work on hosts without a zoneinfo database
 )
 
 func main() {
+	// A re-exec of jobbox compiles a job's guest under limits and exits.
+	sandbox.RunCompilerIfChild()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()

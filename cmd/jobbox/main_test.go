@@ -106,7 +106,7 @@ func TestAdminCommands(t *testing.T) {
 
 	write(t, cfg, good+"\n[[jobs]]\nname = \"b\"\nfile = \"missing.lua\"\ninterval = 60\n")
 	code, _, errOut = jobbox(t, "reload", "--config", cfg)
-	if code != 1 || !strings.Contains(errOut, "config.toml:8:1: job \"b\": file missing.lua cannot be read") {
+	if code != 1 || !strings.Contains(errOut, "config.toml:8:1: job \"b\": cannot read job file missing.lua") {
 		t.Fatalf("broken reload: %d %q", code, errOut)
 	}
 	if n := len(svc.Scheduler().Jobs()); n != 1 {

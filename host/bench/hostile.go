@@ -101,7 +101,11 @@ func (h *hostileRun) writeConfigs(dir string, corpus []CorpusJob) (string, error
 		return "", err
 	}
 	var cfg strings.Builder
-	fmt.Fprintf(&cfg, "state_dir = %q\n\n%s", filepath.Join(dir, "state"), CorpusConfig)
+	fmt.Fprintf(&cfg, "job_dirs = [%q", dir)
+	for _, d := range corpusDirs(corpus) {
+		fmt.Fprintf(&cfg, ", %q", d)
+	}
+	fmt.Fprintf(&cfg, "]\nstate_dir = %q\n\n%s", filepath.Join(dir, "state"), CorpusConfig)
 	fmt.Fprintf(&cfg, "\n[[jobs]]\nname = \"canary\"\nfile = %q\ninterval = 1\n", canary)
 	path := filepath.Join(dir, "config.toml")
 	if err := os.WriteFile(path, []byte(cfg.String()), 0o644); err != nil {
@@ -111,6 +115,17 @@ func (h *hostileRun) writeConfigs(dir string, corpus []CorpusJob) (string, error
 		fmt.Fprintf(&cfg, "\n[[jobs]]\nname = %q\nfile = %q\ninterval = 1\n", j.Name, j.File)
 	}
 	return path, os.WriteFile(path+".corpus", []byte(cfg.String()), 0o644)
+}
+
+// corpusDirs are the directories the corpus's job files lie in.
+func corpusDirs(corpus []CorpusJob) []string {
+	var dirs []string
+	for _, j := range corpus {
+		if d := filepath.Dir(j.File); !slices.Contains(dirs, d) {
+			dirs = append(dirs, d)
+		}
+	}
+	return dirs
 }
 
 // canary waits for n canary runs, handing other jobs' reports to other, and

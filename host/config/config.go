@@ -37,6 +37,15 @@ type Config struct {
 	// SpreadFirstRuns spreads each new job's first run over its first
 	// interval (sched.Options.SpreadFirstRuns). Read at the start only.
 	SpreadFirstRuns bool `toml:"spread_first_runs"`
+	// JobDirs are the directories job files must lie in; the config
+	// file's own directory when unset. A symlink out of them is refused.
+	JobDirs []string `toml:"job_dirs"`
+	// MaxLuaFile and MaxWasmFile cap the size of a job file of each kind;
+	// CompileTimeout and CompileMemory bound compiling a .wasm guest.
+	MaxLuaFile     any `toml:"max_lua_file"`
+	MaxWasmFile    any `toml:"max_wasm_file"`
+	CompileTimeout any `toml:"compile_timeout"`
+	CompileMemory  any `toml:"compile_memory"`
 	// Limits are the defaults of every job's limits.
 	Limits Limits `toml:"limits"`
 	// Databases, SMTP, Network and Data configure the core modules.
@@ -52,6 +61,7 @@ type Config struct {
 	Location *time.Location `toml:"-"`
 	Grace    time.Duration  `toml:"-"`
 	Default  Resolved       `toml:"-"` // Limits, resolved
+	Loading  Loading        `toml:"-"` // job_dirs and the loading bounds, resolved
 
 	positions positions
 }
@@ -93,6 +103,7 @@ type Job struct {
 
 	// Set by Validate.
 	Path           string        `toml:"-"` // File resolved against the config's directory
+	Root           string        `toml:"-"` // the job directory Path lies in
 	IntervalPeriod time.Duration `toml:"-"`
 	Resolved       Resolved      `toml:"-"`
 }
@@ -109,6 +120,10 @@ func DefaultConfig() *Config {
 		ShutdownGrace:     "30s",
 		MaxConcurrentRuns: 64,
 		HistorySize:       50,
+		MaxLuaFile:        "1MiB",
+		MaxWasmFile:       "64MiB",
+		CompileTimeout:    "20s",
+		CompileMemory:     "1GiB",
 		Limits: Limits{Timeout: "30s", Memory: "64MiB", LogLines: int64(1000), LogBytes: "64KiB",
 			HostCalls: int64(100_000), CallBytes: "1MiB", RunBytes: "64MiB", Stack: int64(20_000)},
 	}
@@ -221,6 +236,7 @@ func (c *Config) Validate() error {
 	}
 	defaults := Resolved{}
 	c.Default = resolveLimits(c.Limits, defaults, "limits", "limits", fail)
+	c.validateLoading(fail)
 
 	seen := map[string]int{}
 	for i := range c.Jobs {
@@ -251,10 +267,8 @@ func (c *Config) Validate() error {
 			case ext != ".lua" && ext != ".wasm":
 				fail(key+".file", "%s: file %s must be a .lua job file or a .wasm guest", label, j.File)
 			default:
-				if st, err := os.Stat(j.Path); err != nil {
-					fail(key+".file", "%s: file %s cannot be read: %v", label, j.File, unwrapPathError(err))
-				} else if st.IsDir() {
-					fail(key+".file", "%s: file %s is a directory", label, j.File)
+				if err := c.checkJobFile(j, label); err != nil {
+					fail(key+".file", "%v", err)
 				}
 			}
 		}

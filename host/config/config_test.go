@@ -48,9 +48,13 @@ func describe(c *Config, err error) string {
 	fmt.Fprintf(&b, "state_dir=%s timezone=%s log_level=%s grace=%s max_concurrent_runs=%d history=%d spread=%v\n",
 		filepath.ToSlash(c.StateDir), c.Location, c.LogLevel, c.Grace, c.MaxConcurrentRuns, c.HistorySize, c.SpreadFirstRuns)
 	fmt.Fprintf(&b, "limits: %+v\n", c.Default)
+	l := c.Loading
+	fmt.Fprintf(&b, "loading: job_dirs=%d max_lua_file=%d max_wasm_file=%d compile_timeout=%s compile_memory=%d\n",
+		len(l.JobDirs), l.MaxLuaFile, l.MaxWasmFile, l.CompileTimeout, l.CompileMemory)
 	for _, j := range c.Jobs {
-		fmt.Fprintf(&b, "job %s file=%s path=%s every=%s once=%v active=%v limits=%+v\n",
-			j.Name, j.File, filepath.ToSlash(j.Path), j.IntervalPeriod, j.RunOnce, j.IsActive(), j.Resolved)
+		root, _ := filepath.Rel(filepath.Dir(mustAbs(c.Path)), j.Root)
+		fmt.Fprintf(&b, "job %s file=%s path=%s root=%s every=%s once=%v active=%v limits=%+v\n",
+			j.Name, j.File, filepath.ToSlash(j.Path), filepath.ToSlash(root), j.IntervalPeriod, j.RunOnce, j.IsActive(), j.Resolved)
 	}
 	return b.String()
 }
@@ -71,7 +75,7 @@ func TestDefaultsResolve(t *testing.T) {
 // FuzzParse feeds arbitrary bytes to the parser and validator: they must
 // return errors, never panic.
 func FuzzParse(f *testing.F) {
-	for _, name := range []string{"valid", "semantic", "unknown-key", "wrong-type", "syntax"} {
+	for _, name := range []string{"valid", "semantic", "loading", "loading-bad", "unknown-key", "wrong-type", "syntax"} {
 		data, err := os.ReadFile(filepath.Join("testdata", name+".toml"))
 		if err != nil {
 			f.Fatal(err)

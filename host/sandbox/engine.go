@@ -10,8 +10,6 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -56,6 +54,10 @@ type Job struct {
 	Path    string // where to read it; File if empty
 	Limits  Limits
 	Modules Modules // the core modules granted to the job; nil grants none
+
+	// Root is the directory the file must lie in, symlinks resolved
+	// (config's job_dirs); the file's own directory if empty.
+	Root string
 }
 
 // Modules serve the core modules (data, network, email, mysql) to one
@@ -114,6 +116,15 @@ type Options struct {
 	// OnLog receives each line a job logs, as it is logged.
 	OnLog func(job, line string)
 
+	// MaxLuaFile and MaxWasmFile cap the size of job files of each kind;
+	// 1 MiB and 64 MiB when zero.
+	MaxLuaFile, MaxWasmFile int64
+	// CompileTimeout and CompileMemory bound compiling one .wasm guest, in
+	// a child process where the engine can (see compilechild.go); 20s and
+	// 1 GiB when zero.
+	CompileTimeout time.Duration
+	CompileMemory  uint64
+
 	// Unmetered compiles guests without the fuel and stack-depth rewrite
 	// (package meter), so runs have no time limit and no stack limit, and
 	// every run starts a fresh instance. It exists only to measure what the
@@ -126,6 +137,9 @@ type Options struct {
 
 	// hostOverrides replaces host functions, for this package's tests.
 	hostOverrides map[string]hostImpl
+	// onCompile is called as a .wasm compile starts, and onRetire once a
+	// replaced guest is closed, for this package's tests.
+	onCompile, onRetire func(file string)
 }
 
 // Engine compiles guests once and runs each job run in an instance of its
@@ -141,6 +155,8 @@ type Engine struct {
 
 	mu   sync.Mutex
 	wasm map[string]*compiledFile // compiled guests by path
+	// compiles bounds the .wasm compiles running at once.
+	compiles chan struct{}
 
 	sources sourceSet // Lua job files, for snapshots to hold compiled
 	// badSources holds off offering job files to snapshots after a
@@ -153,12 +169,6 @@ type Engine struct {
 // SetLocation changes the timezone the helpers call local time, for runs
 // that start after it returns (a reload that changes timezone).
 func (e *Engine) SetLocation(loc *time.Location) { e.location.Store(loc) }
-
-type compiledFile struct {
-	size    int64
-	modTime time.Time
-	guest   *guest
-}
 
 // guest is a compiled guest module.
 type guest struct {
@@ -173,6 +183,10 @@ type guest struct {
 	usesSources bool
 	// init bounds its snapshots (see guestlimits.go).
 	init initLimits
+	// refs counts the runs using the guest, and the engine's own reference
+	// while it is current; the last release closes it (compile.go).
+	refs   atomic.Int32
+	engine *Engine
 }
 
 // startPool starts cloning g's snapshots, when g can be snapshotted.
@@ -190,18 +204,15 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 	if opts.Location == nil {
 		opts.Location = time.Local
 	}
+	opts.setLoadingDefaults()
 	// No WithCloseOnContextDone: it makes every loop header call out to Go.
 	// Guests are rewritten to check the deadline themselves (package meter).
-	cfg := wazero.NewRuntimeConfigCompiler()
-	if opts.CacheDir != "" {
-		cache, err := newCacheWithDir(opts.CacheDir)
-		if err != nil {
-			return nil, fmt.Errorf("opening the compilation cache in %s: %w", opts.CacheDir, err)
-		}
-		cfg = cfg.WithCompilationCache(cache)
+	cfg, err := runtimeConfig(opts.CacheDir)
+	if err != nil {
+		return nil, err
 	}
 	rt := wazero.NewRuntimeWithConfig(ctx, cfg)
-	e := &Engine{opts: opts, runtime: rt, wasm: map[string]*compiledFile{}}
+	e := &Engine{opts: opts, runtime: rt, wasm: map[string]*compiledFile{}, compiles: make(chan struct{}, 1)}
 	e.moduleConfig = wazero.NewModuleConfig().
 		WithName("").
 		// _initialize is called by initialize, once the stack limit is set.
@@ -224,7 +235,8 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 		rt.Close(ctx)
 		return nil, err
 	}
-	lua, err := e.compile(ctx, "the Lua guest", luawasm.Wasm)
+	// The Lua guest is ours, not a job's: compiled in process.
+	lua, err := e.compile(ctx, "the Lua guest", luawasm.Wasm, false)
 	if err != nil {
 		rt.Close(ctx)
 		return nil, fmt.Errorf("compiling the Lua guest: %w", err)
@@ -233,6 +245,21 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 	lua.serve(DefaultLimits) // see Engine.snapshot for the job files' limits
 	e.startPool(lua, luaPoolSize)
 	return e, nil
+}
+
+// runtimeConfig is the runtime's config, with a compilation cache in dir
+// unless it is empty. The compiler child builds its runtime with it too, so
+// both compute the same cache keys.
+func runtimeConfig(dir string) (wazero.RuntimeConfig, error) {
+	cfg := wazero.NewRuntimeConfigCompiler()
+	if dir != "" {
+		cache, err := newCacheWithDir(dir)
+		if err != nil {
+			return nil, fmt.Errorf("opening the compilation cache in %s: %w", dir, err)
+		}
+		cfg = cfg.WithCompilationCache(cache)
+	}
+	return cfg, nil
 }
 
 // cacheMu serialises building file compilation caches: in wazero v1.12.0 it
@@ -271,7 +298,9 @@ func (e *Engine) Close(ctx context.Context) error {
 func (e *Engine) guests() []*guest {
 	all := []*guest{e.lua}
 	for _, c := range e.wasm {
-		all = append(all, c.guest)
+		if c.guest != nil {
+			all = append(all, c.guest)
+		}
 	}
 	return all
 }
@@ -302,6 +331,7 @@ func (e *Engine) run(ctx context.Context, rs *runState) (abi.Status, error) {
 	if err != nil {
 		return abi.StatusError, err
 	}
+	defer g.release()
 	res, err := e.call(ctx, rs, g, abi.RunExport)
 	if err != nil {
 		return abi.StatusError, err
@@ -336,6 +366,7 @@ func (e *Engine) Check(ctx context.Context, job Job) ([]Problem, error) {
 	if err != nil {
 		return []Problem{{Line: 1, Col: 1, Message: err.Error()}}, nil
 	}
+	defer g.release()
 	if g != e.lua {
 		return nil, nil
 	}
@@ -343,147 +374,6 @@ func (e *Engine) Check(ctx context.Context, job Job) ([]Problem, error) {
 		return nil, fmt.Errorf("checking %s: %w", job.File, err)
 	}
 	return rs.problems, nil
-}
-
-// load returns the guest that runs job: the Lua guest for .lua files (whose
-// source it reads now, so edits apply at the next run), the file itself for
-// .wasm.
-func (e *Engine) load(ctx context.Context, rs *runState) (*guest, error) {
-	job := rs.job
-	switch ext := strings.ToLower(filepath.Ext(job.File)); ext {
-	case ".lua":
-		src, err := readJobFile(job)
-		if err != nil {
-			return nil, err
-		}
-		rs.source = string(src)
-		if !rs.checking {
-			e.sources.note(job, rs.source)
-		}
-		return e.lua, nil
-	case ".wasm":
-		g, err := e.compiledFile(ctx, job)
-		if err == nil && !rs.checking {
-			g.serve(job.Limits)
-		}
-		return g, err
-	default:
-		return nil, fmt.Errorf("job file %s: unknown kind %q: a job is a .lua file or a .wasm guest", job.File, ext)
-	}
-}
-
-// maxSourceBytes bounds a Lua job file; anything larger is not a job.
-const maxSourceBytes = 4 << 20
-
-func readJobFile(job *Job) ([]byte, error) {
-	f, err := os.Open(job.path())
-	if err != nil {
-		return nil, fmt.Errorf("cannot read job file %s: %w", job.File, unwrapPathError(err))
-	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, fmt.Errorf("cannot read job file %s: %w", job.File, unwrapPathError(err))
-	}
-	if st.IsDir() {
-		return nil, fmt.Errorf("job file %s is a directory", job.File)
-	}
-	if st.Size() > maxSourceBytes {
-		return nil, fmt.Errorf("job file %s is %d bytes, more than the %d a job file may have", job.File, st.Size(), maxSourceBytes)
-	}
-	buf := make([]byte, st.Size())
-	if _, err := f.ReadAt(buf, 0); err != nil && st.Size() > 0 {
-		return nil, fmt.Errorf("cannot read job file %s: %w", job.File, err)
-	}
-	return buf, nil
-}
-
-func unwrapPathError(err error) error {
-	var pe *os.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
-}
-
-// Prepare readies job's first run: it compiles a .wasm guest, and offers a
-// Lua file to the next snapshots (see sourceSet).
-func (e *Engine) Prepare(ctx context.Context, job Job) error {
-	switch strings.ToLower(filepath.Ext(job.File)) {
-	case ".wasm":
-		g, err := e.compiledFile(ctx, &job)
-		if err == nil {
-			g.serve(job.Limits)
-		}
-		return err
-	case ".lua":
-		if !e.sources.has(&job) {
-			if src, err := readJobFile(&job); err == nil {
-				e.sources.note(&job, string(src))
-			}
-		}
-	}
-	return nil
-}
-
-// compiledFile compiles a .wasm job file, or returns the compilation of the
-// same file if its size and modification time are unchanged.
-func (e *Engine) compiledFile(ctx context.Context, job *Job) (*guest, error) {
-	path := job.path()
-	st, err := os.Stat(path)
-	if err != nil {
-		return nil, fmt.Errorf("cannot read job file %s: %w", job.File, unwrapPathError(err))
-	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	old, ok := e.wasm[path]
-	if ok && old.size == st.Size() && old.modTime.Equal(st.ModTime()) {
-		return old.guest, nil
-	}
-	bin, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("cannot read job file %s: %w", job.File, unwrapPathError(err))
-	}
-	g, err := e.compile(ctx, job.File, bin)
-	if err != nil {
-		return nil, fmt.Errorf("job file %s: %w", job.File, err)
-	}
-	// A replaced compilation is not closed here: runs in flight may still
-	// be instantiating it. The runtime frees it when the engine closes.
-	if ok && old.guest.pool != nil {
-		old.guest.pool.close()
-	}
-	e.startPool(g, wasmPoolSize)
-	e.wasm[path] = &compiledFile{size: st.Size(), modTime: st.ModTime(), guest: g}
-	return g, nil
-}
-
-// compile compiles a guest and checks it against the ABI before any of its
-// code can run.
-func (e *Engine) compile(ctx context.Context, name string, bin []byte) (*guest, error) {
-	g := &guest{name: name}
-	if !e.opts.Unmetered {
-		m, err := meter.Instrument(bin)
-		if err != nil {
-			return nil, fmt.Errorf("not a valid WebAssembly module: %w", err)
-		}
-		bin, g.layout = m.Wasm, m.Snapshot
-	}
-	module, err := e.runtime.CompileModule(ctx, bin)
-	if err != nil {
-		return nil, fmt.Errorf("not a valid WebAssembly module: %w", err)
-	}
-	if err := checkInterface(module); err != nil {
-		module.Close(ctx)
-		return nil, err
-	}
-	g.module = module
-	for _, f := range module.ImportedFunctions() {
-		if mod, name, _ := f.Import(); mod == abi.HostModule && name == abi.FuncSources {
-			g.usesSources = true
-		}
-	}
-	return g, nil
 }
 
 // checkInterface refuses a module that imports what the host does not offer

@@ -16,7 +16,7 @@ import (
 
 // newTestEngine starts an engine of the test's own, for tests that look at
 // its snapshots.
-func newTestEngine(t *testing.T, opts Options) *Engine {
+func newCachedEngine(t *testing.T, opts Options) *Engine {
 	t.Helper()
 	opts.Now = testEngine(t).opts.Now
 	// Compiling the Lua guest is the slow part of a new engine.
@@ -49,7 +49,7 @@ func luaWith(body string) string {
 func TestSnapshotFetchesSourcesPastTheSDKBuffer(t *testing.T) {
 	t.Parallel()
 	var fetched atomic.Int64
-	e := newTestEngine(t, Options{hostOverrides: map[string]hostImpl{
+	e := newCachedEngine(t, Options{hostOverrides: map[string]hostImpl{
 		abi.FuncResult: func(ctx context.Context, rs *runState, in []byte) ([]byte, abi.Code) {
 			out, code := hostResult(ctx, rs, in)
 			if rs.stage == stagePreparing && code == abi.CodeOK {
@@ -78,7 +78,7 @@ func TestSnapshotFetchesSourcesPastTheSDKBuffer(t *testing.T) {
 func TestHostileSourceCannotBreakTheSnapshot(t *testing.T) {
 	t.Parallel()
 	var fellBack atomic.Bool
-	e := newTestEngine(t, Options{OnLog: func(_, line string) {
+	e := newCachedEngine(t, Options{OnLog: func(_, line string) {
 		if strings.Contains(line, "a snapshot holding the Lua job files compiled failed") {
 			fellBack.Store(true)
 		}
@@ -105,7 +105,7 @@ func TestHostileSourceCannotBreakTheSnapshot(t *testing.T) {
 func TestFailedSourcesAreNotRetried(t *testing.T) {
 	t.Parallel()
 	var offered atomic.Int32
-	e := newTestEngine(t, Options{hostOverrides: map[string]hostImpl{
+	e := newCachedEngine(t, Options{hostOverrides: map[string]hostImpl{
 		abi.FuncSources: func(ctx context.Context, rs *runState, in []byte) ([]byte, abi.Code) {
 			if !rs.offerSources {
 				return hostSources(ctx, rs, in)
@@ -214,7 +214,7 @@ return job
 // constant in its own state, which shows the search works.
 func TestLuaJobCannotReachAnotherJobsConstants(t *testing.T) {
 	t.Parallel()
-	e := newTestEngine(t, Options{})
+	e := newCachedEngine(t, Options{})
 	ctx := context.Background()
 	secret := writeJob(t, "secret.lua", luaWith(`API_TOKEN = "secret-token"; local TOKEN2 = "secret-token2"`))
 	search := writeJob(t, "search.lua", searchLua)
@@ -270,7 +270,7 @@ func TestFillerBacksOffFailingSnapshots(t *testing.T) {
 // the pool's filler does not retry it beside the runs.
 func TestInitialisationFailsUnderTheJobsLimit(t *testing.T) {
 	t.Parallel()
-	e := newTestEngine(t, Options{})
+	e := newCachedEngine(t, Options{})
 	ctx := context.Background()
 	job := Job{Name: "init-spin", File: "init-spin.wasm", Path: filepath.Join("..", "..", "tests", "guests", "init-spin.wasm"),
 		Limits: Limits{Timeout: 100 * time.Millisecond}}
@@ -317,7 +317,7 @@ func TestSnapshotsTakeTheTightestLimits(t *testing.T) {
 // fresh instance, not its run.
 func TestOtherJobsFilesCannotCrowdOutAJobsMemory(t *testing.T) {
 	t.Parallel()
-	e := newTestEngine(t, Options{})
+	e := newCachedEngine(t, Options{})
 	ctx := context.Background()
 	body := `
 function f(rows)

@@ -244,6 +244,12 @@ func (p *pool) offer(ctx context.Context, inst *instance) bool {
 	}
 	select {
 	case p.ready <- inst:
+		if p.closed() {
+			// Closed since the check above: a retiring guest's drain may
+			// have run already, so drain what was just added.
+			p.drain(ctx)
+			return false
+		}
 		return true
 	default:
 		inst.close(ctx)

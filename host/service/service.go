@@ -127,6 +127,11 @@ func NewEngine(ctx context.Context, cfg *config.Config, clk clock.Clock, log zer
 		Now:      clk.Now,
 		Location: cfg.Location,
 		OnLog:    func(job, line string) { log.Info().Str("job", job).Msg(line) },
+
+		MaxLuaFile:     cfg.Loading.MaxLuaFile,
+		MaxWasmFile:    cfg.Loading.MaxWasmFile,
+		CompileTimeout: cfg.Loading.CompileTimeout,
+		CompileMemory:  cfg.Loading.CompileMemory,
 	})
 }
 
@@ -160,7 +165,7 @@ func Specs(cfg *config.Config, mods *modules.Host) []sched.Spec {
 // JobOf converts a configured job for the engine, with the modules its
 // grants allow (none if mods is nil).
 func JobOf(j config.Job, mods *modules.Host) sandbox.Job {
-	job := sandbox.Job{Name: j.Name, File: j.File, Path: j.Path, Limits: LimitsOf(j.Resolved)}
+	job := sandbox.Job{Name: j.Name, File: j.File, Path: j.Path, Root: j.Root, Limits: LimitsOf(j.Resolved)}
 	if mods != nil {
 		job.Modules = mods.ForJob(j.Name, j.Grants)
 	}
