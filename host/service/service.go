@@ -18,6 +18,7 @@ import (
 
 	"github.com/jobbox/jobbox/host/clock"
 	"github.com/jobbox/jobbox/host/config"
+	"github.com/jobbox/jobbox/host/internal/textsafe"
 	"github.com/jobbox/jobbox/host/modules"
 	"github.com/jobbox/jobbox/host/sandbox"
 	"github.com/jobbox/jobbox/host/sched"
@@ -137,13 +138,24 @@ func NewEngine(ctx context.Context, cfg *config.Config, clk clock.Clock, log zer
 // for a person at a terminal.
 func NewLogger(w io.Writer, console bool, level string) zerolog.Logger {
 	if console {
-		w = zerolog.ConsoleWriter{Out: w, TimeFormat: time.DateTime}
+		w = zerolog.ConsoleWriter{Out: w, TimeFormat: time.DateTime, FormatPrepare: escapeEvent}
 	}
 	lvl, err := zerolog.ParseLevel(level)
 	if err != nil {
 		lvl = zerolog.InfoLevel
 	}
 	return zerolog.New(w).Level(lvl).With().Timestamp().Logger()
+}
+
+// escapeEvent escapes the strings of a console log line, which a job
+// chooses (its log lines, its errors), so they cannot drive the terminal.
+func escapeEvent(ev map[string]any) error {
+	for k, v := range ev {
+		if s, ok := v.(string); ok {
+			ev[k] = textsafe.Escape(s)
+		}
+	}
+	return nil
 }
 
 // Specs converts the configured jobs for the scheduler.
