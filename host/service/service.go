@@ -18,11 +18,11 @@ import (
 
 	"github.com/jobbox/jobbox/host/clock"
 	"github.com/jobbox/jobbox/host/config"
-	"github.com/jobbox/jobbox/host/internal/textsafe"
 	"github.com/jobbox/jobbox/host/modules"
 	"github.com/jobbox/jobbox/host/sandbox"
 	"github.com/jobbox/jobbox/host/sched"
 	"github.com/jobbox/jobbox/host/store"
+	"github.com/jobbox/jobbox/internal/textsafe"
 )
 
 // Files under the state directory.

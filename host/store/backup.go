@@ -13,7 +13,7 @@ import (
 )
 
 // Check reports on the open store's consistency, while it is in use.
-func (s *Bolt) Check() Report { return checkDB(s.db, s.db.Path()) }
+func (s *Bolt) Check() Report { return checkDB(s.db, s.db.Path(), true) }
 
 // Backup writes a consistent copy of the store to w, from one read
 // transaction, so writers go on meanwhile. size, if set, learns the copy's
@@ -53,7 +53,7 @@ func CheckFile(path string) (Report, error) {
 		return r, nil
 	}
 	defer db.Close()
-	check(db, &r)
+	check(db, &r, false)
 	return r, nil
 }
 
@@ -73,7 +73,7 @@ func BackupFile(from, to string) error {
 		return fmt.Errorf("opening the state store %s: %w", from, err)
 	}
 	defer db.Close()
-	if r := checkDB(db, from); !r.OK() {
+	if r := checkDB(db, from, false); !r.OK() {
 		return fmt.Errorf("%w: %s fails its consistency check: %s; there is nothing sound to back up", ErrDamaged, from, r.Problems[0])
 	}
 	return WriteBackup(to, func(w io.Writer) error {

@@ -106,7 +106,7 @@ func checkBeforeOpen(path string) error {
 	if err != nil {
 		return openError(path, err)
 	}
-	r := checkDB(ro, path)
+	r := checkDB(ro, path, false)
 	ro.Close()
 	if !r.OK() {
 		return fmt.Errorf("%w: %s fails its consistency check: %s; %s", ErrDamaged, path, r.Problems[0], recovery)
@@ -124,12 +124,12 @@ func openError(path string, err error) error {
 	return fmt.Errorf("%w: %s cannot be opened: %v; %s", ErrDamaged, path, err, recovery)
 }
 
-func checkDB(db *bolt.DB, path string) Report {
+func checkDB(db *bolt.DB, path string, online bool) Report {
 	r := Report{Path: path}
 	if st, err := os.Stat(path); err == nil {
 		r.Bytes = st.Size()
 	}
-	check(db, &r)
+	check(db, &r, online)
 	return r
 }
 
