@@ -74,7 +74,7 @@ func check(db *bolt.DB, r *Report, online bool) {
 				if tx.Size() > r.Bytes {
 					return fmt.Errorf("the file is %d bytes, but its pages need %d: it was truncated", r.Bytes, tx.Size())
 				}
-				if err := checkFreelist(r.Path, db.Info().PageSize, uint64(tx.ID())); err != nil {
+				if err := checkPages(r.Path, db.Info().PageSize, uint64(tx.ID())); err != nil {
 					return err
 				}
 			}

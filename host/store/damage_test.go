@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -187,4 +188,33 @@ func FuzzCheckFile(f *testing.F) {
 		must(t, os.WriteFile(path, data, 0o600))
 		_, _ = CheckFile(path)
 	})
+}
+
+// TestFlippedBytesNeverCrash damages a sound store a few random bytes at a
+// time: every open and check must return, refusing or accepting, and
+// never fault or panic (a fault in bbolt's own check goroutine would kill
+// the process).
+func TestFlippedBytesNeverCrash(t *testing.T) {
+	t.Parallel()
+	path, _ := populated(t)
+	sound, err := os.ReadFile(path)
+	must(t, err)
+	rng := rand.New(rand.NewPCG(5, 6))
+	dir := t.TempDir()
+	for i := range 500 {
+		data := append([]byte(nil), sound...)
+		for range 1 + rng.IntN(8) {
+			data[rng.IntN(len(data))] = byte(rng.Uint32())
+		}
+		p := filepath.Join(dir, fmt.Sprintf("%d.db", i))
+		must(t, os.WriteFile(p, data, 0o600))
+		if _, err := CheckFile(p); err != nil {
+			t.Fatal(err)
+		}
+		if s, err := OpenBolt(p); err == nil {
+			s.Close()
+		} else if !errors.Is(err, ErrDamaged) {
+			t.Fatalf("flip %d: %v", i, err)
+		}
+	}
 }

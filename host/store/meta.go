@@ -21,11 +21,12 @@ const (
 	bigFreelistMark = 0xFFFF
 )
 
-// checkFreelist checks, by reading the file and not through bbolt's
-// mapping, that the freelist page of the meta page of transaction txid
-// lies within the file: bbolt reads it without bounds, and a read past the
-// end of the file kills the process instead of panicking.
-func checkFreelist(path string, pageSize int, txid uint64) error {
+// checkPages checks, by reading the file and not through bbolt's mapping,
+// that the pages of the meta page of transaction txid lie within the file:
+// the freelist page, and every page of the tree (pageWalk). bbolt reads
+// them without bounds, and a read past the end of the file kills the
+// process instead of panicking.
+func checkPages(path string, pageSize int, txid uint64) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return err
@@ -40,6 +41,10 @@ func checkFreelist(path string, pageSize int, txid uint64) error {
 			continue
 		}
 		free, hwm := binary.LittleEndian.Uint64(meta[metaFreelistAt:]), binary.LittleEndian.Uint64(meta[metaPgidAt:])
+		walk := &pageWalk{file: f, pageSize: pageSize, hwm: hwm, seen: map[uint64]bool{}}
+		if err := walk.page(binary.LittleEndian.Uint64(meta[metaRootAt:])); err != nil {
+			return err
+		}
 		if free == noFreelist {
 			return nil
 		}
