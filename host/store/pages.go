@@ -36,17 +36,19 @@ func (w *pageWalk) page(id uint64) error {
 		return nil // tx.Check reports pages reached twice
 	}
 	w.seen[id] = true
-	head := make([]byte, pageHeaderSize)
-	if _, err := w.file.ReadAt(head, int64(id)*int64(w.pageSize)); err != nil {
+	buf := make([]byte, w.pageSize)
+	if _, err := w.file.ReadAt(buf, int64(id)*int64(w.pageSize)); err != nil {
 		return fmt.Errorf("reading page %d: %w", id, err)
 	}
-	overflow := uint64(binary.LittleEndian.Uint32(head[pageOverflowAt:]))
+	overflow := uint64(binary.LittleEndian.Uint32(buf[pageOverflowAt:]))
 	if id+overflow >= w.hwm {
 		return fmt.Errorf("page %d claims %d overflow pages, past the last page", id, overflow)
 	}
-	buf := make([]byte, (overflow+1)*uint64(w.pageSize))
-	if _, err := w.file.ReadAt(buf, int64(id)*int64(w.pageSize)); err != nil {
-		return fmt.Errorf("reading page %d: %w", id, err)
+	if overflow > 0 {
+		buf = append(buf, make([]byte, overflow*uint64(w.pageSize))...)
+		if _, err := w.file.ReadAt(buf[w.pageSize:], int64(id+1)*int64(w.pageSize)); err != nil {
+			return fmt.Errorf("reading page %d: %w", id, err)
+		}
 	}
 	return w.elements(id, buf)
 }
