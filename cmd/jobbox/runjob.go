@@ -114,7 +114,11 @@ func parseAt(s string, loc *time.Location) (time.Time, error) {
 // calls fail with a message, and the other modules still work.
 func openModules(inv *invocation, cfg *config.Config) (*modules.Host, func()) {
 	var docs store.Documents
-	st, err := store.OpenBolt(filepath.Join(cfg.StateDir, service.StoreFile))
+	var st *store.Bolt
+	err := service.SecureStateDir(cfg.StateDir)
+	if err == nil {
+		st, err = store.OpenBolt(filepath.Join(cfg.StateDir, service.StoreFile))
+	}
 	if err != nil {
 		fmt.Fprintf(inv.stderr, "jobbox run: core.data is unavailable: %s\n", textsafe.Escape(err.Error()))
 	} else {
