@@ -60,7 +60,7 @@ func CheckFile(path string) (Report, error) {
 func openReadOnly(path string) (*bolt.DB, error) {
 	db, err := openGuarded(path, &bolt.Options{Timeout: time.Second, ReadOnly: true})
 	if errors.Is(err, bolterrors.ErrTimeout) {
-		return nil, fmt.Errorf("opening %s: %w (is the service running? then use it)", path, ErrLocked)
+		return nil, fmt.Errorf("opening %s: %w (is the service running?)", path, ErrLocked)
 	}
 	return db, err
 }
