@@ -6,6 +6,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -96,5 +97,25 @@ func must(t *testing.T, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// BenchmarkSecureStateDir measures the check of a state directory whose
+// cache holds 1000 compiled modules.
+func BenchmarkSecureStateDir(b *testing.B) {
+	state := filepath.Join(b.TempDir(), "state")
+	for i := range 1000 {
+		path := filepath.Join(state, CacheDir, "wazero", strconv.Itoa(i))
+		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+			b.Fatal(err)
+		}
+		if err := os.WriteFile(path, nil, 0o600); err != nil {
+			b.Fatal(err)
+		}
+	}
+	for b.Loop() {
+		if err := SecureStateDir(state); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
