@@ -13,9 +13,10 @@ import (
 
 // Escape returns s with every control character, invalid UTF-8 byte and
 // character that reorders or splits lines written as a Go escape (\x1b,
-// \n, \u202e), and backslashes doubled, so the result is one line that
-// reads back unambiguously. Text without such characters is returned as
-// it is.
+// \n, \u202e), so the result is one line of plain text. Text without such
+// characters is returned as it is. Backslashes stay as they are, so
+// Windows paths read right; a job that writes a literal "\x1b" only shows
+// text.
 func Escape(s string) string {
 	if clean(s) {
 		return s
@@ -27,8 +28,6 @@ func Escape(s string) string {
 		switch {
 		case r == utf8.RuneError && size == 1:
 			fmt.Fprintf(&b, `\x%02x`, s[i])
-		case r == '\\':
-			b.WriteString(`\\`)
 		case r == '\n':
 			b.WriteString(`\n`)
 		case r == '\r':
@@ -51,7 +50,7 @@ func Escape(s string) string {
 // yields utf8.RuneError.)
 func clean(s string) bool {
 	for _, r := range s {
-		if r < 0x20 || r == 0x7f || r == '\\' || r == utf8.RuneError || unsafeRune(r) {
+		if r < 0x20 || r == 0x7f || r == utf8.RuneError || unsafeRune(r) {
 			return false
 		}
 	}

@@ -13,7 +13,7 @@ func TestEscape(t *testing.T) {
 		"plain text, café":        "plain text, café",
 		"clear\x1b[2Jscreen":      `clear\x1b[2Jscreen`,
 		"two\nlines\r":            `two\nlines\r`,
-		"back\\slash":             `back\\slash`,
+		`C:\jobs\x.lua`:           `C:\jobs\x.lua`,
 		"bad \xff byte":           `bad \xff byte`,
 		"c1 \u009b csi":           `c1 \u009b csi`,
 		"bidi \u202eevil":         `bidi \u202eevil`,
