@@ -63,7 +63,7 @@ func checkParent(parent, dir string) error {
 	}
 	if info.Mode().Perm()&0o022 != 0 && info.Mode()&os.ModeSticky == 0 {
 		return fmt.Errorf("%s, a parent of the state directory %s, is writable by group or others (mode %s), who could replace the state directory; "+
-			"run `chmod go-w %s` or choose another state_dir", parent, dir, info.Mode().Perm(), parent)
+			"run `chmod go-w %s` or choose another state_dir", parent, dir, info.Mode(), parent)
 	}
 	return nil
 }
@@ -89,7 +89,7 @@ func checkOwn(path, root string, info fs.FileInfo) error {
 			fix = fmt.Sprintf("chmod 700 %s", path)
 		}
 		return fmt.Errorf("%s is writable by group or others (mode %s), who could replace the admin socket or plant compiled code; run `%s`",
-			what, mode.Perm(), fix)
+			what, mode, fix)
 	}
 	return nil
 }
