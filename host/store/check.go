@@ -44,7 +44,10 @@ func guard(what string, fn func() error) (err error) {
 }
 
 // openGuarded opens a bbolt file under guard. If bbolt panics half way,
-// the file it opened (and locked) is closed here, since bbolt cannot.
+// the file it opened is closed here, since bbolt cannot; a mapping it had
+// made stays, and keeps the file's lock, until the process ends. That is
+// why Open checks through a read-only open, which reads only the
+// checksummed meta pages, before the read-write one.
 func openGuarded(path string, opts *bolt.Options) (*bolt.DB, error) {
 	var f *os.File
 	opts.OpenFile = func(name string, flag int, mode os.FileMode) (*os.File, error) {
