@@ -44,6 +44,10 @@ func CheckFile(path string) (Report, error) {
 		r.Problems = []string{"the file is empty (0 bytes)"}
 		return r, nil
 	}
+	if r.Bytes < minStoreSize {
+		r.Problems = []string{fmt.Sprintf("the file is %d bytes, too small to be a store (at least %d)", r.Bytes, minStoreSize)}
+		return r, nil
+	}
 	db, err := openReadOnly(path)
 	if err != nil {
 		if errors.Is(err, ErrLocked) {

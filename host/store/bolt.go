@@ -43,6 +43,11 @@ type OpenOptions struct {
 // created here, so a store file that goes missing is noticed.
 const MarkerSuffix = ".created"
 
+// minStoreSize is the smallest store bbolt writes: two meta pages, a
+// freelist page and a root page, of at least 4KiB each. A smaller file
+// would have bbolt read its meta pages past the end of the file.
+const minStoreSize = 4 * 4096
+
 // recovery is what every refusal tells the operator to do.
 const recovery = "restore the latest backup with `jobbox store restore FILE` (service stopped), " +
 	"or start on an empty store, forgetting which jobs are deactivated, with `jobbox serve --new-store`"
@@ -79,8 +84,10 @@ func Open(path string, opts OpenOptions) (*Bolt, error) {
 func checkPresent(path string, fresh bool) error {
 	st, err := os.Stat(path)
 	switch {
-	case err == nil && st.Size() > 0:
+	case err == nil && st.Size() >= minStoreSize:
 		return nil
+	case err == nil && st.Size() > 0:
+		return fmt.Errorf("%w: %s is %d bytes, too small to be a store (at least %d); %s", ErrDamaged, path, st.Size(), minStoreSize, recovery)
 	case err != nil && !errors.Is(err, os.ErrNotExist):
 		return fmt.Errorf("reading the state store %s: %w", path, err)
 	case fresh:

@@ -59,6 +59,9 @@ func TestDamagedStoreIsRefusedAndRestored(t *testing.T) {
 			must(t, os.Truncate(path, st.Size()/2))
 		},
 		"truncated to zero": func(t *testing.T, path string) { must(t, os.Truncate(path, 0)) },
+		"truncated to one page": func(t *testing.T, path string) {
+			must(t, os.Truncate(path, 4096))
+		},
 		"zeroed": func(t *testing.T, path string) {
 			st, _ := os.Stat(path)
 			must(t, os.WriteFile(path, make([]byte, st.Size()), 0o600))
