@@ -5,12 +5,14 @@ package config
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"math"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -313,6 +315,8 @@ func (c *Config) Validate() error {
 	}
 	c.validateModules(fail)
 	if len(errs) > 0 {
+		// In the file's order, as an operator reads it.
+		slices.SortStableFunc(errs, func(a, b Error) int { return cmp.Compare(a.Line, b.Line) })
 		return errs
 	}
 	return nil
