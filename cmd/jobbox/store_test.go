@@ -127,3 +127,26 @@ func TestServeNewStore(t *testing.T) {
 	}
 	svc.Stop(context.Background())
 }
+
+// TestCheckAndRunRefuseAnOpenCache: check and run use the compilation
+// cache in the state directory, so they refuse one others may write.
+func TestCheckAndRunRefuseAnOpenCache(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	write(t, filepath.Join(dir, "ok.lua"), okJob)
+	cfg := filepath.Join(dir, "config.toml")
+	write(t, cfg, "[[jobs]]\nname = \"a\"\nfile = \"ok.lua\"\ninterval = 60\n")
+	cache := filepath.Join(dir, "state", service.CacheDir)
+	if err := os.MkdirAll(cache, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(cache, 0o777); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"check", "--config", cfg}, {"run", filepath.Join(dir, "ok.lua"), "--config", cfg}} {
+		code, out, errOut := jobbox(t, args...)
+		if code != 1 || !strings.Contains(errOut, "chmod go-w "+cache) {
+			t.Errorf("jobbox %s with an open cache: %d %q %q", args[0], code, out, errOut)
+		}
+	}
+}
