@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"text/tabwriter"
@@ -12,21 +13,32 @@ import (
 
 	"github.com/jobbox/jobbox/host/config"
 	"github.com/jobbox/jobbox/host/service"
+	"github.com/jobbox/jobbox/host/store"
+	"github.com/jobbox/jobbox/host/textsafe"
 )
 
 // client finds the running service through the state directory that the
 // config names. The config need not be valid in full: a reload is how an
 // operator learns what is wrong with it, so only state_dir is read.
 func (inv *invocation) client() (*service.Client, error) {
+	dir, err := inv.stateDir()
+	if err != nil {
+		return nil, err
+	}
+	return service.NewClient(dir), nil
+}
+
+// stateDir reads only state_dir from the config, as client does.
+func (inv *invocation) stateDir() (string, error) {
 	data, err := os.ReadFile(inv.config)
 	if err != nil {
-		return nil, fmt.Errorf("reading the config: %w", err)
+		return "", fmt.Errorf("reading the config: %w", err)
 	}
 	dir := config.StateDirOf(data)
 	if !filepath.IsAbs(dir) {
 		dir = filepath.Join(filepath.Dir(inv.config), dir)
 	}
-	return service.NewClient(dir), nil
+	return dir, nil
 }
 
 func (inv *invocation) call(ctx context.Context, method, path string, out any) int {
@@ -55,17 +67,17 @@ func cmdJobs(ctx context.Context, inv *invocation) int {
 	if code := inv.call(ctx, http.MethodGet, "/v1/status", &status); code != exitOK {
 		return code
 	}
-	fmt.Fprintf(inv.stdout, "service %s, %d jobs\n\n", status.Status, len(jobs))
+	fmt.Fprintf(inv.stdout, "service %s, %d jobs\n\n", textsafe.Escape(status.Status), len(jobs))
 	tw := tabwriter.NewWriter(inv.stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "NAME\tSTATE\tEVERY\tLAST\tLAST RUN\tNEXT RUN\tRUNS\tFILE")
 	for _, j := range jobs {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\n", j.Name, j.State,
-			time.Duration(j.IntervalS*float64(time.Second)), dash(j.LastStatus), when(j.LastRun), when(j.NextRun), j.Runs, j.File)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\n", textsafe.Escape(j.Name), textsafe.Escape(j.State),
+			time.Duration(j.IntervalS*float64(time.Second)), dash(textsafe.Escape(j.LastStatus)), when(j.LastRun), when(j.NextRun), j.Runs, textsafe.Escape(j.File))
 	}
 	tw.Flush()
 	for _, j := range jobs {
 		if j.LastError != "" {
-			fmt.Fprintf(inv.stdout, "\n%s: last error: %s", j.Name, j.LastError)
+			fmt.Fprintf(inv.stdout, "\n%s: last error: %s", textsafe.Escape(j.Name), textsafe.Escape(j.LastError))
 		}
 	}
 	fmt.Fprintln(inv.stdout)
@@ -108,13 +120,41 @@ func setActive(ctx context.Context, inv *invocation, action string) int {
 		return inv.fail("name one job: jobbox %s NAME", action)
 	}
 	name := inv.args[0]
-	if code := inv.call(ctx, http.MethodPost, "/v1/jobs/"+name+"/"+action, nil); code != exitOK {
+	if code := inv.call(ctx, http.MethodPost, "/v1/jobs/"+url.PathEscape(name)+"/"+action, nil); code != exitOK {
 		return code
 	}
 	if action == "activate" {
-		fmt.Fprintf(inv.stdout, "job %s activated; it runs again after the next reload (jobbox reload)\n", name)
+		fmt.Fprintf(inv.stdout, "job %s activated; it runs again after the next reload (jobbox reload)\n", textsafe.Escape(name))
 	} else {
-		fmt.Fprintf(inv.stdout, "job %s deactivated\n", name)
+		fmt.Fprintf(inv.stdout, "job %s deactivated\n", textsafe.Escape(name))
+	}
+	return exitOK
+}
+
+// cmdHistory prints a job's latest runs, newest first, with their logs.
+func cmdHistory(ctx context.Context, inv *invocation) int {
+	if len(inv.args) != 1 {
+		return inv.fail("name one job: jobbox history NAME")
+	}
+	var runs []store.Run
+	if code := inv.call(ctx, http.MethodGet, "/v1/jobs/"+url.PathEscape(inv.args[0])+"/history", &runs); code != exitOK {
+		return code
+	}
+	if inv.json {
+		enc := json.NewEncoder(inv.stdout)
+		enc.SetIndent("", "  ")
+		_ = enc.Encode(runs)
+		return exitOK
+	}
+	for _, r := range runs {
+		fmt.Fprintf(inv.stdout, "%s  %s  %s", r.Start.Local().Format(time.DateTime), r.Duration().Round(time.Millisecond), textsafe.Escape(r.Status))
+		if r.Error != "" {
+			fmt.Fprintf(inv.stdout, ": %s", textsafe.Escape(r.Error))
+		}
+		fmt.Fprintln(inv.stdout)
+		for _, l := range r.Logs {
+			fmt.Fprintf(inv.stdout, "    log: %s\n", textsafe.Escape(l))
+		}
 	}
 	return exitOK
 }

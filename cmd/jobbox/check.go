@@ -11,6 +11,7 @@ import (
 	"github.com/jobbox/jobbox/host/config"
 	"github.com/jobbox/jobbox/host/sandbox"
 	"github.com/jobbox/jobbox/host/service"
+	"github.com/jobbox/jobbox/host/textsafe"
 )
 
 // cmdCheck validates the config and every job file it names, or only the
@@ -66,7 +67,7 @@ func cmdCheck(ctx context.Context, inv *invocation) int {
 		}
 	}
 	for _, p := range problems {
-		fmt.Fprintln(inv.stdout, p)
+		fmt.Fprintln(inv.stdout, textsafe.Escape(p))
 	}
 	if len(problems) > 0 {
 		return exitFail
@@ -82,7 +83,7 @@ func loadOptionalConfig(inv *invocation) *config.Config {
 	}
 	cfg, err := config.Load(inv.config)
 	if err != nil {
-		fmt.Fprintf(inv.stderr, "jobbox %s: ignoring %s, which is invalid:\n%v\n", inv.name, inv.config, err)
+		fmt.Fprintf(inv.stderr, "jobbox %s: ignoring %s, which is invalid:\n%s\n", inv.name, inv.config, escapeLines(err.Error()))
 		return nil
 	}
 	return cfg
@@ -95,7 +96,13 @@ func defaultConfig() *config.Config {
 	if cfg.StateDir == "" || cfg.Location == nil {
 		panic("the default config does not validate")
 	}
-	cfg.StateDir = filepath.Join(os.TempDir(), "jobbox-state")
+	// The user's own cache, not a shared directory such as /tmp, where
+	// another user could plant compiled code (service.SecureStateDir).
+	dir, err := os.UserCacheDir()
+	if err != nil {
+		dir = filepath.Join(os.TempDir(), fmt.Sprintf("jobbox-%d", os.Getuid()))
+	}
+	cfg.StateDir = filepath.Join(dir, "jobbox")
 	return cfg
 }
 

@@ -7,6 +7,8 @@
 //	jobbox reload     [--config config.toml]
 //	jobbox activate   NAME [--config config.toml]
 //	jobbox deactivate NAME [--config config.toml]
+//	jobbox history    NAME [--config config.toml] [--json]
+//	jobbox store      check|backup FILE|restore FILE [--config config.toml]
 //	jobbox bench      [--runs N] [--window D] [--case NAME] [--quick]
 package main
 
@@ -20,9 +22,10 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
-	_ "time/tzdata"
+	_ "time/tzdata" // timezones work on hosts without a zoneinfo database
 
-	"github.com/jobbox/jobbox/host/sandbox" // timezones work on hosts without a zoneinfo database
+	"github.com/jobbox/jobbox/host/sandbox"
+	"github.com/jobbox/jobbox/host/textsafe"
 )
 
 func main() {
@@ -37,7 +40,8 @@ func main() {
 const usage = `jobbox runs scheduled jobs in WebAssembly sandboxes.
 
 Usage:
-  jobbox serve      [--config config.toml]          run the service
+  jobbox serve      [--config config.toml] [--new-store]  run the service
+                    (--new-store: start on an empty store where one was lost)
   jobbox check      [--config config.toml] [FILE...] check the config and job files
   jobbox run        FILE [--config config.toml] [--json] [--at TIME]  run one job once
                     (--at 2027-01-03T10:00: as if it were then, for day-dependent jobs)
@@ -45,6 +49,12 @@ Usage:
   jobbox reload     [--config config.toml]          re-read config.toml
   jobbox activate   NAME [--config config.toml]     re-activate a job (applies at the next reload)
   jobbox deactivate NAME [--config config.toml]     deactivate a job now
+  jobbox history    NAME [--config config.toml] [--json]  a job's latest runs
+  jobbox store check   [--config config.toml] [--json]    check the state store
+  jobbox store backup  FILE [--config config.toml] [--force]  copy the state store,
+                    also while the service runs (--force: replace FILE)
+  jobbox store restore FILE [--config config.toml]   replace the state store with
+                    a backup; the service must be stopped
   jobbox bench      [--runs 200] [--window 10s] [--case NAME] [--quick]
                     measure run cost, lateness and memory; prints one table
 `
@@ -67,14 +77,25 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if args[0] == "bench" {
 		return cmdBench(ctx, args[1:], stdout, stderr)
 	}
+	if args[0] == "store" {
+		if len(args) < 2 {
+			fmt.Fprintf(stderr, "jobbox store: name a subcommand: check, backup or restore\n\n%s", usage)
+			return exitUsage
+		}
+		args = append([]string{"store " + args[1]}, args[2:]...)
+	}
 	cmds := map[string]func(context.Context, *invocation) int{
-		"serve":      cmdServe,
-		"check":      cmdCheck,
-		"run":        cmdRun,
-		"jobs":       cmdJobs,
-		"reload":     cmdReload,
-		"activate":   cmdActivate,
-		"deactivate": cmdDeactivate,
+		"serve":         cmdServe,
+		"check":         cmdCheck,
+		"run":           cmdRun,
+		"jobs":          cmdJobs,
+		"reload":        cmdReload,
+		"activate":      cmdActivate,
+		"deactivate":    cmdDeactivate,
+		"history":       cmdHistory,
+		"store check":   cmdStoreCheck,
+		"store backup":  cmdStoreBackup,
+		"store restore": cmdStoreRestore,
 	}
 	cmd, ok := cmds[args[0]]
 	if !ok {
@@ -98,9 +119,12 @@ type invocation struct {
 	config string
 	json   bool
 	at     string
-	args   []string
-	stdout io.Writer
-	stderr io.Writer
+	// newStore (serve) and force (store backup) are their command's own.
+	newStore bool
+	force    bool
+	args     []string
+	stdout   io.Writer
+	stderr   io.Writer
 }
 
 // parse reads flags wherever they stand among the positional arguments, so
@@ -112,6 +136,12 @@ func parse(name string, args []string, stdout, stderr io.Writer) (*invocation, e
 	fs.StringVar(&inv.config, "config", "config.toml", "the config file")
 	fs.BoolVar(&inv.json, "json", false, "print JSON")
 	fs.StringVar(&inv.at, "at", "", "run as if the time were this (RFC 3339, or 2006-01-02T15:04 in the config's timezone)")
+	switch name {
+	case "serve":
+		fs.BoolVar(&inv.newStore, "new-store", false, "start on a new, empty state store where one was used before but is missing or empty")
+	case "store backup":
+		fs.BoolVar(&inv.force, "force", false, "replace FILE if it exists")
+	}
 	for {
 		if err := fs.Parse(args); err != nil {
 			return nil, err
@@ -127,6 +157,16 @@ func parse(name string, args []string, stdout, stderr io.Writer) (*invocation, e
 
 func (inv *invocation) fail(format string, args ...any) int {
 	msg := fmt.Sprintf(format, args...)
-	fmt.Fprintf(inv.stderr, "jobbox %s: %s\n", inv.name, strings.TrimRight(msg, "\n"))
+	fmt.Fprintf(inv.stderr, "jobbox %s: %s\n", inv.name, escapeLines(strings.TrimRight(msg, "\n")))
 	return exitFail
+}
+
+// escapeLines escapes control characters in each line of s, which may
+// quote what a job wrote, keeping its line breaks.
+func escapeLines(s string) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = textsafe.Escape(l)
+	}
+	return strings.Join(lines, "\n")
 }

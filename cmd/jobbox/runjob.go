@@ -16,6 +16,7 @@ import (
 	"github.com/jobbox/jobbox/host/sandbox"
 	"github.com/jobbox/jobbox/host/service"
 	"github.com/jobbox/jobbox/host/store"
+	"github.com/jobbox/jobbox/host/textsafe"
 )
 
 // runJSON is what `jobbox run --json` prints.
@@ -78,11 +79,11 @@ func cmdRun(ctx context.Context, inv *invocation) int {
 		})
 	} else {
 		for _, l := range out.Logs {
-			fmt.Fprintf(inv.stdout, "log: %s\n", l)
+			fmt.Fprintf(inv.stdout, "log: %s\n", textsafe.Escape(l))
 		}
 		fmt.Fprintf(inv.stdout, "%s in %s", out.Status, out.Duration().Round(10_000))
 		if out.Error != "" {
-			fmt.Fprintf(inv.stdout, ": %s", out.Error)
+			fmt.Fprintf(inv.stdout, ": %s", textsafe.Escape(out.Error))
 		}
 		fmt.Fprintln(inv.stdout)
 	}
@@ -113,15 +114,19 @@ func parseAt(s string, loc *time.Location) (time.Time, error) {
 // calls fail with a message, and the other modules still work.
 func openModules(inv *invocation, cfg *config.Config) (*modules.Host, func()) {
 	var docs store.Documents
-	st, err := store.OpenBolt(filepath.Join(cfg.StateDir, service.StoreFile))
+	var st *store.Bolt
+	err := service.SecureStateDir(cfg.StateDir)
+	if err == nil {
+		st, err = store.OpenBolt(filepath.Join(cfg.StateDir, service.StoreFile))
+	}
 	if err != nil {
-		fmt.Fprintf(inv.stderr, "jobbox run: core.data is unavailable: %v\n", err)
+		fmt.Fprintf(inv.stderr, "jobbox run: core.data is unavailable: %s\n", textsafe.Escape(err.Error()))
 	} else {
 		docs = st
 	}
 	mods, err := modules.New(cfg, docs)
 	if err != nil {
-		fmt.Fprintf(inv.stderr, "jobbox run: the core modules are unavailable: %v\n", err)
+		fmt.Fprintf(inv.stderr, "jobbox run: the core modules are unavailable: %s\n", escapeLines(err.Error()))
 		mods = nil
 	}
 	return mods, func() {

@@ -5,12 +5,14 @@ package config
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"math"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -55,9 +57,11 @@ type Config struct {
 	Data      Data                `toml:"data"`
 	Jobs      []Job               `toml:"jobs"`
 
+	// Set by Parse.
+	Path string `toml:"-"` // the file this came from
+	Dir  string `toml:"-"` // its directory, the base of relative paths
+
 	// Set by Validate.
-	Path     string         `toml:"-"` // the file this came from
-	Dir      string         `toml:"-"` // its directory, the base of relative paths
 	Location *time.Location `toml:"-"`
 	Grace    time.Duration  `toml:"-"`
 	Default  Resolved       `toml:"-"` // Limits, resolved
@@ -101,8 +105,9 @@ type Job struct {
 	Limits   Limits `toml:"limits"`
 	Grants   Grants `toml:"grants"`
 
+	Path string `toml:"-"` // File resolved against the config's directory, by Parse
+
 	// Set by Validate.
-	Path           string        `toml:"-"` // File resolved against the config's directory
 	Root           string        `toml:"-"` // the job directory Path lies in
 	IntervalPeriod time.Duration `toml:"-"`
 	Resolved       Resolved      `toml:"-"`
@@ -147,8 +152,9 @@ func Load(path string) (*Config, error) {
 	return c, nil
 }
 
-// Parse decodes data, the contents of the file at path, over c. Unknown keys
-// and values of the wrong type are errors.
+// Parse decodes data, the contents of the file at path, over c, and
+// resolves its relative paths against path's directory. Unknown keys and
+// values of the wrong type are errors.
 func (c *Config) Parse(data []byte, path string) error {
 	c.Path = path
 	c.Dir = filepath.Dir(path)
@@ -157,7 +163,25 @@ func (c *Config) Parse(data []byte, path string) error {
 		return c.decodeError(err)
 	}
 	c.positions = locate(data)
+	c.resolvePaths()
 	return nil
+}
+
+// resolvePaths makes the config's relative paths relative to its file,
+// once, here and not in Validate, so Validate can run any number of times.
+func (c *Config) resolvePaths() {
+	resolve := func(p string) string {
+		if p == "" || filepath.IsAbs(p) {
+			return p
+		}
+		return filepath.Join(c.Dir, p)
+	}
+	c.StateDir = resolve(c.StateDir)
+	c.SMTP.CAFile = resolve(c.SMTP.CAFile)
+	c.Network.CAFile = resolve(c.Network.CAFile)
+	for i := range c.Jobs {
+		c.Jobs[i].Path = resolve(c.Jobs[i].File)
+	}
 }
 
 func (c *Config) decodeError(err error) error {
@@ -200,10 +224,36 @@ func typeMessage(de *toml.DecodeError) string {
 	return fmt.Sprintf("%s must be %s, not a TOML %s", key, want, m[1])
 }
 
+// Upper bounds of config values: far above any sensible setting, low
+// enough that no value overflows what it feeds or promises more than a
+// host can give. README's "Which limits bound what" explains each.
+const (
+	maxMemory         = 4 << 30 // a wasm32 guest addresses at most 4GiB
+	maxTimeout        = 24 * time.Hour
+	maxGrace          = time.Hour
+	maxInterval       = 366 * 24 * time.Hour
+	maxLogLines       = 1_000_000
+	maxLogBytes       = 64 << 20
+	maxHostCalls      = 1_000_000_000
+	maxCallBytes      = 256 << 20
+	maxRunBytes       = 64 << 30
+	maxStackDepth     = 1_000_000
+	maxConcurrentRuns = 10_000
+	maxHistorySize    = 10_000
+	// The core modules' own.
+	maxModuleTimeout = time.Hour
+	maxOpen          = 1000
+	maxRows          = 10_000_000
+	maxMessages      = 10_000
+	maxRequests      = 100_000
+	maxDocuments     = 10_000_000
+)
+
 var jobName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$`)
 
-// Validate checks every value, resolves paths, durations and sizes, and
-// reports all problems at once, each with its position.
+// Validate checks every value, converts durations and sizes, and reports
+// all problems at once, each with its position. It changes nothing else,
+// so calling it again gives the same result.
 func (c *Config) Validate() error {
 	var errs Errors
 	fail := func(key, format string, args ...any) {
@@ -212,8 +262,6 @@ func (c *Config) Validate() error {
 	}
 	if c.StateDir == "" {
 		fail("state_dir", "state_dir must not be empty")
-	} else if !filepath.IsAbs(c.StateDir) {
-		c.StateDir = filepath.Join(c.Dir, c.StateDir)
 	}
 	loc, err := loadLocation(c.Timezone)
 	if err != nil {
@@ -227,12 +275,14 @@ func (c *Config) Validate() error {
 	}
 	if c.Grace, err = duration(c.ShutdownGrace); err != nil {
 		fail("shutdown_grace", "shutdown_grace %v", err)
+	} else if c.Grace > maxGrace {
+		fail("shutdown_grace", "shutdown_grace must be at most 1h, not %s", c.Grace)
 	}
-	if c.MaxConcurrentRuns < 1 {
-		fail("max_concurrent_runs", "max_concurrent_runs must be at least 1, not %d", c.MaxConcurrentRuns)
+	if c.MaxConcurrentRuns < 1 || c.MaxConcurrentRuns > maxConcurrentRuns {
+		fail("max_concurrent_runs", "max_concurrent_runs must be from 1 to %d, not %d", maxConcurrentRuns, c.MaxConcurrentRuns)
 	}
-	if c.HistorySize < 1 || c.HistorySize > 10000 {
-		fail("history_size", "history_size must be between 1 and 10000, not %d", c.HistorySize)
+	if c.HistorySize < 1 || c.HistorySize > maxHistorySize {
+		fail("history_size", "history_size must be from 1 to %d, not %d", maxHistorySize, c.HistorySize)
 	}
 	defaults := Resolved{}
 	c.Default = resolveLimits(c.Limits, defaults, "limits", "limits", fail)
@@ -259,10 +309,6 @@ func (c *Config) Validate() error {
 		if j.File == "" {
 			fail(key, "%s has no file", label)
 		} else {
-			j.Path = j.File
-			if !filepath.IsAbs(j.Path) {
-				j.Path = filepath.Join(c.Dir, j.File)
-			}
 			switch ext := strings.ToLower(filepath.Ext(j.File)); {
 			case ext != ".lua" && ext != ".wasm":
 				fail(key+".file", "%s: file %s must be a .lua job file or a .wasm guest", label, j.File)
@@ -276,13 +322,15 @@ func (c *Config) Validate() error {
 			fail(key, "%s has no interval (seconds, or a duration like \"90s\")", label)
 		} else if j.IntervalPeriod, err = duration(j.Interval); err != nil {
 			fail(key+".interval", "%s: interval %v", label, err)
-		} else if j.IntervalPeriod < time.Second {
-			fail(key+".interval", "%s: interval must be at least 1s, not %s", label, j.IntervalPeriod)
+		} else if j.IntervalPeriod < time.Second || j.IntervalPeriod > maxInterval {
+			fail(key+".interval", "%s: interval must be from 1s to 366 days, not %s", label, j.IntervalPeriod)
 		}
 		j.Resolved = resolveLimits(j.Limits, c.Default, key+".limits", label+": limits", fail)
 	}
 	c.validateModules(fail)
 	if len(errs) > 0 {
+		// In the file's order, as an operator reads it.
+		slices.SortStableFunc(errs, func(a, b Error) int { return cmp.Compare(a.Line, b.Line) })
 		return errs
 	}
 	return nil
@@ -308,51 +356,51 @@ func resolveLimits(l Limits, base Resolved, key, label string, fail func(key, fo
 	r := base
 	var err error
 	if l.Timeout != nil {
-		if r.Timeout, err = duration(l.Timeout); err != nil || r.Timeout <= 0 {
-			fail(key+".timeout", "%s.timeout %v", label, errOr(err, "must be positive"))
+		if r.Timeout, err = duration(l.Timeout); err != nil || r.Timeout <= 0 || r.Timeout > maxTimeout {
+			fail(key+".timeout", "%s.timeout %v", label, errOr(err, fmt.Sprintf("must be more than 0s and at most 24h, not %s", r.Timeout)))
 		}
 	}
 	if l.Memory != nil {
-		if r.Memory, err = size(l.Memory); err != nil || r.Memory < 1<<20 {
-			fail(key+".memory", "%s.memory %v", label, errOr(err, "must be at least 1MiB"))
+		if r.Memory, err = size(l.Memory); err != nil || r.Memory < 1<<20 || r.Memory > maxMemory {
+			fail(key+".memory", "%s.memory %v", label, errOr(err, fmt.Sprintf("must be from 1MiB to 4GiB (a wasm32 guest addresses at most 4GiB), not %v", l.Memory)))
 		}
 	}
 	if l.LogLines != nil {
-		r.LogLines = count(l.LogLines, key+".log_lines", label+".log_lines", fail)
+		r.LogLines = count(l.LogLines, maxLogLines, key+".log_lines", label+".log_lines", fail)
 	}
 	if l.HostCalls != nil {
-		r.HostCalls = count(l.HostCalls, key+".host_calls", label+".host_calls", fail)
+		r.HostCalls = count(l.HostCalls, maxHostCalls, key+".host_calls", label+".host_calls", fail)
 	}
 	if l.Stack != nil {
-		r.Stack = count(l.Stack, key+".stack_depth", label+".stack_depth", fail)
+		r.Stack = count(l.Stack, maxStackDepth, key+".stack_depth", label+".stack_depth", fail)
 	}
 	if l.LogBytes != nil {
-		r.LogBytes = int(byteLimit(l.LogBytes, math.MaxInt32, key+".log_bytes", label+".log_bytes", fail))
+		r.LogBytes = int(byteLimit(l.LogBytes, maxLogBytes, "64MiB", key+".log_bytes", label+".log_bytes", fail))
 	}
 	if l.CallBytes != nil {
-		r.CallBytes = int(byteLimit(l.CallBytes, math.MaxInt32, key+".call_bytes", label+".call_bytes", fail))
+		r.CallBytes = int(byteLimit(l.CallBytes, maxCallBytes, "256MiB", key+".call_bytes", label+".call_bytes", fail))
 	}
 	if l.RunBytes != nil {
-		r.RunBytes = byteLimit(l.RunBytes, math.MaxInt64, key+".run_bytes", label+".run_bytes", fail)
+		r.RunBytes = byteLimit(l.RunBytes, maxRunBytes, "64GiB", key+".run_bytes", label+".run_bytes", fail)
 	}
 	return r
 }
 
-// count reads a positive whole number.
-func count(v any, key, label string, fail func(key, format string, args ...any)) int {
+// count reads a whole number from 1 to max.
+func count(v any, max int64, key, label string, fail func(key, format string, args ...any)) int {
 	n, ok := v.(int64)
-	if !ok || n < 1 || n > math.MaxInt32 {
-		fail(key, "%s must be a whole number from 1 to %d", label, math.MaxInt32)
+	if !ok || n < 1 || n > max {
+		fail(key, "%s must be a whole number from 1 to %d, not %v", label, max, v)
 		return 0
 	}
 	return int(n)
 }
 
-// byteLimit reads a size from 1 byte to max.
-func byteLimit(v any, max uint64, key, label string, fail func(key, format string, args ...any)) int64 {
+// byteLimit reads a size from 1 byte to max, which reads maxName.
+func byteLimit(v any, max uint64, maxName, key, label string, fail func(key, format string, args ...any)) int64 {
 	n, err := size(v)
 	if err != nil || n < 1 || n > max {
-		fail(key, "%s %v", label, errOr(err, fmt.Sprintf("must be from 1 byte to %d bytes", max)))
+		fail(key, "%s %v", label, errOr(err, fmt.Sprintf("must be from 1 byte to %s, not %v", maxName, v)))
 		return 0
 	}
 	return int64(n)
@@ -374,7 +422,7 @@ func duration(v any) (time.Duration, error) {
 		}
 		return time.Duration(x) * time.Second, nil
 	case float64:
-		if x < 0 || x > float64(math.MaxInt64/int64(time.Second)) {
+		if !(x >= 0) || x > float64(math.MaxInt64/int64(time.Second)) { // NaN too
 			return 0, fmt.Errorf("must be a positive number of seconds, not %v", x)
 		}
 		return time.Duration(x * float64(time.Second)), nil

@@ -3,8 +3,10 @@ package config
 import (
 	"flag"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -51,12 +53,49 @@ func describe(c *Config, err error) string {
 	l := c.Loading
 	fmt.Fprintf(&b, "loading: job_dirs=%d max_lua_file=%d max_wasm_file=%d compile_timeout=%s compile_memory=%d\n",
 		len(l.JobDirs), l.MaxLuaFile, l.MaxWasmFile, l.CompileTimeout, l.CompileMemory)
+	for _, name := range slices.Sorted(maps.Keys(c.Databases)) {
+		fmt.Fprintf(&b, "database %s: %+v\n", name, c.Databases[name])
+	}
+	smtp := c.SMTP
+	smtp.CAFile = filepath.ToSlash(smtp.CAFile)
+	fmt.Fprintf(&b, "smtp: %+v\n", smtp)
+	network := c.Network
+	network.CAFile = filepath.ToSlash(network.CAFile)
+	fmt.Fprintf(&b, "network: %+v\n", network)
+	fmt.Fprintf(&b, "data: %+v\n", c.Data)
 	for _, j := range c.Jobs {
 		root, _ := filepath.Rel(filepath.Dir(mustAbs(c.Path)), j.Root)
 		fmt.Fprintf(&b, "job %s file=%s path=%s root=%s every=%s once=%v active=%v limits=%+v\n",
 			j.Name, j.File, filepath.ToSlash(j.Path), filepath.ToSlash(root), j.IntervalPeriod, j.RunOnce, j.IsActive(), j.Resolved)
+		if g := j.Grants; len(g.MySQL)+len(g.Data)+len(g.Network)+len(g.NetworkCIDRs)+len(g.EmailFrom)+len(g.EmailTo) > 0 {
+			fmt.Fprintf(&b, "  grants: %+v\n", g)
+		}
 	}
 	return b.String()
+}
+
+// TestValidateTwice checks that Validate only checks: a second call finds
+// the same config and the same errors.
+func TestValidateTwice(t *testing.T) {
+	t.Parallel()
+	files, _ := filepath.Glob("testdata/*.toml")
+	for _, file := range files {
+		t.Run(filepath.Base(file), func(t *testing.T) {
+			t.Parallel()
+			data, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			c := DefaultConfig()
+			if err := c.Parse(data, file); err != nil {
+				return // nothing to validate
+			}
+			first := describe(c, c.Validate())
+			if second := describe(c, c.Validate()); second != first {
+				t.Fatalf("a second Validate changed the result:\n--- first\n%s--- second\n%s", first, second)
+			}
+		})
+	}
 }
 
 func TestDefaultsResolve(t *testing.T) {
@@ -75,7 +114,7 @@ func TestDefaultsResolve(t *testing.T) {
 // FuzzParse feeds arbitrary bytes to the parser and validator: they must
 // return errors, never panic.
 func FuzzParse(f *testing.F) {
-	for _, name := range []string{"valid", "semantic", "loading", "loading-bad", "unknown-key", "wrong-type", "syntax"} {
+	for _, name := range []string{"valid", "semantic", "loading", "loading-bad", "unknown-key", "wrong-type", "syntax", "modules", "bounds"} {
 		data, err := os.ReadFile(filepath.Join("testdata", name+".toml"))
 		if err != nil {
 			f.Fatal(err)

@@ -60,8 +60,8 @@ func (c *Config) validateLoading(fail func(key, format string, args ...any)) {
 		}
 		l.JobDirs = append(l.JobDirs, abs)
 	}
-	l.MaxLuaFile = byteLimit(c.MaxLuaFile, maxLuaFileCap, "max_lua_file", "max_lua_file", fail)
-	l.MaxWasmFile = byteLimit(c.MaxWasmFile, maxWasmFileCap, "max_wasm_file", "max_wasm_file", fail)
+	l.MaxLuaFile = byteLimit(c.MaxLuaFile, maxLuaFileCap, "64MiB", "max_lua_file", "max_lua_file", fail)
+	l.MaxWasmFile = byteLimit(c.MaxWasmFile, maxWasmFileCap, "1GiB", "max_wasm_file", "max_wasm_file", fail)
 	var err error
 	if l.CompileTimeout, err = duration(c.CompileTimeout); err != nil || l.CompileTimeout < minCompileTimeout || l.CompileTimeout > maxCompileTimeout {
 		fail("compile_timeout", "compile_timeout %v", errOr(err, fmt.Sprintf("must be from %s to %s", minCompileTimeout, maxCompileTimeout)))

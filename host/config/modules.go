@@ -5,7 +5,6 @@ import (
 	"net"
 	"net/netip"
 	"os"
-	"path/filepath"
 	"regexp"
 	"sort"
 	"strconv"
@@ -161,19 +160,19 @@ func (c *Config) validateModules(fail func(key, format string, args ...any)) {
 		}
 		if db.MaxOpen == 0 {
 			db.MaxOpen = 10
-		} else if db.MaxOpen < 1 {
-			fail(key+".max_open", "database %q: max_open must be at least 1", name)
+		} else if db.MaxOpen < 1 || db.MaxOpen > maxOpen {
+			fail(key+".max_open", "database %q: max_open must be from 1 to %d", name, maxOpen)
 		}
 		if db.MaxRows == 0 {
 			db.MaxRows = 10_000
-		} else if db.MaxRows < 1 {
-			fail(key+".max_rows", "database %q: max_rows must be at least 1", name)
+		} else if db.MaxRows < 1 || db.MaxRows > maxRows {
+			fail(key+".max_rows", "database %q: max_rows must be from 1 to %d", name, maxRows)
 		}
 		db.TimeoutPeriod = 10 * time.Second
 		if db.Timeout != nil {
 			d, err := duration(db.Timeout)
-			if err != nil || d <= 0 {
-				fail(key+".timeout", "database %q: timeout %v", name, errOr(err, "must be positive"))
+			if err != nil || d <= 0 || d > maxModuleTimeout {
+				fail(key+".timeout", "database %q: timeout %v", name, errOr(err, "must be more than 0s and at most 1h"))
 			}
 			db.TimeoutPeriod = d
 		}
@@ -192,28 +191,28 @@ func (c *Config) validateModules(fail func(key, format string, args ...any)) {
 	if s.Password != "" && s.TLS == "none" {
 		fail("smtp.password", "smtp: a password is never sent without TLS; set tls to starttls or tls")
 	}
-	if s.MaxMessages < 1 {
-		fail("smtp.max_messages", "smtp.max_messages must be at least 1")
+	if s.MaxMessages < 1 || s.MaxMessages > maxMessages {
+		fail("smtp.max_messages", "smtp.max_messages must be from 1 to %d", maxMessages)
 	}
 	var err error
-	if s.TimeoutPeriod, err = duration(s.Timeout); err != nil || s.TimeoutPeriod <= 0 {
-		fail("smtp.timeout", "smtp.timeout %v", errOr(err, "must be positive"))
+	if s.TimeoutPeriod, err = duration(s.Timeout); err != nil || s.TimeoutPeriod <= 0 || s.TimeoutPeriod > maxModuleTimeout {
+		fail("smtp.timeout", "smtp.timeout %v", errOr(err, "must be more than 0s and at most 1h"))
 	}
-	s.CAFile = c.resolvePath(s.CAFile, "smtp.ca_file", fail)
+	c.checkPath(s.CAFile, "smtp.ca_file", fail)
 
 	n := &c.Network
-	if n.TimeoutPeriod, err = duration(n.Timeout); err != nil || n.TimeoutPeriod <= 0 {
-		fail("network.timeout", "network.timeout %v", errOr(err, "must be positive"))
+	if n.TimeoutPeriod, err = duration(n.Timeout); err != nil || n.TimeoutPeriod <= 0 || n.TimeoutPeriod > maxModuleTimeout {
+		fail("network.timeout", "network.timeout %v", errOr(err, "must be more than 0s and at most 1h"))
 	}
 	if size, err := size(n.MaxResponseBytes); err != nil || size < 1 || size > 1<<30 {
 		fail("network.max_response_bytes", "network.max_response_bytes %v", errOr(err, "must be from 1 byte to 1GiB"))
 	} else {
 		n.MaxResponseSize = int64(size)
 	}
-	if n.MaxRequests < 1 {
-		fail("network.max_requests", "network.max_requests must be at least 1")
+	if n.MaxRequests < 1 || n.MaxRequests > maxRequests {
+		fail("network.max_requests", "network.max_requests must be from 1 to %d", maxRequests)
 	}
-	n.CAFile = c.resolvePath(n.CAFile, "network.ca_file", fail)
+	c.checkPath(n.CAFile, "network.ca_file", fail)
 	for from, to := range n.ConnectTo {
 		for _, hp := range []string{from, to} {
 			if _, port, err := net.SplitHostPort(hp); err != nil || port == "" {
@@ -228,8 +227,8 @@ func (c *Config) validateModules(fail func(key, format string, args ...any)) {
 	} else {
 		d.MaxDocumentSize = int(size)
 	}
-	if d.MaxCollectionDocuments < 1 {
-		fail("data.max_collection_documents", "data.max_collection_documents must be at least 1")
+	if d.MaxCollectionDocuments < 1 || d.MaxCollectionDocuments > maxDocuments {
+		fail("data.max_collection_documents", "data.max_collection_documents must be from 1 to %d", maxDocuments)
 	}
 
 	for i := range c.Jobs {
@@ -281,17 +280,14 @@ func (c *Config) validateModules(fail func(key, format string, args ...any)) {
 	}
 }
 
-func (c *Config) resolvePath(path, key string, fail func(key, format string, args ...any)) string {
+// checkPath checks that a file the config names (resolved by Parse) exists.
+func (c *Config) checkPath(path, key string, fail func(key, format string, args ...any)) {
 	if path == "" {
-		return ""
-	}
-	if !filepath.IsAbs(path) {
-		path = filepath.Join(c.Dir, path)
+		return
 	}
 	if _, err := os.Stat(path); err != nil {
 		fail(key, "%s cannot be read: %v", key, unwrapPathError(err))
 	}
-	return path
 }
 
 // parseOrigin reads a network grant: [scheme://]host[:port], where host may

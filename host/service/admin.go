@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"path/filepath"
+	"strconv"
 	"time"
 
 	"github.com/jobbox/jobbox/host/sched"
@@ -77,6 +78,10 @@ func (s *Service) adminHandler() http.Handler {
 		}
 		writeJSON(w, http.StatusOK, runs)
 	})
+	mux.HandleFunc("GET /v1/store/check", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, s.store.Check())
+	})
+	mux.HandleFunc("GET /v1/store/backup", s.serveBackup)
 	mux.HandleFunc("POST /v1/reload", func(w http.ResponseWriter, r *http.Request) {
 		if err := s.Reload(r.Context()); err != nil {
 			writeError(w, http.StatusUnprocessableEntity, err)
@@ -97,6 +102,18 @@ func (s *Service) adminHandler() http.Handler {
 		})
 	}
 	return mux
+}
+
+// serveBackup streams a consistent copy of the store. An error half way
+// can only cut the copy short, which the client sees by its length.
+func (s *Service) serveBackup(w http.ResponseWriter, _ *http.Request) {
+	w.Header().Set("Content-Type", "application/octet-stream")
+	_, err := s.store.Backup(w, func(size int64) {
+		w.Header().Set("Content-Length", strconv.FormatInt(size, 10))
+	})
+	if err != nil {
+		s.log.Error().Err(err).Msg("store backup failed")
+	}
 }
 
 func writeJSON(w http.ResponseWriter, code int, v any) {
@@ -125,6 +142,33 @@ func NewClient(stateDir string) *Client {
 			return d.DialContext(ctx, "unix", socket)
 		}},
 	}}
+}
+
+// Download copies the body of the admin API's GET path to w, checking it
+// arrived whole.
+func (c *Client) Download(ctx context.Context, path string, w io.Writer) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://jobbox"+path, nil)
+	if err != nil {
+		return err
+	}
+	client := *c.http
+	client.Timeout = 0 // a big store takes its time; ctx bounds the call
+	resp, err := client.Do(req)
+	if err != nil {
+		return fmt.Errorf("cannot reach the jobbox service at %s: %w", c.socket, err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("the service answered %s", resp.Status)
+	}
+	n, err := io.Copy(w, resp.Body)
+	if err != nil {
+		return fmt.Errorf("receiving from the service: %w", err)
+	}
+	if resp.ContentLength >= 0 && n != resp.ContentLength {
+		return fmt.Errorf("the service sent %d of %d bytes", n, resp.ContentLength)
+	}
+	return nil
 }
 
 // Do calls the admin API and decodes its answer into out.

@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -23,6 +22,7 @@ import (
 	"github.com/jobbox/jobbox/host/sandbox"
 	"github.com/jobbox/jobbox/host/sched"
 	"github.com/jobbox/jobbox/host/store"
+	"github.com/jobbox/jobbox/host/textsafe"
 )
 
 // Files under the state directory.
@@ -42,6 +42,9 @@ type Options struct {
 	Console bool
 	// OnReport, if set, sees every finished run (tests use it).
 	OnReport func(sched.Report)
+	// NewStore starts on a new, empty store where a store was used before
+	// but is now missing or empty (`jobbox serve --new-store`).
+	NewStore bool
 }
 
 // Service is a running jobbox.
@@ -73,10 +76,10 @@ func Start(ctx context.Context, path string, opts Options) (*Service, error) {
 		opts.Log = io.Discard
 	}
 	s := &Service{opts: opts, cfg: cfg, log: NewLogger(opts.Log, opts.Console, cfg.LogLevel)}
-	if err := os.MkdirAll(cfg.StateDir, 0o700); err != nil {
-		return nil, fmt.Errorf("creating the state directory %s: %w", cfg.StateDir, err)
+	if err := SecureStateDir(cfg.StateDir); err != nil {
+		return nil, err
 	}
-	if s.store, err = store.OpenBolt(filepath.Join(cfg.StateDir, StoreFile)); err != nil {
+	if s.store, err = store.Open(filepath.Join(cfg.StateDir, StoreFile), store.OpenOptions{Fresh: opts.NewStore}); err != nil {
 		return nil, err
 	}
 	if s.mods, err = modules.New(cfg, s.store); err != nil {
@@ -117,10 +120,14 @@ func Start(ctx context.Context, path string, opts Options) (*Service, error) {
 }
 
 // NewEngine starts a sandbox engine for cfg whose guests see clk's time and
-// whose job logs go to log.
+// whose job logs go to log. Its compilation cache is in cfg's state
+// directory, which is refused if others could plant code there.
 func NewEngine(ctx context.Context, cfg *config.Config, clk clock.Clock, log zerolog.Logger) (*sandbox.Engine, error) {
 	if clk == nil {
 		clk = clock.Real{}
+	}
+	if err := SecureStateDir(cfg.StateDir); err != nil {
+		return nil, err
 	}
 	return sandbox.New(ctx, sandbox.Options{
 		CacheDir: filepath.Join(cfg.StateDir, CacheDir),
@@ -139,13 +146,24 @@ func NewEngine(ctx context.Context, cfg *config.Config, clk clock.Clock, log zer
 // for a person at a terminal.
 func NewLogger(w io.Writer, console bool, level string) zerolog.Logger {
 	if console {
-		w = zerolog.ConsoleWriter{Out: w, TimeFormat: time.DateTime}
+		w = zerolog.ConsoleWriter{Out: w, TimeFormat: time.DateTime, FormatPrepare: escapeEvent}
 	}
 	lvl, err := zerolog.ParseLevel(level)
 	if err != nil {
 		lvl = zerolog.InfoLevel
 	}
 	return zerolog.New(w).Level(lvl).With().Timestamp().Logger()
+}
+
+// escapeEvent escapes the strings of a console log line, which a job
+// chooses (its log lines, its errors), so they cannot drive the terminal.
+func escapeEvent(ev map[string]any) error {
+	for k, v := range ev {
+		if s, ok := v.(string); ok {
+			ev[k] = textsafe.Escape(s)
+		}
+	}
+	return nil
 }
 
 // Specs converts the configured jobs for the scheduler.
@@ -288,7 +306,8 @@ func (s *Service) close(ctx context.Context) {
 }
 
 // serveAdmin listens on the admin socket, which only the service's own user
-// may open: the socket is mode 0600 in a 0700 directory.
+// may open: the socket is mode 0600 in a directory only that user may
+// write (SecureStateDir).
 func (s *Service) serveAdmin() error {
 	s.socket = filepath.Join(s.cfg.StateDir, SocketFile)
 	// The store's lock proves no other service owns this state directory,
@@ -296,7 +315,7 @@ func (s *Service) serveAdmin() error {
 	if err := os.Remove(s.socket); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return fmt.Errorf("removing the stale admin socket %s: %w", s.socket, err)
 	}
-	ln, err := net.Listen("unix", s.socket)
+	ln, err := listenPrivate(s.socket)
 	if err != nil {
 		return fmt.Errorf("listening on the admin socket %s: %w", s.socket, err)
 	}
