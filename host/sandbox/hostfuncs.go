@@ -352,13 +352,18 @@ func hostSleep(ctx context.Context, rs *runState, in []byte) ([]byte, abi.Code) 
 	overrun := d >= left
 	timer := time.NewTimer(min(d, max(left, 0)))
 	defer timer.Stop()
-	select {
-	case <-timer.C:
-	case <-ctx.Done():
-		overrun = true
-	}
-	if overrun {
+	resumed := offSlot(ctx, func() {
+		select {
+		case <-timer.C:
+		case <-ctx.Done():
+			overrun = true
+		}
+	})
+	switch {
+	case overrun:
 		rs.abortAtDeadline(ctx, " (while sleeping)")
+	case !resumed:
+		rs.abortAtDeadline(ctx, " (while waiting for a run slot after sleeping)")
 	}
 	return nil, abi.CodeOK
 }
@@ -428,7 +433,11 @@ func moduleFunc(module string) hostImpl {
 		if rs.modules == nil {
 			rs.modules = rs.job.Modules.Open()
 		}
-		results, err := rs.modules.Call(ctx, module, name, args[1:])
+		var results []any
+		if !offSlot(ctx, func() { results, err = rs.modules.Call(ctx, module, name, args[1:]) }) {
+			rs.abortAtDeadline(ctx, fmt.Sprintf(" (while waiting for a run slot after core.%s.%s)", module, name))
+			return nil, abi.CodeLimit
+		}
 		switch {
 		case errors.Is(err, ErrNotGranted):
 			return errorPayload(abi.CodeNotGranted, "%v", err)
