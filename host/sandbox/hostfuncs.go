@@ -352,7 +352,7 @@ func hostSleep(ctx context.Context, rs *runState, in []byte) ([]byte, abi.Code) 
 	overrun := d >= left
 	timer := time.NewTimer(min(d, max(left, 0)))
 	defer timer.Stop()
-	resumed := offSlot(ctx, func() {
+	resumed := OffSlot(ctx, func() {
 		select {
 		case <-timer.C:
 		case <-ctx.Done():
@@ -434,7 +434,7 @@ func moduleFunc(module string) hostImpl {
 			rs.modules = rs.job.Modules.Open()
 		}
 		var results []any
-		if !offSlot(ctx, func() { results, err = rs.modules.Call(ctx, module, name, args[1:]) }) {
+		if !OffSlot(ctx, func() { results, err = rs.modules.Call(ctx, module, name, args[1:]) }) {
 			rs.abortAtDeadline(ctx, fmt.Sprintf(" (while waiting for a run slot after core.%s.%s)", module, name))
 			return nil, abi.CodeLimit
 		}

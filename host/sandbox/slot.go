@@ -24,11 +24,12 @@ func WithSlot(ctx context.Context, slot Slot) context.Context {
 	return context.WithValue(ctx, slotKey{}, slot)
 }
 
-// offSlot runs wait, which blocks without running guest code, with the
+// OffSlot runs wait, which blocks without running guest code, with the
 // run's slot released, and takes the slot back before the guest runs again.
 // It reports false when the run's deadline (or the service stopping) came
 // before a slot did: the caller must then end the run, which holds no slot.
-func offSlot(ctx context.Context, wait func()) bool {
+// Host functions that block call it; so may a Runner that is not an Engine.
+func OffSlot(ctx context.Context, wait func()) bool {
 	slot, _ := ctx.Value(slotKey{}).(Slot)
 	if slot == nil {
 		wait()
