@@ -103,6 +103,7 @@ func Start(ctx context.Context, path string, opts Options) (*Service, error) {
 		Runner:          s.engine,
 		Store:           s.store,
 		MaxConcurrent:   cfg.MaxConcurrentRuns,
+		MaxInFlight:     cfg.MaxRunsInFlight,
 		HistorySize:     cfg.HistorySize,
 		SpreadFirstRuns: cfg.SpreadFirstRuns,
 		OnReport:        s.report,
