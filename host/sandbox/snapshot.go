@@ -467,7 +467,7 @@ func (p *pool) lacksSources(im *image, age time.Duration) bool {
 
 // snapshot initialises a fresh instance of g and captures its state.
 func (e *Engine) snapshot(ctx context.Context, g *guest, limits Limits) (*image, error) {
-	limits = limits.withDefaults()
+	limits = withDefaults(limits)
 	rs := &runState{engine: e, job: &Job{Name: g.name, File: g.name, Limits: limits}, snapshotting: true}
 	sources := e.sources.version() // before the guest reads them
 	rs.deadline = time.Now().Add(limits.Timeout)

@@ -42,7 +42,7 @@ type knownSource struct {
 
 // note records that a run of job read source.
 func (s *sourceSet) note(job *Job, source string) {
-	path, file := job.path(), job.File
+	path, file := job.FilePath(), job.File
 	if len(file)+len(source) > sourcesBudget {
 		return
 	}
@@ -110,7 +110,7 @@ func (s *sourceSet) list() []byte {
 func (s *sourceSet) has(job *Job) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	_, ok := s.files[job.path()]
+	_, ok := s.files[job.FilePath()]
 	return ok
 }
 

@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/jobbox/jobbox/host/clock"
-	"github.com/jobbox/jobbox/host/sandbox"
+	"github.com/jobbox/jobbox/host/domain"
 	"github.com/jobbox/jobbox/host/store"
 )
 
@@ -28,7 +28,7 @@ func (nopStore) Close() error                                                   
 // peakRunner notes the most goroutines alive while any run runs.
 type peakRunner struct{ peak atomic.Int64 }
 
-func (r *peakRunner) Run(context.Context, sandbox.Job) sandbox.Outcome {
+func (r *peakRunner) Run(context.Context, domain.Job) domain.Outcome {
 	n := int64(runtime.NumGoroutine())
 	for {
 		p := r.peak.Load()
@@ -36,7 +36,7 @@ func (r *peakRunner) Run(context.Context, sandbox.Job) sandbox.Outcome {
 			break
 		}
 	}
-	return sandbox.Outcome{}
+	return domain.Outcome{}
 }
 
 // BenchmarkDueBurst: 10,000 jobs come due at once with 64 slots. It reports

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/jobbox/jobbox/abi"
-	"github.com/jobbox/jobbox/host/sandbox"
+	"github.com/jobbox/jobbox/host/domain"
 )
 
 // TestDeactivateWaitingJobThenMoveTheClock: a waiting job deactivated by
@@ -126,7 +126,7 @@ func TestReadyRunsStartEarliestDueFirst(t *testing.T) {
 // until wake is closed.
 func sleeper(asleep chan<- struct{}, wake <-chan struct{}) func(context.Context) (abi.Status, string) {
 	return func(ctx context.Context) (abi.Status, string) {
-		if !sandbox.OffSlot(ctx, func() { asleep <- struct{}{}; <-wake }) {
+		if !domain.OffSlot(ctx, func() { asleep <- struct{}{}; <-wake }) {
 			return abi.StatusError, "no slot before the deadline"
 		}
 		return abi.StatusOK, ""

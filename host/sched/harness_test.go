@@ -9,7 +9,7 @@ import (
 
 	"github.com/jobbox/jobbox/abi"
 	"github.com/jobbox/jobbox/host/clock"
-	"github.com/jobbox/jobbox/host/sandbox"
+	"github.com/jobbox/jobbox/host/domain"
 	"github.com/jobbox/jobbox/host/store"
 )
 
@@ -17,18 +17,18 @@ var t0 = time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
 
 // scriptRunner returns whatever the test's function says for each run, so
 // these tests exercise the scheduling semantics alone; the engine's mapping
-// of Lua returns to statuses is tested in package sandbox.
+// of Lua returns to statuses is tested in package domain.
 type scriptRunner struct {
 	clock *clock.Fake
 	mu    sync.Mutex
 	fn    map[string]func(ctx context.Context) (abi.Status, string)
 }
 
-func (r *scriptRunner) Run(ctx context.Context, job sandbox.Job) sandbox.Outcome {
+func (r *scriptRunner) Run(ctx context.Context, job domain.Job) domain.Outcome {
 	r.mu.Lock()
 	fn := r.fn[job.Name]
 	r.mu.Unlock()
-	out := sandbox.Outcome{Start: r.clock.Now(), Status: abi.StatusOK}
+	out := domain.Outcome{Start: r.clock.Now(), Status: abi.StatusOK}
 	if fn != nil {
 		out.Status, out.Error = fn(ctx)
 	}
@@ -256,5 +256,5 @@ func (h *harness) expect(name string, state State, next time.Duration) JobView {
 const never = -1
 
 func spec(name string, interval time.Duration) Spec {
-	return Spec{Job: sandbox.Job{Name: name, File: name + ".lua"}, Interval: interval, Active: true}
+	return Spec{Job: domain.Job{Name: name, File: name + ".lua"}, Interval: interval, Active: true}
 }

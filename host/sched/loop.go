@@ -8,7 +8,7 @@ import (
 
 	"github.com/jobbox/jobbox/abi"
 	"github.com/jobbox/jobbox/host/clock"
-	"github.com/jobbox/jobbox/host/sandbox"
+	"github.com/jobbox/jobbox/host/domain"
 	"github.com/jobbox/jobbox/host/store"
 )
 
@@ -102,12 +102,12 @@ func (s *Scheduler) startReady() {
 }
 
 // run runs one job, holding the CPU slot startReady took for it except
-// while the sandbox hands it back (see sandbox.Slot).
+// while the sandbox hands it back (see domain.Slot).
 func (s *Scheduler) run(e *entry, due time.Time, spec Spec) {
 	defer s.runs.Done()
 	slot := &runSlot{slots: s.cpu}
 	slot.held.Store(true)
-	out := s.opts.Runner.Run(sandbox.WithSlot(s.runCtx, slot), spec.Job)
+	out := s.opts.Runner.Run(domain.WithSlot(s.runCtx, slot), spec.Job)
 	slot.Release()
 	s.finish(e, due, out)
 
@@ -128,7 +128,7 @@ func (s *Scheduler) poke() {
 
 // finish applies the semantics table to a finished run, records it, and
 // then, holding no lock, reports it.
-func (s *Scheduler) finish(e *entry, due time.Time, out sandbox.Outcome) {
+func (s *Scheduler) finish(e *entry, due time.Time, out domain.Outcome) {
 	shutdown := out.Status == abi.StatusError && s.runCtx.Err() != nil
 	e.saveMu.Lock()
 	s.mu.Lock()
@@ -149,7 +149,7 @@ func (s *Scheduler) finish(e *entry, due time.Time, out sandbox.Outcome) {
 }
 
 // record stores a finished run and the job's state after it.
-func (s *Scheduler) record(st store.JobState, out sandbox.Outcome) {
+func (s *Scheduler) record(st store.JobState, out domain.Outcome) {
 	run := store.Run{Job: st.Name, Start: out.Start, End: out.End, Status: out.Status.String(), Error: out.Error, Logs: out.Logs}
 	err := s.opts.Store.RecordRun(context.WithoutCancel(s.runCtx), st, run, s.opts.HistorySize)
 	if err != nil && s.opts.OnError != nil {

@@ -4,7 +4,7 @@ import (
 	"time"
 
 	"github.com/jobbox/jobbox/abi"
-	"github.com/jobbox/jobbox/host/sandbox"
+	"github.com/jobbox/jobbox/host/domain"
 	"github.com/jobbox/jobbox/host/store"
 )
 
@@ -43,7 +43,7 @@ func onAdd(spec Spec, saved store.JobState, now, first time.Time) place {
 // due: it returns the job's stored state and its place. shutdown says the
 // run was cut short because the service is stopping, which is not the
 // job's fault: the job then keeps its state and is not rescheduled.
-func afterRun(spec Spec, saved store.JobState, out sandbox.Outcome, due, now time.Time, shutdown bool) (store.JobState, place) {
+func afterRun(spec Spec, saved store.JobState, out domain.Outcome, due, now time.Time, shutdown bool) (store.JobState, place) {
 	st := saved
 	st.LastRun, st.LastDuration = out.Start, out.Duration()
 	st.LastStatus = out.Status.String()

@@ -5,7 +5,7 @@ import (
 	"time"
 
 	"github.com/jobbox/jobbox/abi"
-	"github.com/jobbox/jobbox/host/sandbox"
+	"github.com/jobbox/jobbox/host/domain"
 	"github.com/jobbox/jobbox/host/store"
 )
 
@@ -43,7 +43,7 @@ func TestAfterRun(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			out := sandbox.Outcome{Status: tc.status, Start: t0, End: t0.Add(tc.ranFor)}
+			out := domain.Outcome{Status: tc.status, Start: t0, End: t0.Add(tc.ranFor)}
 			if tc.status == abi.StatusError {
 				out.Error = "boom"
 			}

@@ -1,6 +1,6 @@
 // Package sched decides when each job runs and what its returns mean. It
 // owns the schedule (a heap of due times served by one loop), starts each
-// due run through a sandbox.Runner once a CPU slot is free, never overlapping
+// due run through a domain.Runner once a CPU slot is free, never overlapping
 // a job with itself, and records each outcome in the store. The rules of
 // README.md's semantics table are pure functions (rules.go) the loop applies.
 package sched
@@ -13,13 +13,13 @@ import (
 	"time"
 
 	"github.com/jobbox/jobbox/host/clock"
-	"github.com/jobbox/jobbox/host/sandbox"
+	"github.com/jobbox/jobbox/host/domain"
 	"github.com/jobbox/jobbox/host/store"
 )
 
 // Spec is one configured job.
 type Spec struct {
-	sandbox.Job
+	domain.Job
 	Interval time.Duration
 	RunOnce  bool
 	Active   bool // false: deactivated in config.toml
@@ -54,7 +54,7 @@ const (
 type Report struct {
 	Job     string
 	Due     time.Time
-	Outcome sandbox.Outcome
+	Outcome domain.Outcome
 	State   State     // the job's state after the run
 	Next    time.Time // its next run, if one is scheduled
 }
@@ -65,11 +65,11 @@ func (r Report) Lateness() time.Duration { return r.Outcome.Start.Sub(r.Due) }
 // Options configure a Scheduler.
 type Options struct {
 	Clock  clock.Clock
-	Runner sandbox.Runner
+	Runner domain.Runner
 	Store  store.Store
 	// MaxConcurrent bounds the runs executing guest code at once (CPU
 	// slots); default 64. A run gives its slot up while it sleeps or waits
-	// on a module call (sandbox.Slot).
+	// on a module call (domain.Slot).
 	MaxConcurrent int
 	// MaxInFlight bounds the runs started and not yet finished, sleeping
 	// or waiting ones included: what bounds the memory of runs. Default,

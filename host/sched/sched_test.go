@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/jobbox/jobbox/abi"
-	"github.com/jobbox/jobbox/host/sandbox"
+	"github.com/jobbox/jobbox/host/domain"
 )
 
 func TestOKRunsEveryInterval(t *testing.T) {
@@ -265,7 +265,7 @@ func TestSpreadFirstRuns(t *testing.T) {
 	s := New(Options{SpreadFirstRuns: true})
 	seen := map[time.Time]bool{}
 	for i := range 100 {
-		spec := Spec{Job: sandbox.Job{Name: fmt.Sprint("job-", i)}, Interval: time.Minute}
+		spec := Spec{Job: domain.Job{Name: fmt.Sprint("job-", i)}, Interval: time.Minute}
 		first := s.firstRun(spec, now)
 		if !first.After(now) || first.After(now.Add(time.Minute)) {
 			t.Fatalf("%s first runs at %s, outside its first interval", spec.Name, first.Sub(now))

@@ -5,7 +5,7 @@ import (
 	"sync"
 	"sync/atomic"
 
-	"github.com/jobbox/jobbox/host/sandbox"
+	"github.com/jobbox/jobbox/host/domain"
 )
 
 // slots are the CPU slots (max_concurrent_runs): a counting semaphore whose
@@ -96,7 +96,7 @@ type runSlot struct {
 	held  atomic.Bool
 }
 
-var _ sandbox.Slot = (*runSlot)(nil)
+var _ domain.Slot = (*runSlot)(nil)
 
 func (r *runSlot) Release() {
 	if r.held.CompareAndSwap(true, false) {
