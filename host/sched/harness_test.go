@@ -59,6 +59,8 @@ type harness struct {
 	// held is how many runs the test keeps in flight on purpose: settle
 	// does not wait for them.
 	held int
+	// onReport, if set, sees each report before the harness queues it.
+	onReport func(Report)
 }
 
 func newHarness(t *testing.T) *harness {
@@ -87,7 +89,12 @@ func (h *harness) start(specs ...Spec) {
 	h.t.Helper()
 	opts := h.opts
 	opts.Clock, opts.Runner, opts.Store = h.clock, h.runner, h.store
-	opts.OnReport = func(r Report) { h.reports <- r }
+	opts.OnReport = func(r Report) {
+		if h.onReport != nil {
+			h.onReport(r)
+		}
+		h.reports <- r
+	}
 	opts.OnError = func(err error) { h.t.Error(err) }
 	h.sched = New(opts)
 	if err := h.sched.Start(context.Background(), specs); err != nil {
@@ -98,7 +105,16 @@ func (h *harness) start(specs ...Spec) {
 
 func (h *harness) stop() {
 	if h.sched != nil {
-		h.sched.Stop(context.Background())
+		stopped := make(chan struct{})
+		go func() { h.sched.Stop(context.Background()); close(stopped) }()
+		select {
+		case <-stopped:
+		case <-time.After(10 * time.Second):
+			// A hang guard: report a scheduler that never stops, and
+			// leave it, rather than hang the package's tests.
+			h.t.Errorf("the scheduler did not stop within 10 s")
+			return
+		}
 		h.sched = nil
 	}
 	if h.store != nil {
