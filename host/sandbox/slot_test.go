@@ -5,6 +5,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // recordingSlot notes whether the run holds it at each step, and what it was
@@ -109,9 +110,9 @@ function job.run()
 end
 return job
 `)
-	job.Limits.Timeout = 200e6 // 200 ms: the Acquire waits for it
+	job.Limits.Timeout = 2 * time.Second // the Acquire waits for it
 	out := e.Run(WithSlot(context.Background(), slot), job)
-	if !strings.Contains(out.Error, "time limit of 200ms exceeded (while waiting for a run slot after sleeping)") {
+	if !strings.Contains(out.Error, "time limit of 2s exceeded (while waiting for a run slot after sleeping)") {
 		t.Fatalf("error %q", out.Error)
 	}
 }
