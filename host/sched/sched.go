@@ -72,8 +72,8 @@ type Options struct {
 	// on a module call (domain.Slot).
 	MaxConcurrent int
 	// MaxInFlight bounds the runs started and not yet finished, sleeping
-	// or waiting ones included: what bounds the memory of runs. Default,
-	// and at least, MaxConcurrent; 4 × MaxConcurrent when zero.
+	// or waiting ones included: what bounds the memory of runs. It is at
+	// least MaxConcurrent, and 4 × MaxConcurrent when zero.
 	MaxInFlight int
 	HistorySize int // runs kept per job; default 50
 	// SpreadFirstRuns spreads the first runs of jobs that start together
