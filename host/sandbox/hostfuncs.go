@@ -435,7 +435,7 @@ func moduleFunc(module string) hostImpl {
 		}
 		var results []any
 		if !OffSlot(ctx, func() { results, err = rs.modules.Call(ctx, module, name, args[1:]) }) {
-			rs.abortAtDeadline(ctx, fmt.Sprintf(" (while waiting for a run slot after core.%s.%s)", module, name))
+			rs.abortAtDeadline(ctx, " (while waiting for a run slot after a core."+module+" call)")
 			return nil, abi.CodeLimit
 		}
 		switch {
