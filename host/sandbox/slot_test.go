@@ -97,22 +97,26 @@ return job
 	}
 }
 
-// TestNoSlotBeforeTheDeadlineEndsTheRun: a sleeper that cannot get a slot
-// back before its deadline ends with its time limit, and says where.
+// TestNoSlotBeforeTheDeadlineEndsTheRun: a run that cannot get its slot
+// back, after a sleep or a module call, before its deadline ends with its
+// time limit, and says where.
 func TestNoSlotBeforeTheDeadlineEndsTheRun(t *testing.T) {
 	t.Parallel()
 	e := testEngine(t)
-	slot := &recordingSlot{held: true, block: true}
-	job := writeJob(t, "sleeper.lua", `local job = core.job()
-function job.run()
-  core.sleep(0.001)
-  return job.OK
-end
-return job
-`)
-	job.Limits.Timeout = 2 * time.Second // the Acquire waits for it
-	out := e.Run(WithSlot(context.Background(), slot), job)
-	if !strings.Contains(out.Error, "time limit of 2s exceeded (while waiting for a run slot after sleeping)") {
-		t.Fatalf("error %q", out.Error)
+	for _, tc := range []struct{ call, errHas string }{
+		{"core.sleep(0.001)", "time limit of 2s exceeded (while waiting for a run slot after sleeping)"},
+		{"core.mysql.selectOne('SELECT 1')", "time limit of 2s exceeded (while waiting for a run slot after a core.mysql call)"},
+	} {
+		t.Run(tc.call, func(t *testing.T) {
+			t.Parallel()
+			slot := &recordingSlot{held: true, block: true}
+			job := writeJob(t, "waiter.lua", "local job = core.job()\nfunction job.run()\n  "+tc.call+"\n  return job.OK\nend\nreturn job\n")
+			job.Modules = &slotModules{slot: slot}
+			job.Limits.Timeout = 2 * time.Second // the Acquire waits for it
+			out := e.Run(WithSlot(context.Background(), slot), job)
+			if !strings.Contains(out.Error, tc.errHas) {
+				t.Fatalf("error %q, want %q", out.Error, tc.errHas)
+			}
+		})
 	}
 }
