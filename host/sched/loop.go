@@ -88,7 +88,14 @@ func (s *Scheduler) pass() time.Time {
 func (s *Scheduler) startReady() {
 	for s.inFlight < s.opts.MaxInFlight {
 		q, ok := s.ready.head()
-		if !ok || !s.cpu.tryAcquire() {
+		if !ok {
+			s.starved.Store(false)
+			return
+		}
+		// Set before trying, so a slot freed just after a failed try
+		// still wakes the loop.
+		s.starved.Store(true)
+		if !s.cpu.tryAcquire() {
 			return
 		}
 		s.ready.pop()

@@ -10,6 +10,7 @@ import (
 	"context"
 	"hash/fnv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jobbox/jobbox/host/clock"
@@ -102,6 +103,7 @@ type Scheduler struct {
 	status   string
 
 	cpu        *slots
+	starved    atomic.Bool // a ready run waits for a CPU slot
 	wake       chan struct{}
 	sync       chan chan struct{} // a loop pass on request (tests)
 	runs       sync.WaitGroup
@@ -145,7 +147,13 @@ func New(opts Options) *Scheduler {
 		sync:   make(chan chan struct{}),
 	}
 	s.idle = sync.NewCond(&s.mu)
-	s.cpu = newSlots(opts.MaxConcurrent, s.poke)
+	// A freed slot wakes the loop only when a ready run waits for one: a
+	// job calling core.sleep(0) in a loop must not spin the dispatcher.
+	s.cpu = newSlots(opts.MaxConcurrent, func() {
+		if s.starved.Load() {
+			s.poke()
+		}
+	})
 	return s
 }
 
