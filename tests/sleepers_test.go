@@ -38,9 +38,9 @@ func TestSleepersBesideCanary(t *testing.T) {
 	const n = 4
 	dir := t.TempDir()
 	writeFile(t, filepath.Join(dir, "canary.lua"), "local job = core.job()\nfunction job.run() return job.OK end\nreturn job\n")
-	writeFile(t, filepath.Join(dir, "sleeper.lua"), "local job = core.job()\nfunction job.run()\n  core.log('asleep')\n  core.sleep(50)\n  return job.OK\nend\nreturn job\n")
+	writeFile(t, filepath.Join(dir, "sleeper.lua"), "local job = core.job()\nfunction job.run()\n  core.log('asleep')\n  core.sleep(110)\n  return job.OK\nend\nreturn job\n")
 	var cfg strings.Builder
-	fmt.Fprintf(&cfg, "state_dir = %q\nmax_concurrent_runs = %d\n\n[limits]\ntimeout = \"60s\"\n", filepath.Join(dir, "state"), n)
+	fmt.Fprintf(&cfg, "state_dir = %q\nmax_concurrent_runs = %d\n\n[limits]\ntimeout = \"120s\"\n", filepath.Join(dir, "state"), n)
 	for i := range n {
 		fmt.Fprintf(&cfg, "\n[[jobs]]\nname = \"sleeper-%d\"\nfile = \"sleeper.lua\"\ninterval = 1\n", i)
 	}
@@ -58,7 +58,7 @@ func TestSleepersBesideCanary(t *testing.T) {
 		cancel() // no grace: the sleepers end as cancelled
 		svc.Stop(ctx)
 	}()
-	hangGuard := time.After(40 * time.Second) // well inside the sleepers' 50 s
+	hangGuard := time.After(100 * time.Second) // inside the sleepers' 110 s
 	for range n {
 		select {
 		case <-log.lines:
