@@ -219,10 +219,12 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 	}
 }
 
-// TestReloadWhileRunsWaitForASlot: with max_concurrent_runs taken by a
-// run blocked on a lock, two runs wait for the slot; a reload then moves
-// the database to another account. The waiting runs complete against the
-// pool of their own config, which closes after the last of them.
+// TestReloadWhileRunsWaitForASlot: with max_concurrent_runs = 1, three runs
+// block on a lock inside a core.mysql call (a module call gives the CPU slot
+// up, so all three get in); a reload then moves the database to another
+// account, and the lock is released: the three runs queue for the one slot
+// again, complete against the pool of their own config (the old account),
+// and that pool closes after the last of them.
 func TestReloadWhileRunsWaitForASlot(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
@@ -239,15 +241,17 @@ func TestReloadWhileRunsWaitForASlot(t *testing.T) {
 	if _, err := gate.ExecContext(ctx, "SELECT GET_LOCK(?, 0)", lock); err != nil {
 		t.Fatal(err)
 	}
-	connections := func(user string) (n int) {
-		_ = gate.QueryRowContext(ctx, "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE USER = ?", user).Scan(&n)
+	count := func(query string, args ...any) (n int) {
+		_ = gate.QueryRowContext(ctx, query, args...).Scan(&n)
 		return n
 	}
+	const inProcesslist = "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE USER = ?"
 
-	jobs := map[string]string{"holder": mysqlJob(fmt.Sprintf(`q("SELECT GET_LOCK('%s', 60)")`, lock))}
-	config := "state_dir = \"state\"\nmax_concurrent_runs = 1\n[databases.app]\ndsn = %q\n\n[[jobs]]\nname = \"holder\"\nfile = \"holder.lua\"\ninterval = 30\ngrants = { mysql = [\"app\"] }\n"
-	for _, w := range []string{"w1", "w2"} {
-		jobs[w] = mysqlJob(fmt.Sprintf(`q("INSERT INTO runs (job, who) SELECT '%s', CURRENT_USER()")`, w))
+	jobs := map[string]string{}
+	config := "state_dir = \"state\"\nmax_concurrent_runs = 1\n[databases.app]\ndsn = %q\n"
+	for _, w := range []string{"w1", "w2", "w3"} {
+		jobs[w] = mysqlJob(fmt.Sprintf(`q("SELECT GET_LOCK('%s', 60)")
+  q("INSERT INTO runs (job, who) SELECT '%s', CURRENT_USER()")`, lock, w))
 		config += fmt.Sprintf("\n[[jobs]]\nname = %q\nfile = \"%[1]s.lua\"\ninterval = 60\ngrants = { mysql = [\"app\"] }\n", w)
 	}
 	for name, src := range jobs {
@@ -263,21 +267,9 @@ func TestReloadWhileRunsWaitForASlot(t *testing.T) {
 	}
 	defer svc.Stop(ctx)
 
-	clk.Advance(30 * time.Second)
-	waitFor(t, "the holder to block on the lock", func() bool {
-		var n int
-		_ = gate.QueryRowContext(ctx, "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE USER = ? AND INFO LIKE 'SELECT GET_LOCK%'", oldUser).Scan(&n)
-		return n == 1
-	})
-	clk.Advance(30 * time.Second)
-	waitFor(t, "w1 and w2 to wait for the slot", func() bool {
-		running := 0
-		for _, j := range svc.Scheduler().Jobs() {
-			if j.State == sched.Running {
-				running++
-			}
-		}
-		return running == 3
+	clk.Advance(60 * time.Second)
+	waitFor(t, "three runs to block on the lock", func() bool {
+		return count(inProcesslist+" AND INFO LIKE 'SELECT GET_LOCK%'", oldUser) == 3
 	})
 	writeFile(t, filepath.Join(dir, "config.toml"), fmt.Sprintf(config, newDSN))
 	if err := svc.Reload(ctx); err != nil {
@@ -294,7 +286,7 @@ func TestReloadWhileRunsWaitForASlot(t *testing.T) {
 			if r.Outcome.Status != abi.StatusOK {
 				t.Errorf("%s: %s %q", r.Job, r.Outcome.Status, r.Outcome.Error)
 			}
-		case <-time.After(20 * time.Second):
+		case <-time.After(60 * time.Second):
 			t.Fatalf("only %v reported; jobs %+v", seen, svc.Scheduler().Jobs())
 		}
 	}
@@ -309,10 +301,10 @@ func TestReloadWhileRunsWaitForASlot(t *testing.T) {
 		got = append(got, s)
 	}
 	rows.Close()
-	if want := fmt.Sprintf("w1 %[1]s@%%,w2 %[1]s@%%", oldUser); strings.Join(got, ",") != want {
-		t.Errorf("runs %q, want %q: the waiting runs use their own config's account", got, want)
+	if want := fmt.Sprintf("w1 %[1]s@%%,w2 %[1]s@%%,w3 %[1]s@%%", oldUser); strings.Join(got, ",") != want {
+		t.Errorf("runs %q, want %q: the runs in flight use their own config's account", got, want)
 	}
-	waitFor(t, "the old pool to close", func() bool { return connections(oldUser) == 0 })
+	waitFor(t, "the old pool to close", func() bool { return count(inProcesslist, oldUser) == 0 })
 }
 
 // TestMySQLCallEndsAtTheRunsDeadline: a statement that would outlast the

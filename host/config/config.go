@@ -32,8 +32,12 @@ type Config struct {
 	LogLevel string `toml:"log_level"`
 	// ShutdownGrace is how long a stopping service waits for runs in flight.
 	ShutdownGrace any `toml:"shutdown_grace"`
-	// MaxConcurrentRuns bounds the runs in flight at once, over all jobs.
+	// MaxConcurrentRuns bounds the runs executing guest code at once, over
+	// all jobs; a run that sleeps or waits on a module call gives its turn up.
 	MaxConcurrentRuns int `toml:"max_concurrent_runs"`
+	// MaxRunsInFlight bounds the runs started and not finished, sleeping
+	// ones included: it bounds the memory of runs. 0 is 4 × MaxConcurrentRuns.
+	MaxRunsInFlight int `toml:"max_runs_in_flight"`
 	// HistorySize is how many runs the store keeps per job.
 	HistorySize int `toml:"history_size"`
 	// SpreadFirstRuns spreads each new job's first run over its first
@@ -115,6 +119,10 @@ type Job struct {
 
 // IsActive reports whether the job is active in the config (the default).
 func (j Job) IsActive() bool { return j.Active == nil || *j.Active }
+
+// maxRunsInFlight is the most max_runs_in_flight may be: each run in flight
+// holds an instance, whose memory is at least one 64 KiB page.
+const maxRunsInFlight = 1 << 20
 
 // DefaultConfig returns the settings a config file overrides.
 func DefaultConfig() *Config {
@@ -280,6 +288,9 @@ func (c *Config) Validate() error {
 	}
 	if c.MaxConcurrentRuns < 1 || c.MaxConcurrentRuns > maxConcurrentRuns {
 		fail("max_concurrent_runs", "max_concurrent_runs must be from 1 to %d, not %d", maxConcurrentRuns, c.MaxConcurrentRuns)
+	}
+	if c.MaxRunsInFlight != 0 && (c.MaxRunsInFlight < c.MaxConcurrentRuns || c.MaxRunsInFlight > maxRunsInFlight) {
+		fail("max_runs_in_flight", "max_runs_in_flight must be 0 (4 × max_concurrent_runs) or between max_concurrent_runs (%d) and %d, not %d", c.MaxConcurrentRuns, maxRunsInFlight, c.MaxRunsInFlight)
 	}
 	if c.HistorySize < 1 || c.HistorySize > maxHistorySize {
 		fail("history_size", "history_size must be from 1 to %d, not %d", maxHistorySize, c.HistorySize)

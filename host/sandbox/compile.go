@@ -67,7 +67,7 @@ func (e *Engine) current(ctx context.Context, job *Job) (*compiledFile, error) {
 		return nil, err
 	}
 	defer f.Close()
-	path := job.path()
+	path := job.FilePath()
 	e.mu.Lock()
 	c, ok := e.wasm[path]
 	if ok && c.same(st) {

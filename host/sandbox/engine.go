@@ -26,83 +26,7 @@ import (
 	"github.com/jobbox/jobbox/host/luawasm"
 )
 
-// Runner runs one job once. The scheduler depends on this interface only,
-// so the run path (fresh instances today; pooled snapshots later) can change
-// without touching it.
-type Runner interface {
-	Run(ctx context.Context, job Job) Outcome
-}
-
 var _ Runner = (*Engine)(nil)
-
-// Limits bound one run.
-type Limits struct {
-	Timeout     time.Duration // wall time of the run, instantiation included
-	MemoryBytes uint64        // linear memory of the instance
-	LogLines    int           // core.log calls per run
-	LogBytes    int           // bytes logged per run
-	HostCalls   int           // host function calls per run
-	CallBytes   int           // input bytes of one host call
-	RunBytes    int64         // input and output bytes of all host calls in a run
-	StackDepth  int           // nested wasm calls
-}
-
-// Job is what the engine needs to run a job.
-type Job struct {
-	Name    string
-	File    string // as configured; shown to the guest and in messages
-	Path    string // where to read it; File if empty
-	Limits  Limits
-	Modules Modules // the core modules granted to the job; nil grants none
-
-	// Root is the directory the file must lie in, symlinks resolved
-	// (config's job_dirs); the file's own directory if empty.
-	Root string
-}
-
-// Modules serve the core modules (data, network, email, mysql) to one
-// job, as config.toml grants them. The engine opens a ModuleRun for each
-// run that calls a module.
-type Modules interface {
-	Open() ModuleRun
-}
-
-// ModuleRun serves the module calls of one run, so it can count them
-// against the run's caps.
-type ModuleRun interface {
-	// Call runs module.method with the guest's arguments and returns the
-	// results Coronium style: [value], or [nil, message] or [nil, message,
-	// code]. It returns an error only when the call cannot be made at all;
-	// ErrNotGranted when the job lacks the grant, and the run then fails.
-	Call(ctx context.Context, module, method string, args []any) ([]any, error)
-	// Close releases what the run held.
-	Close()
-}
-
-// ErrNotGranted is the error of a module call the job has no grant for.
-var ErrNotGranted = errors.New("not granted")
-
-func (j Job) path() string {
-	if j.Path != "" {
-		return j.Path
-	}
-	return j.File
-}
-
-// Outcome is the result of one run.
-type Outcome struct {
-	Status abi.Status
-	Error  string // why the run failed; empty unless Status is StatusError
-	Logs   []string
-	Start  time.Time
-	End    time.Time
-	// Memory is the size of the instance's linear memory when the run
-	// ended, in bytes.
-	Memory uint64
-}
-
-// Duration is how long the run took.
-func (o Outcome) Duration() time.Duration { return o.End.Sub(o.Start) }
 
 // Options configure an Engine.
 type Options struct {
@@ -310,7 +234,7 @@ func (e *Engine) guests() []*guest {
 // failure, the guest's or the file's, is an Outcome with StatusError.
 func (e *Engine) Run(ctx context.Context, job Job) Outcome {
 	out := Outcome{Start: e.opts.Now()}
-	job.Limits = job.Limits.withDefaults()
+	job.Limits = withDefaults(job.Limits)
 	rs := &runState{engine: e, job: &job}
 	status, err := e.run(ctx, rs)
 	if rs.modules != nil {
@@ -360,7 +284,7 @@ type Problem struct {
 // ABI version, the imports and the exports. It returns an error only when
 // the file cannot be checked at all.
 func (e *Engine) Check(ctx context.Context, job Job) ([]Problem, error) {
-	job.Limits = job.Limits.withDefaults()
+	job.Limits = withDefaults(job.Limits)
 	rs := &runState{engine: e, job: &job, checking: true}
 	g, err := e.load(ctx, rs)
 	if err != nil {
@@ -704,7 +628,7 @@ func formatBytes(n uint64) string {
 // withDefaults fills each limit l leaves unset (zero or less) from
 // DefaultLimits. Runs resolve their limits once, so the host functions read
 // plain values.
-func (l Limits) withDefaults() Limits {
+func withDefaults(l Limits) Limits {
 	d := DefaultLimits
 	orDefault(&d.Timeout, l.Timeout)
 	orDefault(&d.MemoryBytes, l.MemoryBytes)

@@ -15,7 +15,7 @@ import (
 // memory limit only when a refused grow was all there was, and the stage.
 func TestExplainNamesWhatEndedTheCall(t *testing.T) {
 	t.Parallel()
-	limits := Limits{Timeout: time.Second, MemoryBytes: 32 << 20}.withDefaults()
+	limits := withDefaults(Limits{Timeout: time.Second, MemoryBytes: 32 << 20})
 	trap := errors.New("wasm error: unreachable\nstack...")
 	cases := []struct {
 		name     string

@@ -31,7 +31,7 @@ type initLimits struct {
 // job it serves. The first call lets the pool's filler start: until then
 // it knows no limits to take a snapshot under.
 func (g *guest) serve(l Limits) {
-	l = l.withDefaults()
+	l = withDefaults(l)
 	g.init.mu.Lock()
 	first := !g.init.set
 	if first {

@@ -393,13 +393,18 @@ func hostSleep(ctx context.Context, rs *runState, in []byte) ([]byte, abi.Code) 
 	overrun := d >= left
 	timer := time.NewTimer(min(d, max(left, 0)))
 	defer timer.Stop()
-	select {
-	case <-timer.C:
-	case <-ctx.Done():
-		overrun = true
-	}
-	if overrun {
+	resumed := OffSlot(ctx, func() {
+		select {
+		case <-timer.C:
+		case <-ctx.Done():
+			overrun = true
+		}
+	})
+	switch {
+	case overrun:
 		rs.abortAtDeadline(ctx, " (while sleeping)")
+	case !resumed:
+		rs.abortAtDeadline(ctx, " (while waiting for a run slot after sleeping)")
 	}
 	return nil, abi.CodeOK
 }
@@ -471,7 +476,11 @@ func moduleFunc(module string) hostImpl {
 			rs.modules = rs.job.Modules.Open()
 		}
 		ctx = WithResultBudget(ctx, rs.job.Limits.RunBytes-rs.traffic)
-		results, err := rs.modules.Call(ctx, module, name, args[1:])
+		var results []any
+		if !OffSlot(ctx, func() { results, err = rs.modules.Call(ctx, module, name, args[1:]) }) {
+			rs.abortAtDeadline(ctx, " (while waiting for a run slot after a core."+module+" call)")
+			return nil, abi.CodeLimit
+		}
 		switch {
 		case errors.Is(err, ErrNotGranted):
 			return errorPayload(abi.CodeNotGranted, "%v", err)

@@ -46,7 +46,7 @@ func (e *Engine) load(ctx context.Context, rs *runState) (*guest, error) {
 // fileSpec says how to open job's file: without blocking, inside its
 // root, a regular file within the cap of its kind (package jobfile).
 func (e *Engine) fileSpec(job *Job) jobfile.Spec {
-	s := jobfile.Spec{Name: job.File, Path: job.path(), Root: job.Root, Max: e.opts.MaxLuaFile, MaxKey: "max_lua_file"}
+	s := jobfile.Spec{Name: job.File, Path: job.FilePath(), Root: job.Root, Max: e.opts.MaxLuaFile, MaxKey: "max_lua_file"}
 	if strings.ToLower(filepath.Ext(job.File)) == ".wasm" {
 		s.Max, s.MaxKey = e.opts.MaxWasmFile, "max_wasm_file"
 	}

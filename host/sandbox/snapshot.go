@@ -513,7 +513,7 @@ func (e *Engine) snapshot(ctx context.Context, g *guest, limits Limits) (*image,
 	if offer {
 		// The job files, which attackers may write, get the tight limits;
 		// the Lua guest itself, the engine's own, gets the caller's.
-		first = tightest(limits.withDefaults(), luaSnapshotLimits.withDefaults())
+		first = tightest(withDefaults(limits), withDefaults(luaSnapshotLimits))
 	}
 	im, err := e.snapshotOnce(ctx, g, first, offer)
 	if err != nil && offer && ctx.Err() == nil {
@@ -539,7 +539,7 @@ func (e *Engine) snapshot(ctx context.Context, g *guest, limits Limits) (*image,
 // snapshotOnce initialises a fresh instance of g under limits and captures
 // its state; offerSources offers it the engine's Lua job files.
 func (e *Engine) snapshotOnce(ctx context.Context, g *guest, limits Limits, offerSources bool) (*image, error) {
-	limits = limits.withDefaults()
+	limits = withDefaults(limits)
 	rs := &runState{engine: e, job: &Job{Name: g.name, File: g.name, Limits: limits}, offerSources: offerSources, stage: stageInitializing}
 	rs.deadline = time.Now().Add(limits.Timeout)
 	ctx, cancel := context.WithDeadline(ctx, rs.deadline)

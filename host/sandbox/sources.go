@@ -46,7 +46,7 @@ type knownSource struct {
 
 // note records that a run of job read source.
 func (s *sourceSet) note(job *Job, source string) {
-	path, file := job.path(), job.File
+	path, file := job.FilePath(), job.File
 	if len(file)+len(source) > maxPreparedSource {
 		return
 	}
@@ -114,7 +114,7 @@ func (s *sourceSet) list() []byte {
 func (s *sourceSet) has(job *Job) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	_, ok := s.files[job.path()]
+	_, ok := s.files[job.FilePath()]
 	return ok
 }
 

@@ -3,186 +3,12 @@ package sched
 import (
 	"context"
 	"fmt"
-	"path/filepath"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/jobbox/jobbox/abi"
-	"github.com/jobbox/jobbox/host/clock"
-	"github.com/jobbox/jobbox/host/sandbox"
-	"github.com/jobbox/jobbox/host/store"
+	"github.com/jobbox/jobbox/host/domain"
 )
-
-var t0 = time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
-
-// scriptRunner returns whatever the test's function says for each run, so
-// these tests exercise the scheduling semantics alone; the engine's mapping
-// of Lua returns to statuses is tested in package sandbox.
-type scriptRunner struct {
-	clock *clock.Fake
-	mu    sync.Mutex
-	fn    map[string]func(ctx context.Context) (abi.Status, string)
-}
-
-func (r *scriptRunner) Run(ctx context.Context, job sandbox.Job) sandbox.Outcome {
-	r.mu.Lock()
-	fn := r.fn[job.Name]
-	r.mu.Unlock()
-	out := sandbox.Outcome{Start: r.clock.Now(), Status: abi.StatusOK}
-	if fn != nil {
-		out.Status, out.Error = fn(ctx)
-	}
-	out.End = r.clock.Now()
-	return out
-}
-
-func (r *scriptRunner) set(job string, fn func(ctx context.Context) (abi.Status, string)) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.fn[job] = fn
-}
-
-func returns(st abi.Status, msg string) func(context.Context) (abi.Status, string) {
-	return func(context.Context) (abi.Status, string) { return st, msg }
-}
-
-type harness struct {
-	t       *testing.T
-	clock   *clock.Fake
-	runner  *scriptRunner
-	store   *store.Bolt
-	path    string
-	sched   *Scheduler
-	reports chan Report
-}
-
-func newHarness(t *testing.T) *harness {
-	t.Helper()
-	fake := clock.NewFake(t0)
-	h := &harness{
-		t:       t,
-		clock:   fake,
-		runner:  &scriptRunner{clock: fake, fn: map[string]func(context.Context) (abi.Status, string){}},
-		path:    filepath.Join(t.TempDir(), "state.db"),
-		reports: make(chan Report, 100),
-	}
-	h.openStore()
-	return h
-}
-
-func (h *harness) openStore() {
-	s, err := store.OpenBolt(h.path)
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	h.store = s
-}
-
-func (h *harness) start(specs ...Spec) {
-	h.t.Helper()
-	h.sched = New(Options{Clock: h.clock, Runner: h.runner, Store: h.store,
-		OnReport: func(r Report) { h.reports <- r },
-		OnError:  func(err error) { h.t.Error(err) }})
-	if err := h.sched.Start(context.Background(), specs); err != nil {
-		h.t.Fatal(err)
-	}
-	h.t.Cleanup(h.stop)
-}
-
-func (h *harness) stop() {
-	if h.sched != nil {
-		h.sched.Stop(context.Background())
-		h.sched = nil
-	}
-	if h.store != nil {
-		h.store.Close()
-		h.store = nil
-	}
-}
-
-// restart stops the service and starts a new one on the same store.
-func (h *harness) restart(specs ...Spec) {
-	h.stop()
-	h.openStore()
-	h.start(specs...)
-}
-
-// advance moves the clock and waits for the run reports it should cause.
-func (h *harness) advance(d time.Duration, wantRuns ...string) []Report {
-	h.t.Helper()
-	h.clock.Advance(d)
-	var got []Report
-	for range wantRuns {
-		select {
-		case r := <-h.reports:
-			got = append(got, r)
-		case <-time.After(10 * time.Second):
-			h.t.Fatalf("at %s: waited for runs of %v, got %d", h.clock.Now().Sub(t0), wantRuns, len(got))
-		}
-	}
-	want := map[string]int{}
-	for _, w := range wantRuns {
-		want[w]++
-	}
-	for _, r := range got {
-		want[r.Job]--
-	}
-	for job, n := range want {
-		if n != 0 {
-			h.t.Fatalf("runs at %s: got %v, want %v", h.clock.Now().Sub(t0), got, wantRuns)
-			_ = job
-		}
-	}
-	return got
-}
-
-// startBlockedRun starts a job of that name, every minute, alone, advances
-// to its first run and returns once the run is in flight; the run ends,
-// with OK, when the returned channel is closed.
-func (h *harness) startBlockedRun(name string) chan struct{} {
-	h.t.Helper()
-	started, release := make(chan struct{}), make(chan struct{})
-	h.runner.set(name, func(ctx context.Context) (abi.Status, string) {
-		close(started)
-		<-release
-		return abi.StatusOK, ""
-	})
-	h.start(spec(name, time.Minute))
-	h.clock.Advance(time.Minute)
-	<-started
-	return release
-}
-
-func (h *harness) view(name string) JobView {
-	h.t.Helper()
-	for _, v := range h.sched.Jobs() {
-		if v.Name == name {
-			return v
-		}
-	}
-	h.t.Fatalf("no job %q", name)
-	return JobView{}
-}
-
-func (h *harness) expect(name string, state State, next time.Duration) JobView {
-	h.t.Helper()
-	v := h.view(name)
-	var wantNext time.Time
-	if next >= 0 {
-		wantNext = t0.Add(next)
-	}
-	if v.State != state || !v.NextRun.Equal(wantNext) {
-		h.t.Fatalf("job %s: state %s next %v; want %s next %v", name, v.State, v.NextRun, state, wantNext)
-	}
-	return v
-}
-
-const never = -1
-
-func spec(name string, interval time.Duration) Spec {
-	return Spec{Job: sandbox.Job{Name: name, File: name + ".lua"}, Interval: interval, Active: true}
-}
 
 func TestOKRunsEveryInterval(t *testing.T) {
 	t.Parallel()
@@ -322,7 +148,7 @@ func TestReloadNeverInterruptsARun(t *testing.T) {
 	release := h.startBlockedRun("slow")
 	h.sched.Reload([]Spec{spec("slow", 2*time.Minute)})
 	h.expect("slow", Running, never)
-	close(release)
+	h.release(release)
 	r := h.advance(0, "slow")
 	if r[0].Outcome.Status != abi.StatusOK || r[0].Next != t0.Add(3*time.Minute) {
 		t.Fatalf("report %+v", r[0])
@@ -339,6 +165,7 @@ func TestNoOverlapAndSlowJobDelaysNoOther(t *testing.T) {
 		return abi.StatusOK, ""
 	})
 	h.start(spec("slow", time.Second), spec("fast", time.Second))
+	h.held = 1
 	for i := 1; i <= 5; i++ {
 		reports := h.advance(time.Second, "fast")
 		if late := reports[0].Lateness(); late != 0 {
@@ -348,8 +175,8 @@ func TestNoOverlapAndSlowJobDelaysNoOther(t *testing.T) {
 	if n := len(started); n != 1 {
 		t.Fatalf("slow job started %d times while its first run was in flight", n)
 	}
-	close(release)
-	r := <-h.reports
+	h.release(release)
+	r := h.next()
 	// The slow run began at 1 s and ended at 5 s: it skips the slots it
 	// missed and runs next at 6 s, on its grid.
 	if r.Job != "slow" || r.Next != t0.Add(6*time.Second) {
@@ -364,9 +191,10 @@ func TestDeactivateWhileRunning(t *testing.T) {
 	if err := h.sched.SetActive(context.Background(), "a", false); err != nil {
 		t.Fatal(err)
 	}
-	close(release)
-	<-h.reports
+	h.release(release)
+	h.next()
 	h.expect("a", Deactivated, never)
+	h.advance(time.Hour) // deactivated: nothing runs
 	if err := h.sched.SetActive(context.Background(), "nope", false); err == nil {
 		t.Fatal("deactivating an unknown job should fail")
 	}
@@ -379,8 +207,11 @@ func TestConfigInactiveJobDoesNotRun(t *testing.T) {
 	off.Active = false
 	h.start(off)
 	h.expect("off", Deactivated, never)
+	h.advance(time.Hour) // past many intervals: nothing runs
+	h.expect("off", Deactivated, never)
 	h.sched.Reload([]Spec{spec("off", time.Minute)})
-	h.expect("off", Waiting, 2*time.Minute-time.Minute)
+	h.expect("off", Waiting, time.Hour+time.Minute)
+	h.advance(time.Minute, "off")
 }
 
 func TestStopWaitsForRunsThenCancels(t *testing.T) {
@@ -398,7 +229,7 @@ func TestStopWaitsForRunsThenCancels(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel() // no grace: cancel at once
 	h.sched.Stop(ctx)
-	r := <-h.reports
+	r := h.next()
 	if r.State != Waiting {
 		t.Fatalf("a run cut short by shutdown left the job %s", r.State)
 	}
@@ -434,7 +265,7 @@ func TestSpreadFirstRuns(t *testing.T) {
 	s := New(Options{SpreadFirstRuns: true})
 	seen := map[time.Time]bool{}
 	for i := range 100 {
-		spec := Spec{Job: sandbox.Job{Name: fmt.Sprint("job-", i)}, Interval: time.Minute}
+		spec := Spec{Job: domain.Job{Name: fmt.Sprint("job-", i)}, Interval: time.Minute}
 		first := s.firstRun(spec, now)
 		if !first.After(now) || first.After(now.Add(time.Minute)) {
 			t.Fatalf("%s first runs at %s, outside its first interval", spec.Name, first.Sub(now))

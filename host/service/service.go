@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -60,6 +61,13 @@ type Service struct {
 
 	mu  sync.Mutex // serialises reloads
 	cfg *config.Config
+
+	// The prepare goroutines: Stop cancels them and waits for them before
+	// it closes the engine they compile into.
+	preps     sync.WaitGroup
+	preparing atomic.Int32 // prepare goroutines running, for tests
+	prepCtx   context.Context
+	stopPreps context.CancelFunc
 }
 
 // Start opens everything the config at path names and starts the schedule
@@ -76,6 +84,7 @@ func Start(ctx context.Context, path string, opts Options) (*Service, error) {
 		opts.Log = io.Discard
 	}
 	s := &Service{opts: opts, cfg: cfg, log: NewLogger(opts.Log, opts.Console, cfg.LogLevel)}
+	s.prepCtx, s.stopPreps = context.WithCancel(context.WithoutCancel(ctx))
 	if err := SecureStateDir(cfg.StateDir); err != nil {
 		return nil, err
 	}
@@ -100,6 +109,7 @@ func Start(ctx context.Context, path string, opts Options) (*Service, error) {
 		Runner:          s.engine,
 		Store:           s.store,
 		MaxConcurrent:   cfg.MaxConcurrentRuns,
+		MaxInFlight:     cfg.MaxRunsInFlight,
 		HistorySize:     cfg.HistorySize,
 		SpreadFirstRuns: cfg.SpreadFirstRuns,
 		OnReport:        s.report,
@@ -114,7 +124,9 @@ func Start(ctx context.Context, path string, opts Options) (*Service, error) {
 		s.close(ctx)
 		return nil, err
 	}
-	go s.prepare(ctx, cfg)
+	s.mu.Lock()
+	s.startPrepare(cfg)
+	s.mu.Unlock()
 	s.log.Info().Str("config", path).Int("jobs", len(cfg.Jobs)).Str("socket", s.socket).Msg("jobbox running")
 	return s, nil
 }
@@ -220,11 +232,30 @@ func (s *Service) report(r sched.Report) {
 	}
 }
 
+// startPrepare starts a prepare goroutine for cfg, unless the service is
+// stopping. Call with s.mu held: close cancels under it, so every goroutine
+// started is one close waits for.
+func (s *Service) startPrepare(cfg *config.Config) {
+	if s.prepCtx.Err() != nil {
+		return
+	}
+	s.preps.Add(1)
+	s.preparing.Add(1)
+	go func() {
+		defer s.preps.Done()
+		defer s.preparing.Add(-1)
+		s.prepare(s.prepCtx, cfg)
+	}()
+}
+
 // prepare compiles the configured guests in the background, so their first
 // runs start at once. A guest that fails to compile is only logged here: its
 // run reports the error and deactivates the job, as for any bad job file.
 func (s *Service) prepare(ctx context.Context, cfg *config.Config) {
 	for _, j := range cfg.Jobs {
+		if ctx.Err() != nil {
+			return // stopping
+		}
 		if err := s.engine.Prepare(ctx, JobOf(j, nil)); err != nil {
 			s.log.Warn().Str("job", j.Name).Err(err).Msg("guest does not compile")
 		}
@@ -260,7 +291,7 @@ func (s *Service) Reload(ctx context.Context) error {
 	// go of its own references, and each pool closes with its last run.
 	_ = s.mods.Close()
 	s.mods, s.cfg = mods, cfg
-	go s.prepare(context.WithoutCancel(ctx), cfg)
+	s.startPrepare(cfg)
 	s.log.Info().Int("jobs", len(cfg.Jobs)).Msg("config reloaded")
 	return nil
 }
@@ -290,6 +321,10 @@ func (s *Service) Stop(ctx context.Context) {
 }
 
 func (s *Service) close(ctx context.Context) {
+	s.mu.Lock()
+	s.stopPreps()
+	s.mu.Unlock()
+	s.preps.Wait()
 	if s.admin != nil {
 		_ = s.admin.Close()
 		_ = os.Remove(s.socket)

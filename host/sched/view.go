@@ -1,0 +1,37 @@
+package sched
+
+import (
+	"slices"
+	"strings"
+	"time"
+)
+
+// JobView is one line of `jobbox jobs`.
+type JobView struct {
+	Name       string
+	File       string
+	Interval   time.Duration
+	RunOnce    bool
+	State      State
+	LastStatus string
+	LastError  string
+	LastRun    time.Time
+	NextRun    time.Time
+	Runs       int64
+}
+
+// Jobs returns every configured job, sorted by name.
+func (s *Scheduler) Jobs() []JobView {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]JobView, 0, len(s.jobs))
+	for _, e := range s.jobs {
+		out = append(out, JobView{
+			Name: e.spec.Name, File: e.spec.File, Interval: e.spec.Interval, RunOnce: e.spec.RunOnce,
+			State: e.state, LastStatus: e.saved.LastStatus, LastError: e.saved.LastError,
+			LastRun: e.saved.LastRun, NextRun: e.next, Runs: e.saved.Runs,
+		})
+	}
+	slices.SortFunc(out, func(a, b JobView) int { return strings.Compare(a.Name, b.Name) })
+	return out
+}
