@@ -22,6 +22,7 @@ func (rw *rewriter) code(body []byte) (out []byte, noSnapshot string, err error)
 	bodies := make([][]byte, n)
 	shapes := make([]shape, n)
 	var sc scratch
+	targets, work := 0, int64(0)
 	for i := range bodies {
 		size, err := r.u32()
 		if err != nil {
@@ -31,8 +32,20 @@ func (rw *rewriter) code(body []byte) (out []byte, noSnapshot string, err error)
 		if bodies[i], err = r.bytes(size); err != nil {
 			return nil, "", fmt.Errorf("function %d: %w", f, err)
 		}
+		if int(size) > maxFunctionBytes {
+			return nil, "", fmt.Errorf("function %d: its body takes %d bytes; the limit is %d", f, size, maxFunctionBytes)
+		}
 		if shapes[i], err = measure(bodies[i], rw.importedFuncs, &sc); err != nil {
 			return nil, "", fmt.Errorf("function %d: %w", f, err)
+		}
+		if err := checkShape(&shapes[i], int(size)); err != nil {
+			return nil, "", fmt.Errorf("function %d: %w", f, err)
+		}
+		if targets += shapes[i].brTargets; targets > maxBrTableTargets {
+			return nil, "", fmt.Errorf("the module's br_tables have more than %d targets in all; the limit is %d", maxBrTableTargets, maxBrTableTargets)
+		}
+		if work += shapes[i].compileWork; work > maxCompileWork {
+			return nil, "", fmt.Errorf("the module's blocks and br_tables would take too long to compile (work over %d; the limit is %d)", maxCompileWork, maxCompileWork)
 		}
 		if op := shapes[i].stateBeyondSnapshot; op != "" && noSnapshot == "" {
 			noSnapshot = fmt.Sprintf("function %d uses %s", f, op)
@@ -52,6 +65,15 @@ func (rw *rewriter) code(body []byte) (out []byte, noSnapshot string, err error)
 		out = appendU32(out, uint32(len(fn)))
 		out = append(out, fn...)
 	}
+	for _, h := range rw.helpers {
+		out = appendU32(out, uint32(len(h.body)))
+		out = append(out, h.body...)
+	}
+	if len(rw.helpers) > 0 { // the count, re-encoded
+		r := &reader{b: out}
+		_, _ = r.u32()
+		out = append(appendU32(nil, n+uint32(len(rw.helpers))), out[r.pos:]...)
+	}
 	return out, noSnapshot, nil
 }
 
@@ -67,6 +89,13 @@ type shape struct {
 	// snapshot of memory and globals does not hold (a table, a data
 	// segment), or is empty.
 	stateBeyondSnapshot string
+	maxNesting          int // the most blocks open at once
+	maxBrTable          int // the most targets of one br_table
+	brTargets           int // the targets of all its br_tables
+	// compileWork estimates what compiling it costs wazero beyond its
+	// size: the depth at which each block opens, plus the square of
+	// each br_table's targets (see limits.go).
+	compileWork int64
 }
 
 // scratch is memory measure reuses from one body to the next.
@@ -90,7 +119,7 @@ func measure(body []byte, imported uint32, sc *scratch) (shape, error) {
 			return s, err
 		}
 		if locals += uint64(n); locals > maxLocals {
-			return s, fmt.Errorf("more than %d locals", maxLocals)
+			return s, fmt.Errorf("it declares more than %d locals; the limit is %d", maxLocals, maxLocals)
 		}
 		if _, err := r.byte(); err != nil {
 			return s, err
@@ -122,7 +151,11 @@ func measure(body []byte, imported uint32, sc *scratch) (shape, error) {
 		switch in.op {
 		case opBlock, opIf:
 			open = append(open, -1)
+			s.maxNesting = max(s.maxNesting, len(open)-1)
+			s.compileWork += int64(len(open) - 1)
 		case opLoop:
+			s.maxNesting = max(s.maxNesting, len(open))
+			s.compileWork += int64(len(open))
 			l := len(s.loopWeights)
 			parent = append(parent, innermost(open))
 			targeted = append(targeted, false)
@@ -140,6 +173,9 @@ func measure(body []byte, imported uint32, sc *scratch) (shape, error) {
 			count := uint32(0)
 			if in.op == opBrTable {
 				count, _ = labels.u32() // next has read these once already
+				s.maxBrTable = max(s.maxBrTable, int(count)+1)
+				s.brTargets += int(count) + 1
+				s.compileWork += int64(count+1) * int64(count+1)
 			}
 			for i := uint32(0); i <= count; i++ {
 				label, _ := labels.u32()
@@ -304,6 +340,16 @@ func (rw *rewriter) function(out, src []byte, self uint32, s shape) ([]byte, err
 			out = rw.enterCall(out)
 			out = append(out, raw...)
 			out = rw.leaveCall(out)
+		case opPrefixMisc, opMemoryGrow:
+			f, ok, err := rw.bulkCall(raw, in.op)
+			if err != nil {
+				return nil, err
+			}
+			if ok {
+				out = appendU32(append(out, opCall), f)
+			} else {
+				out = append(out, raw...)
+			}
 		case opReturnCall, opRefFunc:
 			// A tail call replaces the caller's frame: the stack does not grow.
 			out = appendU32(append(out, in.op), rw.remap(in.index))
