@@ -112,7 +112,13 @@ func (e *Engine) instantiateHost(ctx context.Context) error {
 // guest's time, and small enough that the gap between two checks (and so a
 // run's overshoot past its deadline, and how long a guest can keep the Go
 // scheduler from stopping the world) stays well under a millisecond.
-const fuelBudget = 1 << 20
+const fuelBudget = 1 << 18
+
+// hostReturned, set only by benchmarks before any run, is called whenever
+// a guest reaches the host (refuel or a host function), and the function
+// it returns when the host returns to the guest, to measure the longest
+// stretch a guest runs without reaching the host.
+var hostReturned func(api.Module) func()
 
 // instantiateMeter provides the functions package meter's rewrite imports.
 func (e *Engine) instantiateMeter(ctx context.Context) error {
@@ -131,6 +137,9 @@ func (e *Engine) instantiateMeter(ctx context.Context) error {
 // stopping, and otherwise grants the next budget. Being a call into Go, it
 // is also where the Go scheduler can preempt a guest that never stops.
 func refuel(ctx context.Context, mod api.Module, stack []uint64) {
+	if hostReturned != nil {
+		defer hostReturned(mod)()
+	}
 	rs, _ := ctx.Value(runKey{}).(*runState)
 	if rs == nil {
 		panic(sys.NewExitError(exitCodeAborted)) // a call outside any run
@@ -167,6 +176,9 @@ func stackExhausted(ctx context.Context, mod api.Module, _ []uint64) {
 func wrapHost(name string, impl hostImpl) api.GoModuleFunction {
 	return api.GoModuleFunc(func(ctx context.Context, mod api.Module, stack []uint64) {
 		rs, _ := ctx.Value(runKey{}).(*runState)
+		if hostReturned != nil {
+			defer hostReturned(mod)()
+		}
 		inPtr, inLen := uint32(stack[0]), uint32(stack[1])
 		outPtr, outCap := uint32(stack[2]), uint32(stack[3])
 		defer func() {
