@@ -112,7 +112,7 @@ func (e *Engine) instantiateHost(ctx context.Context) error {
 // guest's time, and small enough that the gap between two checks (and so a
 // run's overshoot past its deadline, and how long a guest can keep the Go
 // scheduler from stopping the world) stays well under a millisecond.
-const fuelBudget = 1 << 18
+const fuelBudget = 1 << 16
 
 // hostReturned, set only by benchmarks before any run, is called whenever
 // a guest reaches the host (refuel or a host function), and the function

@@ -82,7 +82,7 @@ type Segment struct {
 }
 
 // InitialFuel is the fuel a fresh instance starts with, in instructions.
-const InitialFuel = 1 << 18
+const InitialFuel = 1 << 16
 
 // DefaultStackDepth is the call depth a rewritten module allows until the
 // host sets StackExport.
