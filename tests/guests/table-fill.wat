@@ -1,7 +1,7 @@
-;; A guest that fills and copies a table of 2^18 elements, forever.
+;; A guest that fills and copies a table of 2^16 elements, forever.
 (module
   (memory (export "memory") 1)
-  (table $t 262144 funcref)
+  (table $t 65536 funcref)
   (func $f)
   (elem declare func $f)
   (func (export "_initialize"))

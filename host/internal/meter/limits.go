@@ -15,7 +15,7 @@ const (
 	maxExports        = 10_000    // exports
 	maxFunctions      = 50_000    // functions, imported and defined
 	maxTables         = 16        // tables
-	maxTableElements  = 1 << 20   // elements of all tables together, ever
+	maxTableElements  = 1 << 17   // elements of all tables together, ever
 	maxGlobals        = 10_000    // globals, imported and defined
 	maxDataSegments   = 200_000   // data segments
 	maxElemSegments   = 10_000    // element segments

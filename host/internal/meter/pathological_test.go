@@ -119,7 +119,7 @@ func pathological() []struct {
 		{"locals", "more than 50000 locals",
 			func() []byte { return moduleOf([][]byte{locals(maxLocals)}) },
 			func() []byte { return moduleOf([][]byte{locals(maxLocals + 1)}) }},
-		{"tables", "tables start with 1048592 elements in all; the limit is 1048576",
+		{"tables", "tables start with 131088 elements in all; the limit is 131072",
 			func() []byte { return moduleOf(nil, section{secTable, tableDecls(16, maxTableElements/16)}) },
 			func() []byte { return moduleOf(nil, section{secTable, tableDecls(16, maxTableElements/16+1)}) }},
 		{"table count", "declares 17 tables; the limit is 16",

@@ -13,7 +13,7 @@ import (
 // element in wazero, which TableElementBytes must not understate.
 func TestTableElementBytes(t *testing.T) {
 	// Not parallel: it reads the heap.
-	const elements = 1 << 20
+	const elements = maxTableElements
 	bin := moduleOf(nil, section{secTable, tableDecls(1, elements)})
 	rt := newTestRuntime(t, 1<<20)
 	metered := instrument(t, bin)
@@ -23,7 +23,7 @@ func TestTableElementBytes(t *testing.T) {
 	var before, after runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&before)
-	const instances = 8
+	const instances = 64
 	mods := make([]api.Module, instances)
 	for i := range mods {
 		mods[i] = rt.instantiate(t, metered)
