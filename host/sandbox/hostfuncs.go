@@ -107,12 +107,14 @@ func (e *Engine) instantiateHost(ctx context.Context) error {
 	return err
 }
 
-// fuelBudget is the fuel refuel grants: instructions between two deadline
-// checks. It is large enough that the checks cost well under 1% of a
-// guest's time, and small enough that the gap between two checks (and so a
-// run's overshoot past its deadline, and how long a guest can keep the Go
-// scheduler from stopping the world) stays well under a millisecond.
-const fuelBudget = 1 << 16
+// fuelBudget is the fuel refuel grants: instructions (or bytes of bulk
+// work) between two deadline checks. It is large enough that the checks
+// cost well under 1% of a guest's time, and small enough that the gap
+// between two checks (and so a run's overshoot past its deadline, and how
+// long a guest can keep the Go scheduler from stopping the world) stays
+// about a millisecond even for the Lua interpreter, whose leaf functions
+// burn no fuel (BenchmarkContainment; RATIONALE.md).
+const fuelBudget = 1 << 15
 
 // hostReturned, set only by benchmarks before any run, is called whenever
 // a guest reaches the host (refuel or a host function), and the function

@@ -18,6 +18,18 @@
 //     entry the code calls StackExhausted, which ends the run. The host sets
 //     the global to the job's stack limit before the first call.
 //
+// Instructions whose cost grows with an operand (bulk memory and table
+// operations, memory.grow, table.grow) become calls to helper functions the
+// rewrite adds, which work in chunks and burn fuel for each (bulk.go), so no
+// guest runs longer than a chunk and a budget between two returns to the
+// host.
+//
+// Before any of this, a module beyond the structural limits of limits.go
+// (nesting, br_table targets, functions, code size, tables, globals...) is
+// refused, so that one that passes compiles within a stated bound. Table
+// maximums are cut to keep all tables within a bound, whose memory Module
+// reports.
+//
 // It also exports every mutable global under GlobalExportPrefix, so the host
 // can read and restore an instance's whole state (see Snapshot).
 //
@@ -82,7 +94,7 @@ type Segment struct {
 }
 
 // InitialFuel is the fuel a fresh instance starts with, in instructions.
-const InitialFuel = 1 << 16
+const InitialFuel = 1 << 15
 
 // DefaultStackDepth is the call depth a rewritten module allows until the
 // host sets StackExport.
