@@ -202,16 +202,18 @@ func (rw *rewriter) chunkedHelper(raw []byte, sub uint32, imm []uint32, params [
 	}
 	original := asm{}.get(dst).get(src).get(n).op(raw...)
 
-	// One chunk or out of bounds: the instruction as it was.
+	// One chunk (the common case, tested first) or out of bounds: the
+	// instruction as it was.
 	a := asm(appendU32(nil, 1))
 	a = append(a, 1, valI32) // local 3
-	a = a.get(n).i32(chunk).op(opI32LeU)
+	a = a.get(n).i32(chunk).op(opI32LeU, opIf, blockTypeEmpty).op(original...)
+	a = rw.charge(a, n, shift).op(opReturn, opEnd)
+	a = a.i32(0)
 	for _, b := range bounds {
 		a = a.get(b.operand).op(opI64ExtendI32).get(n).op(opI64ExtendI32, opI64Add)
 		a = append(a, b.size...).op(opI64GtU, opI32Or)
 	}
-	a = a.op(opIf, blockTypeEmpty).op(original...)
-	a = rw.charge(a, n, shift).op(opReturn, opEnd)
+	a = a.op(opIf, blockTypeEmpty).op(original...).op(opReturn, opEnd)
 
 	init := sub == subMemoryInit || sub == subTableInit
 	if init { // the last unit first: traps now if the segment is too short
