@@ -101,6 +101,7 @@ type shape struct {
 // scratch is memory measure reuses from one body to the next.
 type scratch struct {
 	open    []int
+	inner   []int
 	callees []uint32
 }
 
@@ -132,7 +133,8 @@ func measure(body []byte, imported uint32, sc *scratch) (shape, error) {
 	// moves to the region around it, and it gets no burn of its own.
 	var parent []int // of each loop: the loop around it, or -1
 	var targeted []bool
-	open := append(sc.open[:0], -1) // of each open block: the loop it is, or -1 for block and if
+	open := append(sc.open[:0], -1)   // of each open block: the loop it is, or -1 for block and if
+	inner := append(sc.inner[:0], -1) // of each open block: the innermost loop around it and itself, or -1
 	sc.callees = sc.callees[:0]
 	weight := &s.entryWeight
 	prefixLoop, prefix := -1, true // no branch or call yet: every path from entry got here
@@ -151,21 +153,23 @@ func measure(body []byte, imported uint32, sc *scratch) (shape, error) {
 		switch in.op {
 		case opBlock, opIf:
 			open = append(open, -1)
+			inner = append(inner, inner[len(inner)-1])
 			s.maxNesting = max(s.maxNesting, len(open)-1)
 			s.compileWork += int64(len(open) - 1)
 		case opLoop:
 			s.maxNesting = max(s.maxNesting, len(open))
 			s.compileWork += int64(len(open))
 			l := len(s.loopWeights)
-			parent = append(parent, innermost(open))
+			parent = append(parent, inner[len(inner)-1])
 			targeted = append(targeted, false)
 			s.loopWeights = append(s.loopWeights, 0)
 			open = append(open, l)
+			inner = append(inner, l)
 			weight = &s.loopWeights[l]
 		case opEnd:
-			open = open[:len(open)-1]
+			open, inner = open[:len(open)-1], inner[:len(inner)-1]
 			weight = &s.entryWeight
-			if l := innermost(open); l >= 0 {
+			if l := innermost(inner); l >= 0 {
 				weight = &s.loopWeights[l]
 			}
 		case opBr, opBrIf, opBrTable:
@@ -217,7 +221,7 @@ func measure(body []byte, imported uint32, sc *scratch) (shape, error) {
 	}
 	s.startsLoop = prefixLoop >= 0 && targeted[prefixLoop]
 	s.callees = slices.Clone(sc.callees)
-	sc.open = open
+	sc.open, sc.inner = open, inner
 	return s, nil
 }
 
@@ -229,13 +233,11 @@ var miscStateChanges = map[uint32]string{
 }
 
 // innermost is the innermost loop among the open blocks, or -1.
-func innermost(open []int) int {
-	for i := len(open) - 1; i >= 0; i-- {
-		if open[i] >= 0 {
-			return open[i]
-		}
+func innermost(inner []int) int {
+	if len(inner) == 0 {
+		return -1
 	}
-	return -1
+	return inner[len(inner)-1]
 }
 
 // backCalls returns the back edges of a depth-first search of the direct

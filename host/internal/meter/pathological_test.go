@@ -204,3 +204,27 @@ func BenchmarkCompileAtLimits(b *testing.B) {
 		})
 	}
 }
+
+// TestIssueModulesAreRefused builds the modules of issue 11, each of which
+// held wazero for seconds to minutes, and checks the limit that refuses it.
+func TestIssueModulesAreRefused(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		name, refusal string
+		bin           func() []byte
+	}{
+		{"80,000 nested blocks", "it nests blocks 80000 deep; the limit is 4096",
+			func() []byte { return moduleOf([][]byte{nested(80_000)}) }},
+		{"200,000 labels", "a br_table has 200000 targets; the limit is 8192",
+			func() []byte { return moduleOf([][]byte{brTable(200_000)}) }},
+		{"a million functions", "declares 1000000 functions; the limit is 50000",
+			func() []byte { return moduleOf(repeat([]byte{0, opEnd}, 1_000_000)) }},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			if _, err := Instrument(c.bin()); err == nil || !strings.Contains(err.Error(), c.refusal) {
+				t.Errorf("%v, want an error containing %q", err, c.refusal)
+			}
+		})
+	}
+}
