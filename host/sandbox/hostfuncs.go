@@ -109,12 +109,13 @@ func (e *Engine) instantiateHost(ctx context.Context) error {
 
 // fuelBudget is the fuel refuel grants: instructions (or bytes of bulk
 // work) between two deadline checks. It is large enough that the checks
-// cost well under 1% of a guest's time, and small enough that the gap
-// between two checks (and so a run's overshoot past its deadline, and how
-// long a guest can keep the Go scheduler from stopping the world) stays
-// about a millisecond even for the Lua interpreter, whose leaf functions
-// burn no fuel (BenchmarkContainment; RATIONALE.md).
-const fuelBudget = 1 << 15
+// cost little (a refuel costs microseconds, and the Lua interpreter's main
+// loop weighs 33,394: at 2^18, fib(25) took 1.3-1.5x, at 2^20 1.07x), and
+// small enough that the gap between two checks (and so a run's overshoot
+// past its deadline, and how long a guest can keep the Go scheduler from
+// stopping the world) stays under a millisecond of CPU for every guest of
+// the corpus (BenchmarkContainment; RATIONALE.md).
+const fuelBudget = 1 << 20
 
 // hostReturned, set only by benchmarks before any run, is called whenever
 // a guest reaches the host (refuel or a host function), and the function

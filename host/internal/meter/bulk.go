@@ -21,8 +21,8 @@ import "fmt"
 //     chunk, as memmove does; an init first copies the last unit of its
 //     range, which traps (before any write) when the segment is too short
 //     and otherwise writes what the whole operation would write there;
-//   - for memory.grow and table.grow, charges fuel for the new size first
-//     (wazero may copy the old contents to grow).
+//   - for table.grow, charges fuel for the new size first (wazero copies
+//     the table to grow it); for memory.grow, for the delta.
 const (
 	memoryChunk = 64 << 10 // bytes a chunked memory helper moves at once
 	tableChunk  = 8 << 10  // elements a chunked table helper moves at once
@@ -96,7 +96,7 @@ func (rw *rewriter) bulkCall(raw []byte, op byte) (uint32, bool, error) {
 	var h helper
 	switch {
 	case op == opMemoryGrow:
-		h = rw.growHelper(raw, imm, nil, 16-ByteCostShift) // a page is 2^16 bytes
+		h = rw.growHelper(raw, imm, nil, 10) // a unit per 64 bytes of a 2^16-byte page
 	case op != opPrefixMisc:
 		return 0, false, nil
 	case sub == subMemoryFill, sub == subMemoryCopy, sub == subMemoryInit:
@@ -242,23 +242,23 @@ func (rw *rewriter) chunkedHelper(raw []byte, sub uint32, imm []uint32, params [
 	return helper{typ: rw.typeIndex(funcType{params: params}), body: a}
 }
 
-// growHelper builds the helper of memory.grow (operand: pages) or
-// table.grow (operands: value, elements), which charges for the size
-// after growing (shifted left by shift) before growing.
+// growHelper builds the helper of memory.grow (operand: pages), which
+// charges for the delta shifted left by shift, or of table.grow (operands:
+// value, elements), which charges for the size after growing.
 func (rw *rewriter) growHelper(raw []byte, imm []uint32, ref []byte, shift int32) helper {
 	delta := byte(len(ref))
 	cost := delta + 1
 	a := asm(appendU32(nil, 1))
 	a = append(a, 1, valI32)
-	// wazero may copy what the memory or table holds to grow it: the
-	// cost is the new size.
+	// wazero copies a table to grow it: the cost is the new size. The
+	// engine's memory is reserved up front and grows in place, its new
+	// pages zeroed by the kernel when first touched (by instructions that
+	// pay): the cost is the delta, at a unit per 64 bytes.
 	a = a.minConst(delta, maxChargedUnits>>shift)
-	if len(ref) == 0 {
-		a = asm(appendU32(append(a, opMemorySize), imm[0]))
-	} else {
+	if len(ref) != 0 {
 		a = asm(appendU32(appendU32(append(a, opPrefixMisc), subTableSize), imm[0]))
+		a = a.op(opI32Add).set(cost).minConst(cost, maxChargedUnits>>shift)
 	}
-	a = a.op(opI32Add).set(cost).minConst(cost, maxChargedUnits>>shift)
 	if shift > 0 {
 		a = a.i32(shift).op(opI32Shl)
 	}

@@ -94,7 +94,7 @@ type Segment struct {
 }
 
 // InitialFuel is the fuel a fresh instance starts with, in instructions.
-const InitialFuel = 1 << 15
+const InitialFuel = 1 << 20
 
 // DefaultStackDepth is the call depth a rewritten module allows until the
 // host sets StackExport.
