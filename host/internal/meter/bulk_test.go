@@ -142,3 +142,37 @@ func BenchmarkSmallCopies(b *testing.B) {
 		})
 	}
 }
+
+// FuzzBulkHelpers compares a bulk instruction with its helper on fuzzed
+// operands, near the bounds more often than not.
+func FuzzBulkHelpers(f *testing.F) {
+	f.Add(uint8(0), uint32(1), uint32(0), uint32(4<<16-1))
+	f.Add(uint8(2), uint32(7), uint32(1), uint32(70_000))
+	f.Add(uint8(4), uint32(1), uint32(0), uint32(19_999))
+	bin := readFile(f, "testdata/bulk.wasm")
+	metered := instrument(f, bin)
+	rt := newTestRuntime(f, 5)
+	exports := []string{"mfill", "mcopy", "minit", "tfill", "tcopy", "tcopyu", "tinit"}
+	bounds := []uint32{4 << 16, 4 << 16, 70_000, 20_000, 20_000, 20_000, 3}
+	f.Fuzz(func(t *testing.T, which uint8, a, b, n uint32) {
+		i := int(which) % len(exports)
+		// Low bits pick an operand near a bound, high bits leave it as is.
+		near := func(v uint32) uint64 {
+			if v&0x8000_0000 != 0 {
+				return uint64(v)
+			}
+			return uint64(bounds[i]+v%7) - 3 - uint64(v>>3%5)
+		}
+		args := []uint64{near(a), near(b), near(n)}
+		if exports[i] == "tfill" {
+			args = []uint64{args[0], args[2]}
+		}
+		calls := []bulkCase{{exports[i], args}}
+		want := runBulk(t, rt, bin, calls)
+		got := runBulk(t, rt, metered, calls)
+		if got.trapped != want.trapped || got.table != want.table || !bytes.Equal(got.memory, want.memory) {
+			t.Errorf("%s%v: metered trapped %v, table %d; plain trapped %v, table %d; memory equal %v",
+				exports[i], args, got.trapped, got.table, want.trapped, want.table, bytes.Equal(got.memory, want.memory))
+		}
+	})
+}
