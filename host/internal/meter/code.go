@@ -55,6 +55,7 @@ func (rw *rewriter) code(body []byte) (out []byte, noSnapshot string, err error)
 		return nil, "", errors.New("code section has trailing bytes")
 	}
 	rw.backCalls = backCalls(shapes)
+	chargeSmallLeaves(shapes)
 
 	out = appendU32(make([]byte, 0, len(body)+len(body)/4), n)
 	var fn []byte
@@ -92,6 +93,10 @@ type shape struct {
 	maxNesting          int // the most blocks open at once
 	maxBrTable          int // the most targets of one br_table
 	brTargets           int // the targets of all its br_tables
+	// sites are its calls to defined functions and its indirect calls, by
+	// region; parents has the loop around each loop, or -1.
+	sites   []callSite
+	parents []int
 	// compileWork estimates what compiling it costs wazero beyond its
 	// size: the depth at which each block opens, plus the square of
 	// each br_table's targets (see limits.go).
@@ -193,9 +198,11 @@ func measure(body []byte, imported uint32, sc *scratch) (shape, error) {
 			s.calls = true
 			if in.index >= imported {
 				sc.callees = append(sc.callees, in.index-imported)
+				s.sites = append(s.sites, callSite{innermost(inner), in.index - imported, false})
 			}
 		case opCallIndirect, opReturnCallIndirect:
 			s.calls = true
+			s.sites = append(s.sites, callSite{innermost(inner), 0, true})
 		case opTableSet:
 			s.stateBeyondSnapshot = "table.set"
 		case opPrefixMisc:
@@ -220,9 +227,70 @@ func measure(body []byte, imported uint32, sc *scratch) (shape, error) {
 		s.loopWeights[l] = -1
 	}
 	s.startsLoop = prefixLoop >= 0 && targeted[prefixLoop]
+	s.parents = parent
 	s.callees = slices.Clone(sc.callees)
 	sc.open, sc.inner = open, inner
 	return s, nil
+}
+
+// callSite is a call in a function: the loop it is in (-1: none), and
+// the defined function it calls, unless it is indirect.
+type callSite struct {
+	region   int
+	callee   uint32
+	indirect bool
+}
+
+// leafBurnWeight is the most instructions a function that calls nothing
+// runs outside its loops without burning fuel itself: its callers pay for
+// it instead (chargeSmallLeaves). Burning in every small leaf would cost
+// Go's many small helpers dearly; not burning in a large one would let a
+// loop that calls it do a function's worth of work per unit of fuel.
+const leafBurnWeight = 256
+
+// burnsAtEntry reports whether a function burns its entry weight on entry:
+// it calls (unless a loop header that burns anyway comes first), or it is a
+// leaf too large for its callers to pay for.
+func (s *shape) burnsAtEntry() bool {
+	if s.calls {
+		return !s.startsLoop
+	}
+	return s.entryWeight > leafBurnWeight
+}
+
+// chargeSmallLeaves adds, to the region of every call, what the callee runs
+// without burning: a small leaf's entry weight for a direct call, and the
+// largest such weight for an indirect one. Leaves make no calls, so what
+// is added never changes what is added elsewhere.
+func chargeSmallLeaves(shapes []shape) {
+	var largest int32
+	for i := range shapes {
+		if s := &shapes[i]; !s.calls && !s.burnsAtEntry() {
+			largest = max(largest, s.entryWeight)
+		}
+	}
+	for i := range shapes {
+		s := &shapes[i]
+		for _, c := range s.sites {
+			add := largest
+			if !c.indirect {
+				if int(c.callee) >= len(shapes) || shapes[c.callee].calls || shapes[c.callee].burnsAtEntry() {
+					continue // it pays for itself (or does not exist: wazero will refuse the module)
+				}
+				add = shapes[c.callee].entryWeight
+			}
+			weight := &s.entryWeight
+			r := c.region
+			for r >= 0 && s.loopWeights[r] < 0 { // a loop that runs once: folded into the one around it
+				r = s.parents[r]
+			}
+			if r >= 0 {
+				weight = &s.loopWeights[r]
+			}
+			*weight = min(*weight+add, 1<<30)
+		}
+		s.sites, s.parents = nil, nil
+	}
 }
 
 // miscStateChanges are the 0xFC instructions that change tables or data
@@ -301,7 +369,7 @@ func (rw *rewriter) recursive(caller, callee uint32) bool {
 // has functions.
 func (rw *rewriter) function(out, src []byte, self uint32, s shape) ([]byte, error) {
 	out = append(out, src[:s.code]...)
-	if s.calls && !s.startsLoop {
+	if s.burnsAtEntry() {
 		out = rw.burn(out, s.entryWeight)
 	}
 	r := &reader{b: src, pos: s.code}

@@ -3,11 +3,13 @@ package meter
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/tetratelabs/wazero"
+	"github.com/tetratelabs/wazero/api"
 )
 
 // moduleOf assembles a module of defined functions of type () -> (), with
@@ -224,6 +226,35 @@ func TestIssueModulesAreRefused(t *testing.T) {
 			t.Parallel()
 			if _, err := Instrument(c.bin()); err == nil || !strings.Contains(err.Error(), c.refusal) {
 				t.Errorf("%v, want an error containing %q", err, c.refusal)
+			}
+		})
+	}
+}
+
+// TestLoopsPayForTheLeavesTheyCall checks that a loop calling a function
+// that neither loops nor calls burns fuel for the callee's instructions,
+// whether the callee is large (it burns them itself) or small (the loop
+// pays for it).
+func TestLoopsPayForTheLeavesTheyCall(t *testing.T) {
+	t.Parallel()
+	// run: 1000 times, call function 1. Function 1: size nops.
+	caller := []byte{1, 1, valI32, opLoop, blockTypeEmpty, opCall, 1,
+		0x20, 0, opI32Const, 1, opI32Add, 0x22, 0, opI32Const, 0xe8, 0x07, opI32LtU, opBrIf, 0, opEnd, opEnd}
+	export := appendName(appendU32(nil, 1), "run")
+	export = append(export, kindFunc, 0)
+	for _, size := range []int{200, 1000} {
+		t.Run(fmt.Sprint(size, " nops"), func(t *testing.T) {
+			t.Parallel()
+			rt := newTestRuntime(t, 1000)
+			bin := instrument(t, moduleOf([][]byte{caller, nops(size + 2)}, section{secExport, export}))
+			mod := rt.instantiate(t, bin)
+			mod.ExportedGlobal(globalExport(0)).(api.MutableGlobal).Set(0)
+			if _, err := mod.ExportedFunction("run").Call(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			// 1000 calls of at least 200 instructions on budgets of 1000.
+			if n := rt.refuels.Load(); n < 200 {
+				t.Errorf("1000 calls of %d instructions refuelled %d times, want at least 200", size, n)
 			}
 		})
 	}
