@@ -144,7 +144,7 @@ func (e *Engine) compile(ctx context.Context, name string, bin []byte, bounded b
 		if err != nil {
 			return nil, fmt.Errorf("not a valid WebAssembly module: %w", err)
 		}
-		bin, g.layout = m.Wasm, m.Snapshot
+		bin, g.layout, g.tableBytes = m.Wasm, m.Snapshot, m.TableBytes
 	}
 	if bounded && e.isolated() {
 		// The child fills the compilation cache; the compile below then

@@ -102,6 +102,9 @@ type guest struct {
 	// snapshot; both are nil when a run must start a fresh instance.
 	layout *meter.Snapshot
 	pool   *pool
+	// tableBytes is the most host memory its tables can take, which
+	// counts against a run's memory limit (meter.Module.TableBytes).
+	tableBytes uint64
 	// usesSources is set when the guest imports abi.FuncSources, so its
 	// snapshots hold what the engine's source set held when taken.
 	usesSources bool
@@ -435,12 +438,16 @@ func (e *Engine) call(ctx context.Context, rs *runState, g *guest, export string
 // call: a clone from g's pool for a run, otherwise a fresh instance.
 func (e *Engine) instanceFor(ctx context.Context, rs *runState, g *guest, export string) (*instance, error) {
 	limits := rs.job.Limits
+	if g.tableBytes >= limits.MemoryBytes {
+		return nil, fmt.Errorf("memory limit of %s exceeded: the guest's tables take %s", formatBytes(limits.MemoryBytes), formatBytes(g.tableBytes))
+	}
+	memoryBytes := limits.MemoryBytes - g.tableBytes // wazero keeps tables outside linear memory
 	// A snapshot larger than the job's memory (for the Lua guest, one
 	// holding many other jobs' compiled files) costs the job a fresh
 	// instance, holding only its own file, rather than its run.
-	if g.pool == nil || export != abi.RunExport || !g.pool.fits(limits.MemoryBytes) {
+	if g.pool == nil || export != abi.RunExport || !g.pool.fits(memoryBytes) {
 		rs.stage = stageInitializing
-		inst, err := e.newInstance(ctx, g, nil, limits.MemoryBytes)
+		inst, err := e.newInstance(ctx, g, nil, memoryBytes)
 		if err != nil {
 			return nil, rs.explain(err, inst)
 		}
@@ -452,8 +459,8 @@ func (e *Engine) instanceFor(ctx context.Context, rs *runState, g *guest, export
 		return nil, err
 	}
 	rs.output = inst.output
-	inst.mem.limit = limits.MemoryBytes
-	if size := inst.mod.Memory().Size(); uint64(size) > limits.MemoryBytes {
+	inst.mem.limit = memoryBytes
+	if size := inst.mod.Memory().Size(); uint64(size) > memoryBytes {
 		return inst, fmt.Errorf("memory limit of %s exceeded: the guest holds %s once initialised", formatBytes(limits.MemoryBytes), formatBytes(uint64(size)))
 	}
 	setStackLimit(inst, limits.StackDepth)

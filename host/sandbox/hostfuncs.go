@@ -133,12 +133,21 @@ func (e *Engine) instantiateHost(ctx context.Context) error {
 	return err
 }
 
-// fuelBudget is the fuel refuel grants: instructions between two deadline
-// checks. It is large enough that the checks cost well under 1% of a
-// guest's time, and small enough that the gap between two checks (and so a
-// run's overshoot past its deadline, and how long a guest can keep the Go
-// scheduler from stopping the world) stays well under a millisecond.
+// fuelBudget is the fuel refuel grants: instructions (or bytes of bulk
+// work) between two deadline checks. It is large enough that the checks
+// cost little (a refuel costs microseconds, and the Lua interpreter's main
+// loop weighs 33,394: at 2^18, fib(25) took 1.3-1.5x, at 2^20 1.07x), and
+// small enough that the gap between two checks (and so a run's overshoot
+// past its deadline, and how long a guest can keep the Go scheduler from
+// stopping the world) stays under a millisecond of CPU for every guest of
+// the corpus (BenchmarkContainment; RATIONALE.md).
 const fuelBudget = 1 << 20
+
+// hostReturned, set only by benchmarks before any run, is called whenever
+// a guest reaches the host (refuel or a host function), and the function
+// it returns when the host returns to the guest, to measure the longest
+// stretch a guest runs without reaching the host.
+var hostReturned func(api.Module) func()
 
 // instantiateMeter provides the functions package meter's rewrite imports.
 func (e *Engine) instantiateMeter(ctx context.Context) error {
@@ -157,6 +166,9 @@ func (e *Engine) instantiateMeter(ctx context.Context) error {
 // stopping, and otherwise grants the next budget. Being a call into Go, it
 // is also where the Go scheduler can preempt a guest that never stops.
 func refuel(ctx context.Context, mod api.Module, stack []uint64) {
+	if hostReturned != nil {
+		defer hostReturned(mod)()
+	}
 	rs, _ := ctx.Value(runKey{}).(*runState)
 	if rs == nil {
 		panic(sys.NewExitError(exitCodeAborted)) // a call outside any run
@@ -198,6 +210,9 @@ func stackExhausted(ctx context.Context, mod api.Module, _ []uint64) {
 func wrapHost(name string, impl hostImpl) api.GoModuleFunction {
 	return api.GoModuleFunc(func(ctx context.Context, mod api.Module, stack []uint64) {
 		rs, _ := ctx.Value(runKey{}).(*runState)
+		if hostReturned != nil {
+			defer hostReturned(mod)()
+		}
 		inPtr, inLen := uint32(stack[0]), uint32(stack[1])
 		outPtr, outCap := uint32(stack[2]), uint32(stack[3])
 		defer func() {

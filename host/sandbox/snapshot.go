@@ -545,7 +545,7 @@ func (e *Engine) snapshotOnce(ctx context.Context, g *guest, limits Limits, offe
 	ctx, cancel := context.WithDeadline(ctx, rs.deadline)
 	defer cancel()
 	ctx = context.WithValue(ctx, runKey{}, rs)
-	inst, err := e.newInstance(ctx, g, nil, limits.MemoryBytes)
+	inst, err := e.newInstance(ctx, g, nil, limits.MemoryBytes-min(g.tableBytes, limits.MemoryBytes))
 	if err != nil {
 		return nil, fmt.Errorf("initialising %s: %w", g.name, rs.explain(err, inst))
 	}

@@ -22,6 +22,7 @@ func (rw *rewriter) code(body []byte) (out []byte, noSnapshot string, err error)
 	bodies := make([][]byte, n)
 	shapes := make([]shape, n)
 	var sc scratch
+	targets, work := 0, int64(0)
 	for i := range bodies {
 		size, err := r.u32()
 		if err != nil {
@@ -31,8 +32,20 @@ func (rw *rewriter) code(body []byte) (out []byte, noSnapshot string, err error)
 		if bodies[i], err = r.bytes(size); err != nil {
 			return nil, "", fmt.Errorf("function %d: %w", f, err)
 		}
+		if int(size) > maxFunctionBytes {
+			return nil, "", fmt.Errorf("function %d: its body takes %d bytes; the limit is %d", f, size, maxFunctionBytes)
+		}
 		if shapes[i], err = measure(bodies[i], rw.importedFuncs, &sc); err != nil {
 			return nil, "", fmt.Errorf("function %d: %w", f, err)
+		}
+		if err := checkShape(&shapes[i], int(size)); err != nil {
+			return nil, "", fmt.Errorf("function %d: %w", f, err)
+		}
+		if targets += shapes[i].brTargets; targets > maxBrTableTargets {
+			return nil, "", fmt.Errorf("the module's br_tables have more than %d targets in all; the limit is %d", maxBrTableTargets, maxBrTableTargets)
+		}
+		if work += shapes[i].compileWork; work > maxCompileWork {
+			return nil, "", fmt.Errorf("the module's blocks and br_tables would take too long to compile (work over %d; the limit is %d)", maxCompileWork, maxCompileWork)
 		}
 		if op := shapes[i].stateBeyondSnapshot; op != "" && noSnapshot == "" {
 			noSnapshot = fmt.Sprintf("function %d uses %s", f, op)
@@ -42,6 +55,7 @@ func (rw *rewriter) code(body []byte) (out []byte, noSnapshot string, err error)
 		return nil, "", errors.New("code section has trailing bytes")
 	}
 	rw.backCalls = backCalls(shapes)
+	chargeSmallLeaves(shapes)
 
 	out = appendU32(make([]byte, 0, len(body)+len(body)/4), n)
 	var fn []byte
@@ -51,6 +65,15 @@ func (rw *rewriter) code(body []byte) (out []byte, noSnapshot string, err error)
 		}
 		out = appendU32(out, uint32(len(fn)))
 		out = append(out, fn...)
+	}
+	for _, h := range rw.helpers {
+		out = appendU32(out, uint32(len(h.body)))
+		out = append(out, h.body...)
+	}
+	if len(rw.helpers) > 0 { // the count, re-encoded
+		r := &reader{b: out}
+		_, _ = r.u32()
+		out = append(appendU32(nil, n+uint32(len(rw.helpers))), out[r.pos:]...)
 	}
 	return out, noSnapshot, nil
 }
@@ -67,11 +90,23 @@ type shape struct {
 	// snapshot of memory and globals does not hold (a table, a data
 	// segment), or is empty.
 	stateBeyondSnapshot string
+	maxNesting          int // the most blocks open at once
+	maxBrTable          int // the most targets of one br_table
+	brTargets           int // the targets of all its br_tables
+	// sites are its calls to defined functions and its indirect calls, by
+	// region; parents has the loop around each loop, or -1.
+	sites   []callSite
+	parents []int
+	// compileWork estimates what compiling it costs wazero beyond its
+	// size: the depth at which each block opens, plus the square of
+	// each br_table's targets (see limits.go).
+	compileWork int64
 }
 
 // scratch is memory measure reuses from one body to the next.
 type scratch struct {
 	open    []int
+	inner   []int
 	callees []uint32
 }
 
@@ -90,7 +125,7 @@ func measure(body []byte, imported uint32, sc *scratch) (shape, error) {
 			return s, err
 		}
 		if locals += uint64(n); locals > maxLocals {
-			return s, fmt.Errorf("more than %d locals", maxLocals)
+			return s, fmt.Errorf("it declares more than %d locals; the limit is %d", maxLocals, maxLocals)
 		}
 		if _, err := r.byte(); err != nil {
 			return s, err
@@ -103,7 +138,8 @@ func measure(body []byte, imported uint32, sc *scratch) (shape, error) {
 	// moves to the region around it, and it gets no burn of its own.
 	var parent []int // of each loop: the loop around it, or -1
 	var targeted []bool
-	open := append(sc.open[:0], -1) // of each open block: the loop it is, or -1 for block and if
+	open := append(sc.open[:0], -1)   // of each open block: the loop it is, or -1 for block and if
+	inner := append(sc.inner[:0], -1) // of each open block: the innermost loop around it and itself, or -1
 	sc.callees = sc.callees[:0]
 	weight := &s.entryWeight
 	prefixLoop, prefix := -1, true // no branch or call yet: every path from entry got here
@@ -122,17 +158,23 @@ func measure(body []byte, imported uint32, sc *scratch) (shape, error) {
 		switch in.op {
 		case opBlock, opIf:
 			open = append(open, -1)
+			inner = append(inner, inner[len(inner)-1])
+			s.maxNesting = max(s.maxNesting, len(open)-1)
+			s.compileWork += int64(len(open) - 1)
 		case opLoop:
+			s.maxNesting = max(s.maxNesting, len(open))
+			s.compileWork += int64(len(open))
 			l := len(s.loopWeights)
-			parent = append(parent, innermost(open))
+			parent = append(parent, inner[len(inner)-1])
 			targeted = append(targeted, false)
 			s.loopWeights = append(s.loopWeights, 0)
 			open = append(open, l)
+			inner = append(inner, l)
 			weight = &s.loopWeights[l]
 		case opEnd:
-			open = open[:len(open)-1]
+			open, inner = open[:len(open)-1], inner[:len(inner)-1]
 			weight = &s.entryWeight
-			if l := innermost(open); l >= 0 {
+			if l := innermost(inner); l >= 0 {
 				weight = &s.loopWeights[l]
 			}
 		case opBr, opBrIf, opBrTable:
@@ -140,6 +182,9 @@ func measure(body []byte, imported uint32, sc *scratch) (shape, error) {
 			count := uint32(0)
 			if in.op == opBrTable {
 				count, _ = labels.u32() // next has read these once already
+				s.maxBrTable = max(s.maxBrTable, int(count)+1)
+				s.brTargets += int(count) + 1
+				s.compileWork += int64(count+1) * int64(count+1)
 			}
 			for i := uint32(0); i <= count; i++ {
 				label, _ := labels.u32()
@@ -153,9 +198,11 @@ func measure(body []byte, imported uint32, sc *scratch) (shape, error) {
 			s.calls = true
 			if in.index >= imported {
 				sc.callees = append(sc.callees, in.index-imported)
+				s.sites = append(s.sites, callSite{innermost(inner), in.index - imported, false})
 			}
 		case opCallIndirect, opReturnCallIndirect:
 			s.calls = true
+			s.sites = append(s.sites, callSite{innermost(inner), 0, true})
 		case opTableSet:
 			s.stateBeyondSnapshot = "table.set"
 		case opPrefixMisc:
@@ -180,9 +227,70 @@ func measure(body []byte, imported uint32, sc *scratch) (shape, error) {
 		s.loopWeights[l] = -1
 	}
 	s.startsLoop = prefixLoop >= 0 && targeted[prefixLoop]
+	s.parents = parent
 	s.callees = slices.Clone(sc.callees)
-	sc.open = open
+	sc.open, sc.inner = open, inner
 	return s, nil
+}
+
+// callSite is a call in a function: the loop it is in (-1: none), and
+// the defined function it calls, unless it is indirect.
+type callSite struct {
+	region   int
+	callee   uint32
+	indirect bool
+}
+
+// leafBurnWeight is the most instructions a function that calls nothing
+// runs outside its loops without burning fuel itself: its callers pay for
+// it instead (chargeSmallLeaves). Burning in every small leaf would cost
+// Go's many small helpers dearly; not burning in a large one would let a
+// loop that calls it do a function's worth of work per unit of fuel.
+const leafBurnWeight = 256
+
+// burnsAtEntry reports whether a function burns its entry weight on entry:
+// it calls (unless a loop header that burns anyway comes first), or it is a
+// leaf too large for its callers to pay for.
+func (s *shape) burnsAtEntry() bool {
+	if s.calls {
+		return !s.startsLoop
+	}
+	return s.entryWeight > leafBurnWeight
+}
+
+// chargeSmallLeaves adds, to the region of every call, what the callee runs
+// without burning: a small leaf's entry weight for a direct call, and the
+// largest such weight for an indirect one. Leaves make no calls, so what
+// is added never changes what is added elsewhere.
+func chargeSmallLeaves(shapes []shape) {
+	var largest int32
+	for i := range shapes {
+		if s := &shapes[i]; !s.calls && !s.burnsAtEntry() {
+			largest = max(largest, s.entryWeight)
+		}
+	}
+	for i := range shapes {
+		s := &shapes[i]
+		for _, c := range s.sites {
+			add := largest
+			if !c.indirect {
+				if int(c.callee) >= len(shapes) || shapes[c.callee].calls || shapes[c.callee].burnsAtEntry() {
+					continue // it pays for itself (or does not exist: wazero will refuse the module)
+				}
+				add = shapes[c.callee].entryWeight
+			}
+			weight := &s.entryWeight
+			r := c.region
+			for r >= 0 && s.loopWeights[r] < 0 { // a loop that runs once: folded into the one around it
+				r = s.parents[r]
+			}
+			if r >= 0 {
+				weight = &s.loopWeights[r]
+			}
+			*weight = min(*weight+add, 1<<30)
+		}
+		s.sites, s.parents = nil, nil
+	}
 }
 
 // miscStateChanges are the 0xFC instructions that change tables or data
@@ -193,13 +301,11 @@ var miscStateChanges = map[uint32]string{
 }
 
 // innermost is the innermost loop among the open blocks, or -1.
-func innermost(open []int) int {
-	for i := len(open) - 1; i >= 0; i-- {
-		if open[i] >= 0 {
-			return open[i]
-		}
+func innermost(inner []int) int {
+	if len(inner) == 0 {
+		return -1
 	}
-	return -1
+	return inner[len(inner)-1]
 }
 
 // backCalls returns the back edges of a depth-first search of the direct
@@ -263,7 +369,7 @@ func (rw *rewriter) recursive(caller, callee uint32) bool {
 // has functions.
 func (rw *rewriter) function(out, src []byte, self uint32, s shape) ([]byte, error) {
 	out = append(out, src[:s.code]...)
-	if s.calls && !s.startsLoop {
+	if s.burnsAtEntry() {
 		out = rw.burn(out, s.entryWeight)
 	}
 	r := &reader{b: src, pos: s.code}
@@ -304,6 +410,16 @@ func (rw *rewriter) function(out, src []byte, self uint32, s shape) ([]byte, err
 			out = rw.enterCall(out)
 			out = append(out, raw...)
 			out = rw.leaveCall(out)
+		case opPrefixMisc, opMemoryGrow:
+			f, ok, err := rw.bulkCall(raw, in.op)
+			if err != nil {
+				return nil, err
+			}
+			if ok {
+				out = appendU32(append(out, opCall), f)
+			} else {
+				out = append(out, raw...)
+			}
 		case opReturnCall, opRefFunc:
 			// A tail call replaces the caller's frame: the stack does not grow.
 			out = appendU32(append(out, in.op), rw.remap(in.index))

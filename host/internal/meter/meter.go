@@ -18,6 +18,18 @@
 //     entry the code calls StackExhausted, which ends the run. The host sets
 //     the global to the job's stack limit before the first call.
 //
+// Instructions whose cost grows with an operand (bulk memory and table
+// operations, memory.grow, table.grow) become calls to helper functions the
+// rewrite adds, which work in chunks and burn fuel for each (bulk.go), so no
+// guest runs longer than a chunk and a budget between two returns to the
+// host.
+//
+// Before any of this, a module beyond the structural limits of limits.go
+// (nesting, br_table targets, functions, code size, tables, globals...) is
+// refused, so that one that passes compiles within a stated bound. Table
+// maximums are cut to keep all tables within a bound, whose memory Module
+// reports.
+//
 // It also exports every mutable global under GlobalExportPrefix, so the host
 // can read and restore an instance's whole state (see Snapshot).
 //
@@ -53,6 +65,11 @@ type Module struct {
 	// then says why.
 	Snapshot   *Snapshot
 	NoSnapshot string
+	// TableBytes is the most host memory the tables of an instance can
+	// take, grown to their (rewritten) maximums. wazero keeps tables
+	// outside the guest's linear memory, so the host must count them
+	// against the job's memory limit itself.
+	TableBytes uint64
 }
 
 // Snapshot is what the host needs to clone instances of a module: once an
@@ -120,15 +137,6 @@ var vectorSections = map[byte]bool{
 	secGlobal: true, secExport: true, secElement: true, secCode: true, secData: true,
 }
 
-// Bounds on what a guest may declare, so a few bytes of module cannot make
-// the compiler or the instance allocate without limit. They are those of
-// the WebAssembly JavaScript API, which browsers enforce, except the table,
-// tighter because wazero holds tables outside the guest's memory limit.
-const (
-	maxLocals        = 50_000    // locals of one function
-	maxTableElements = 1_000_000 // elements of one table, ever
-)
-
 type section struct {
 	id   byte
 	body []byte
@@ -147,6 +155,8 @@ type module struct {
 	importedFuncs   uint32
 	importedGlobals uint32
 	definedGlobals  uint32
+	tableTypes      []byte  // the reference type of every table, imported ones first
+	tables          []table // the defined tables
 }
 
 // Instrument returns bin rewritten as the package comment describes. It
@@ -214,6 +224,12 @@ func parse(bin []byte) (*module, error) {
 	}
 	if err := m.readFunctions(); err != nil {
 		return nil, fmt.Errorf("function section: %w", err)
+	}
+	if err := m.readTables(); err != nil {
+		return nil, fmt.Errorf("table section: %w", err)
+	}
+	if err := m.checkCounts(); err != nil {
+		return nil, err
 	}
 	return m, nil
 }
@@ -301,9 +317,11 @@ func (m *module) readImports() error {
 			m.funcTypes = append(m.funcTypes, t)
 			m.importedFuncs++
 		case kindTable:
-			if _, err := r.byte(); err != nil {
+			ref, err := r.byte()
+			if err != nil {
 				return err
 			}
+			m.tableTypes = append(m.tableTypes, ref)
 			err = r.limits()
 		case kindMemory:
 			err = r.limits()
@@ -344,12 +362,13 @@ func (m *module) rewrite() (*Module, error) {
 		return f
 	}
 	rw := &rewriter{
-		module:     m,
-		remap:      remap,
-		refuelFunc: imported,
-		stackFunc:  imported + 1,
-		fuelGlobal: m.importedGlobals + m.definedGlobals,
-		stackGlob:  m.importedGlobals + m.definedGlobals + 1,
+		module:      m,
+		remap:       remap,
+		refuelFunc:  imported,
+		stackFunc:   imported + 1,
+		fuelGlobal:  m.importedGlobals + m.definedGlobals,
+		stackGlob:   m.importedGlobals + m.definedGlobals + 1,
+		helperIndex: map[string]uint32{},
 	}
 	refuelType := rw.typeIndex(funcType{results: []byte{valI32}})
 	stackType := rw.typeIndex(funcType{})
@@ -362,6 +381,9 @@ func (m *module) rewrite() (*Module, error) {
 		if changed[secCode], noSnapshot, err = rw.code(body); err != nil {
 			return nil, err
 		}
+	}
+	if len(rw.helpers) > 0 {
+		changed[secFunction] = rw.functionSection()
 	}
 	if changed[secImport], err = m.imports(refuelType, stackType); err != nil {
 		return nil, fmt.Errorf("import section: %w", err)
@@ -394,10 +416,9 @@ func (m *module) rewrite() (*Module, error) {
 			return nil, fmt.Errorf("element section: %w", err)
 		}
 	}
-	if body := m.find(secTable); body != nil {
-		if changed[secTable], err = tables(body); err != nil {
-			return nil, fmt.Errorf("table section: %w", err)
-		}
+	var tableBytes uint64
+	if m.find(secTable) != nil {
+		changed[secTable], tableBytes = m.tableSection()
 	}
 	if body := m.find(secData); body != nil {
 		stripped, segments, why, err := splitData(body)
@@ -449,9 +470,9 @@ func (m *module) rewrite() (*Module, error) {
 	}
 	emitNewBefore(len(sectionOrder) + 1)
 	if noSnapshot != "" {
-		return &Module{Wasm: out, NoSnapshot: noSnapshot}, nil
+		return &Module{Wasm: out, NoSnapshot: noSnapshot, TableBytes: tableBytes}, nil
 	}
-	return &Module{Wasm: out, Snapshot: snap}, nil
+	return &Module{Wasm: out, Snapshot: snap, TableBytes: tableBytes}, nil
 }
 
 type rewriter struct {
@@ -460,7 +481,9 @@ type rewriter struct {
 	refuelFunc, stackFunc uint32
 	fuelGlobal, stackGlob uint32
 	addedTypes            []funcType
-	backCalls             map[uint64]bool // direct calls that close a cycle, see backCalls
+	helpers               []helper          // added functions, see bulkCall
+	helperIndex           map[string]uint32 // of each helper, by the instruction it replaces
+	backCalls             map[uint64]bool   // direct calls that close a cycle, see backCalls
 }
 
 // typeIndex returns the index of a function type equal to t, adding one
@@ -474,6 +497,19 @@ func (rw *rewriter) typeIndex(t funcType) uint32 {
 	}
 	rw.addedTypes = append(rw.addedTypes, t)
 	return uint32(len(all))
+}
+
+// functionSection declares the guest's functions and the helpers.
+func (rw *rewriter) functionSection() []byte {
+	defined := rw.funcTypes[rw.importedFuncs:]
+	out := appendU32(nil, uint32(len(defined)+len(rw.helpers)))
+	for _, t := range defined {
+		out = appendU32(out, t)
+	}
+	for _, h := range rw.helpers {
+		out = appendU32(out, h.typ)
+	}
+	return out
 }
 
 func (rw *rewriter) typeSection() []byte {
@@ -585,42 +621,6 @@ func (m *module) exports(remap func(uint32) uint32, stackGlobal uint32, globals 
 		out = appendU32(append(appendName(out, globalExport(g)), kindGlobal), g)
 	}
 	return append(appendU32(nil, n+1+uint32(len(globals))), out...), nil
-}
-
-// tables caps every table's maximum at maxTableElements, so table.grow
-// fails in the guest rather than allocating in the host.
-func tables(body []byte) ([]byte, error) {
-	var out []byte
-	n, err := vector(body, func(i uint32, r *reader) error {
-		refType, err := r.byte()
-		if err != nil {
-			return err
-		}
-		flags, err := r.byte()
-		if err != nil {
-			return err
-		}
-		if flags > 1 {
-			return fmt.Errorf("table %d has unsupported limits flags 0x%x", i, flags)
-		}
-		minimum, err := r.u32()
-		if err != nil {
-			return err
-		}
-		maximum := uint32(maxTableElements)
-		if flags == 1 {
-			if maximum, err = r.u32(); err != nil {
-				return err
-			}
-		}
-		if minimum > maxTableElements {
-			return fmt.Errorf("table %d starts with %d elements; the limit is %d", i, minimum, maxTableElements)
-		}
-		out = append(out, refType, 1)
-		out = appendU32(appendU32(out, minimum), min(maximum, maxTableElements))
-		return nil
-	})
-	return append(appendU32(nil, n), out...), err
 }
 
 // splitData reads the data section and returns it without its active

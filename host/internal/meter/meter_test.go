@@ -192,6 +192,8 @@ func TestCommittedGuestsInstrumentAndValidate(t *testing.T) {
 			}
 		case plainErr != nil:
 			// refused by both
+		case err != nil && strings.Contains(err.Error(), "; the limit is"):
+			// valid, but past a structural limit (tests/guests/many-tables)
 		case err != nil:
 			t.Errorf("%s: %v", path, err)
 		default:
