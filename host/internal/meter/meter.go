@@ -256,14 +256,22 @@ func (m *module) rewrite() (*Module, error) {
 	}
 	changed[secType] = rw.typeSection()
 
+	out := m.assemble(changed, remap)
+	if noSnapshot != "" {
+		return &Module{Wasm: out, NoSnapshot: noSnapshot, TableBytes: tableBytes}, nil
+	}
+	return &Module{Wasm: out, Snapshot: snap, TableBytes: tableBytes}, nil
+}
+
+// assemble emits the sections in order, the changed ones in place of the
+// originals and the new ones where the order puts them.
+func (m *module) assemble(changed map[byte][]byte, remap func(uint32) uint32) []byte {
 	out := append([]byte(nil), "\x00asm\x01\x00\x00\x00"...)
 	emit := func(id byte, body []byte) {
 		out = append(out, id)
 		out = appendU32(out, uint32(len(body)))
 		out = append(out, body...)
 	}
-	// Emit the sections in order, the changed ones in place of the
-	// originals and the new ones where the order puts them.
 	placed := map[byte]bool{}
 	emitNewBefore := func(order int) {
 		for _, id := range []byte{secType, secImport, secGlobal, secExport} {
@@ -290,10 +298,7 @@ func (m *module) rewrite() (*Module, error) {
 		}
 	}
 	emitNewBefore(len(sectionOrder) + 1)
-	if noSnapshot != "" {
-		return &Module{Wasm: out, NoSnapshot: noSnapshot, TableBytes: tableBytes}, nil
-	}
-	return &Module{Wasm: out, Snapshot: snap, TableBytes: tableBytes}, nil
+	return out
 }
 
 type rewriter struct {
