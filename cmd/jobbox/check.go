@@ -46,7 +46,7 @@ func cmdCheck(ctx context.Context, inv *invocation) int {
 		if cfg == nil {
 			cfg = defaultConfig()
 		}
-		engine, err := service.NewEngine(ctx, cfg, nil, discardLogger())
+		engine, err := service.NewEngine(ctx, cfg, nil, nil)
 		if err != nil {
 			return inv.fail("%v", err)
 		}

@@ -7,8 +7,6 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/rs/zerolog"
-
 	"github.com/jobbox/jobbox/abi"
 	"github.com/jobbox/jobbox/host/clock"
 	"github.com/jobbox/jobbox/host/config"
@@ -61,7 +59,7 @@ func cmdRun(ctx context.Context, inv *invocation) int {
 		}
 		clk = clock.NewFake(at)
 	}
-	engine, err := service.NewEngine(ctx, cfg, clk, discardLogger())
+	engine, err := service.NewEngine(ctx, cfg, clk, nil)
 	if err != nil {
 		return inv.fail("%v", err)
 	}
@@ -93,8 +91,6 @@ func cmdRun(ctx context.Context, inv *invocation) int {
 	}
 	return exitFail
 }
-
-func discardLogger() zerolog.Logger { return zerolog.Nop() }
 
 // parseAt reads --at: RFC 3339, or a local date and time without zone.
 func parseAt(s string, loc *time.Location) (time.Time, error) {

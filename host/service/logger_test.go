@@ -9,7 +9,7 @@ import (
 func TestConsoleLogEscapesControlCharacters(t *testing.T) {
 	t.Parallel()
 	var out bytes.Buffer
-	log := NewLogger(&out, true, "info")
+	log := newLogger(&out, true, "info")
 	log.Warn().Str("job", "evil").Str("error", "boom\x1b[2J").Msg("line\x1b]0;title\a")
 	// The console's own colours are escape sequences too; the job's are not.
 	if strings.Contains(out.String(), "\x1b[2J") || strings.ContainsAny(out.String(), "\a") || strings.Contains(out.String(), "\x1b]") {

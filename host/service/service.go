@@ -83,7 +83,7 @@ func Start(ctx context.Context, path string, opts Options) (*Service, error) {
 	if opts.Log == nil {
 		opts.Log = io.Discard
 	}
-	s := &Service{opts: opts, cfg: cfg, log: NewLogger(opts.Log, opts.Console, cfg.LogLevel)}
+	s := &Service{opts: opts, cfg: cfg, log: newLogger(opts.Log, opts.Console, cfg.LogLevel)}
 	s.prepCtx, s.stopPreps = context.WithCancel(context.WithoutCancel(ctx))
 	if err := SecureStateDir(cfg.StateDir); err != nil {
 		return nil, err
@@ -98,7 +98,7 @@ func Start(ctx context.Context, path string, opts Options) (*Service, error) {
 	for _, w := range s.mods.Warnings() {
 		s.log.Warn().Msg(w)
 	}
-	s.engine, err = NewEngine(ctx, cfg, opts.Clock, s.log)
+	s.engine, err = NewEngine(ctx, cfg, opts.Clock, func(job, line string) { s.log.Info().Str("job", job).Msg(line) })
 	if err != nil {
 		s.mods.Close()
 		s.store.Close()
@@ -132,9 +132,10 @@ func Start(ctx context.Context, path string, opts Options) (*Service, error) {
 }
 
 // NewEngine starts a sandbox engine for cfg whose guests see clk's time and
-// whose job logs go to log. Its compilation cache is in cfg's state
-// directory, which is refused if others could plant code there.
-func NewEngine(ctx context.Context, cfg *config.Config, clk clock.Clock, log zerolog.Logger) (*sandbox.Engine, error) {
+// whose job log lines go to onLog (nil drops them). Its compilation cache is
+// in cfg's state directory, which is refused if others could plant code
+// there.
+func NewEngine(ctx context.Context, cfg *config.Config, clk clock.Clock, onLog func(job, line string)) (*sandbox.Engine, error) {
 	if clk == nil {
 		clk = clock.Real{}
 	}
@@ -145,7 +146,7 @@ func NewEngine(ctx context.Context, cfg *config.Config, clk clock.Clock, log zer
 		CacheDir: filepath.Join(cfg.StateDir, CacheDir),
 		Now:      clk.Now,
 		Location: cfg.Location,
-		OnLog:    func(job, line string) { log.Info().Str("job", job).Msg(line) },
+		OnLog:    onLog,
 
 		MaxLuaFile:     cfg.Loading.MaxLuaFile,
 		MaxWasmFile:    cfg.Loading.MaxWasmFile,
@@ -154,9 +155,9 @@ func NewEngine(ctx context.Context, cfg *config.Config, clk clock.Clock, log zer
 	})
 }
 
-// NewLogger returns the service's logger: JSON lines, or a console format
+// newLogger returns the service's logger: JSON lines, or a console format
 // for a person at a terminal.
-func NewLogger(w io.Writer, console bool, level string) zerolog.Logger {
+func newLogger(w io.Writer, console bool, level string) zerolog.Logger {
 	if console {
 		w = zerolog.ConsoleWriter{Out: w, TimeFormat: time.DateTime, FormatPrepare: escapeEvent}
 	}
