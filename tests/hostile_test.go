@@ -56,7 +56,7 @@ func TestHostileCorpusBesideCanary(t *testing.T) {
 	}
 
 	reports := make(chan sched.Report, 1000)
-	svc, err := service.Start(context.Background(), cfgPath, service.Options{OnReport: func(r sched.Report) { reports <- r }})
+	svc, err := seededStart(t, context.Background(), cfgPath, service.Options{OnReport: func(r sched.Report) { reports <- r }})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -208,7 +208,7 @@ func TestSeedExamplesUnderService(t *testing.T) {
 	at, _ := time.Parse(time.RFC3339, janSunday)
 	clk := clock.NewFake(at)
 	reports := make(chan sched.Report, 100)
-	svc, err := service.Start(context.Background(), w.config, service.Options{Clock: clk, OnReport: func(r sched.Report) { reports <- r }})
+	svc, err := seededStart(t, context.Background(), w.config, service.Options{Clock: clk, OnReport: func(r sched.Report) { reports <- r }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -268,7 +268,7 @@ func TestModulesRefuseWhatIsNotGranted(t *testing.T) {
 	}
 	writeFile(t, filepath.Join(dir, "config.toml"), cfg.String())
 	reports := make(chan sched.Report, 100)
-	svc, err := service.Start(context.Background(), filepath.Join(dir, "config.toml"), service.Options{OnReport: func(r sched.Report) { reports <- r }})
+	svc, err := seededStart(t, context.Background(), filepath.Join(dir, "config.toml"), service.Options{OnReport: func(r sched.Report) { reports <- r }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -340,7 +340,7 @@ return job
 `)
 	writeFile(t, filepath.Join(dir, "config.toml"), fmt.Sprintf("state_dir = \"state\"\n[databases.app]\ndsn = %q\n\n[[jobs]]\nname = \"methods\"\nfile = \"methods.lua\"\ninterval = 1\ngrants = { mysql = [\"app\"] }\n", dsn))
 	reports := make(chan sched.Report, 10)
-	svc, err := service.Start(context.Background(), filepath.Join(dir, "config.toml"), service.Options{OnReport: func(r sched.Report) { reports <- r }})
+	svc, err := seededStart(t, context.Background(), filepath.Join(dir, "config.toml"), service.Options{OnReport: func(r sched.Report) { reports <- r }})
 	if err != nil {
 		t.Fatal(err)
 	}

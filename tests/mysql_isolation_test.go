@@ -50,7 +50,7 @@ func startService(t *testing.T, dir, config string, jobs map[string]string) (*se
 	}
 	writeFile(t, filepath.Join(dir, "config.toml"), config)
 	reports := make(chan sched.Report, 100)
-	svc, err := service.Start(context.Background(), filepath.Join(dir, "config.toml"), service.Options{OnReport: func(r sched.Report) { reports <- r }})
+	svc, err := seededStart(t, context.Background(), filepath.Join(dir, "config.toml"), service.Options{OnReport: func(r sched.Report) { reports <- r }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -157,7 +157,7 @@ func TestMySQLAccountReachesOnlyItsDatabase(t *testing.T) {
 	broad := services.MySQLBase() + dbName
 	config := filepath.Join(dir, "config.toml")
 	writeFile(t, config, fmt.Sprintf("state_dir = \"state\"\n[databases.app]\ndsn = %q\n", broad))
-	_, err := service.Start(context.Background(), config, service.Options{})
+	_, err := seededStart(t, context.Background(), config, service.Options{})
 	for _, want := range []string{`database "app"`, "ALL PRIVILEGES ON *.* is on every database", "allow_broad_account = true"} {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Fatalf("a broad account: got %v, want an error with %q", err, want)
@@ -166,7 +166,7 @@ func TestMySQLAccountReachesOnlyItsDatabase(t *testing.T) {
 
 	writeFile(t, config, fmt.Sprintf("state_dir = \"state\"\n[databases.app]\ndsn = %q\nallow_broad_account = true\n", broad))
 	log := &lockedBuffer{}
-	svc, err := service.Start(context.Background(), config, service.Options{Log: log})
+	svc, err := seededStart(t, context.Background(), config, service.Options{Log: log})
 	if err != nil {
 		t.Fatalf("allow_broad_account: %v", err)
 	}
@@ -261,7 +261,7 @@ func TestReloadWhileRunsWaitForASlot(t *testing.T) {
 	at, _ := time.Parse(time.RFC3339, janSunday)
 	clk := clock.NewFake(at)
 	reports := make(chan sched.Report, 100)
-	svc, err := service.Start(ctx, filepath.Join(dir, "config.toml"), service.Options{Clock: clk, OnReport: func(r sched.Report) { reports <- r }})
+	svc, err := seededStart(t, ctx, filepath.Join(dir, "config.toml"), service.Options{Clock: clk, OnReport: func(r sched.Report) { reports <- r }})
 	if err != nil {
 		t.Fatal(err)
 	}

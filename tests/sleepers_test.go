@@ -49,7 +49,7 @@ func TestSleepersBesideCanary(t *testing.T) {
 
 	reports := make(chan sched.Report, 100)
 	log := &signalWriter{want: []byte(`"message":"asleep"`), lines: make(chan struct{}, n)}
-	svc, err := service.Start(context.Background(), cfgPath, service.Options{Log: log, OnReport: func(r sched.Report) { reports <- r }})
+	svc, err := seededStart(t, context.Background(), cfgPath, service.Options{Log: log, OnReport: func(r sched.Report) { reports <- r }})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/jobbox/jobbox/host/clock"
+	"github.com/jobbox/jobbox/host/sandbox/sandboxtest"
 	"github.com/jobbox/jobbox/host/sched"
 	"github.com/jobbox/jobbox/host/service"
 )
@@ -77,6 +78,7 @@ func returns(t *testing.T, what string, f func()) {
 func TestCheckRefusesBadJobFiles(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
+	sandboxtest.SeedCache(t, filepath.Join(dir, "state", service.CacheDir))
 	want := badFiles(t, dir)
 	var args []string
 	var cfg strings.Builder
@@ -123,6 +125,7 @@ func checkRefusals(t *testing.T, code int, out string, want map[string]string) {
 func TestServiceRefusesBadJobFilesBesideCanary(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
+	sandboxtest.SeedCache(t, filepath.Join(dir, "state", service.CacheDir))
 	write(t, filepath.Join(dir, "canary.lua"), okJob)
 	bad := map[string]string{
 		"fifo.wasm":   "job file fifo.wasm is a named pipe (FIFO), not a regular file",

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/jobbox/jobbox/host/sandbox/sandboxtest"
 	"github.com/jobbox/jobbox/host/service"
 )
 
@@ -31,6 +32,7 @@ const okJob = "local job = core.job()\nfunction job.run() core.log('hi', {n = 1}
 func TestRunJSON(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
+	sandboxtest.SeedCache(t, filepath.Join(dir, "state", service.CacheDir))
 	write(t, filepath.Join(dir, "ok.lua"), okJob)
 	write(t, filepath.Join(dir, "bad.lua"), "local job = core.job()\nfunction job.run() return 42 end\nreturn job\n")
 	cfg := filepath.Join(dir, "none.toml")
@@ -53,6 +55,7 @@ func TestRunJSON(t *testing.T) {
 func TestCheck(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
+	sandboxtest.SeedCache(t, filepath.Join(dir, "state", service.CacheDir))
 	write(t, filepath.Join(dir, "ok.lua"), okJob)
 	write(t, filepath.Join(dir, "done.lua"), "local job = core.job()\nfunction job.run()\n  return job.DONE\nend\nreturn job\n")
 	write(t, filepath.Join(dir, "config.toml"), "[[jobs]]\nname = \"ok\"\nfile = \"ok.lua\"\ninterval = 60\n\n[[jobs]]\nname = \"ok\"\nfile = \"done.lua\"\ninterval = \"often\"\n")
@@ -77,6 +80,7 @@ func TestCheck(t *testing.T) {
 func TestAdminCommands(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
+	sandboxtest.SeedCache(t, filepath.Join(dir, "state", service.CacheDir))
 	write(t, filepath.Join(dir, "ok.lua"), okJob)
 	cfg := filepath.Join(dir, "config.toml")
 	good := "[[jobs]]\nname = \"a\"\nfile = \"ok.lua\"\ninterval = 3600\n"
@@ -135,6 +139,7 @@ func TestAdminCommands(t *testing.T) {
 func TestNoService(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
+	sandboxtest.SeedCache(t, filepath.Join(dir, "state", service.CacheDir))
 	cfg := filepath.Join(dir, "config.toml")
 	write(t, cfg, "")
 	code, _, errOut := jobbox(t, "jobs", "--config", cfg)

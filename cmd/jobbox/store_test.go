@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/jobbox/jobbox/host/sandbox/sandboxtest"
 	"github.com/jobbox/jobbox/host/sched"
 	"github.com/jobbox/jobbox/host/service"
 )
@@ -16,6 +17,7 @@ import (
 func TestEscapesWhatJobsWrite(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
+	sandboxtest.SeedCache(t, filepath.Join(dir, "state", service.CacheDir))
 	evil := "local job = core.job()\nfunction job.run() core.log('log\\27[2J') error('boom\\27[2J\\27]0;owned\\7') end\nreturn job\n"
 	write(t, filepath.Join(dir, "evil.lua"), evil)
 	cfg := filepath.Join(dir, "config.toml")
@@ -56,6 +58,7 @@ func TestEscapesWhatJobsWrite(t *testing.T) {
 func TestStoreCommands(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
+	sandboxtest.SeedCache(t, filepath.Join(dir, "state", service.CacheDir))
 	write(t, filepath.Join(dir, "ok.lua"), okJob)
 	cfg := filepath.Join(dir, "config.toml")
 	write(t, cfg, "[[jobs]]\nname = \"a\"\nfile = \"ok.lua\"\ninterval = 3600\n")
@@ -108,6 +111,7 @@ func TestStoreCommands(t *testing.T) {
 func TestServeNewStore(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
+	sandboxtest.SeedCache(t, filepath.Join(dir, "state", service.CacheDir))
 	cfg := filepath.Join(dir, "config.toml")
 	write(t, cfg, "")
 	svc, err := service.Start(context.Background(), cfg, service.Options{})
@@ -133,6 +137,7 @@ func TestServeNewStore(t *testing.T) {
 func TestCheckAndRunRefuseAnOpenCache(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
+	sandboxtest.SeedCache(t, filepath.Join(dir, "state", service.CacheDir))
 	write(t, filepath.Join(dir, "ok.lua"), okJob)
 	cfg := filepath.Join(dir, "config.toml")
 	write(t, cfg, "[[jobs]]\nname = \"a\"\nfile = \"ok.lua\"\ninterval = 60\n")

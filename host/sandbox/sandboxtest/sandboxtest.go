@@ -41,7 +41,7 @@ func NewEngine(t testing.TB, o Options) *sandbox.Engine {
 	t.Helper()
 	opts := sandbox.Options{CacheDir: o.CacheDir, Location: o.Location}
 	if opts.CacheDir == "" {
-		opts.CacheDir = filepath.Join(os.TempDir(), "jobbox-test-cache")
+		opts.CacheDir = SharedCacheDir()
 	}
 	if opts.Location == nil {
 		opts.Location = time.UTC

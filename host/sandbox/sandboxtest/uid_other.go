@@ -1,0 +1,5 @@
+//go:build !unix
+
+package sandboxtest
+
+func uid() string { return "0" }
