@@ -169,7 +169,7 @@ func New(ctx context.Context, opts Options) (*Engine, error) {
 		return nil, fmt.Errorf("compiling the Lua guest: %w", err)
 	}
 	e.lua = lua
-	lua.serve(DefaultLimits) // see Engine.snapshot for the job files' limits
+	lua.serve(DefaultLimits()) // see Engine.snapshot for the job files' limits
 	e.startPool(lua, luaPoolSize)
 	return e, nil
 }
@@ -359,7 +359,7 @@ func checkInterface(m wazero.CompiledModule) error {
 }
 
 func isHostFunc(name string) bool {
-	for _, f := range abi.HostFuncs {
+	for _, f := range abi.HostFuncs() {
 		if f == name {
 			return true
 		}
@@ -636,7 +636,7 @@ func formatBytes(n uint64) string {
 // DefaultLimits. Runs resolve their limits once, so the host functions read
 // plain values.
 func withDefaults(l Limits) Limits {
-	d := DefaultLimits
+	d := DefaultLimits()
 	orDefault(&d.Timeout, l.Timeout)
 	orDefault(&d.MemoryBytes, l.MemoryBytes)
 	orDefault(&d.LogLines, l.LogLines)
@@ -655,14 +655,16 @@ func orDefault[T int | int64 | uint64 | time.Duration](dst *T, v T) {
 	}
 }
 
-// DefaultLimits apply where a job sets none.
-var DefaultLimits = Limits{
-	Timeout:     30 * time.Second,
-	MemoryBytes: 64 << 20,
-	LogLines:    1000,
-	LogBytes:    64 << 10,
-	HostCalls:   100_000,
-	CallBytes:   1 << 20,
-	RunBytes:    64 << 20,
-	StackDepth:  meter.DefaultStackDepth,
+// DefaultLimits returns the limits that apply where a job sets none.
+func DefaultLimits() Limits {
+	return Limits{
+		Timeout:     30 * time.Second,
+		MemoryBytes: 64 << 20,
+		LogLines:    1000,
+		LogBytes:    64 << 10,
+		HostCalls:   100_000,
+		CallBytes:   1 << 20,
+		RunBytes:    64 << 20,
+		StackDepth:  meter.DefaultStackDepth,
+	}
 }

@@ -119,7 +119,7 @@ func (e *Engine) instantiateHost(ctx context.Context) error {
 	}
 	b := e.runtime.NewHostModuleBuilder(abi.HostModule)
 	i32, i64 := api.ValueTypeI32, api.ValueTypeI64
-	for _, name := range abi.HostFuncs {
+	for _, name := range abi.HostFuncs() {
 		impl, ok := impls[name]
 		if !ok {
 			return fmt.Errorf("host function %s has no implementation", name)

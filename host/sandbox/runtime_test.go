@@ -33,7 +33,7 @@ func newCachedEngine(t *testing.T, opts Options) *Engine {
 // e knows.
 func takeSnapshot(t *testing.T, e *Engine) {
 	t.Helper()
-	inst, err := e.lua.pool.clone(context.Background(), DefaultLimits, replaceNow)
+	inst, err := e.lua.pool.clone(context.Background(), DefaultLimits(), replaceNow)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -307,7 +307,7 @@ func TestSnapshotsTakeTheTightestLimits(t *testing.T) {
 	g.serve(Limits{Timeout: time.Second})
 	g.serve(Limits{Timeout: 5 * time.Second, MemoryBytes: 128 << 20})
 	l, ok := g.snapshotLimits()
-	if !ok || l.Timeout != time.Second || l.MemoryBytes != 16<<20 || l.HostCalls != DefaultLimits.HostCalls {
+	if !ok || l.Timeout != time.Second || l.MemoryBytes != 16<<20 || l.HostCalls != DefaultLimits().HostCalls {
 		t.Fatalf("snapshot limits %+v; want 1s, 16 MiB and the other defaults", l)
 	}
 }
