@@ -11,6 +11,7 @@ import (
 
 	"github.com/jobbox/jobbox/abi"
 	"github.com/jobbox/jobbox/host/internal/meter"
+	"github.com/jobbox/jobbox/host/internal/pagemem"
 )
 
 // instance is one instantiated guest. A fresh one serves one run; a clone
@@ -24,7 +25,7 @@ type instance struct {
 	pool  *pool
 	image *image
 	touch *touchProfile
-	scan  pageScan // reused by each reset's copy-back
+	scan  pagemem.Scan // reused by each reset's copy-back
 	// fns caches the exported functions called in the instance: wazero
 	// gives each api.Function a call stack of its own.
 	fns map[string]api.Function

@@ -3,6 +3,8 @@ package sandbox
 import (
 	"context"
 	"errors"
+
+	"github.com/jobbox/jobbox/host/internal/pagemem"
 )
 
 // recycle readies a clone whose run has ended for another run, as if it
@@ -42,7 +44,7 @@ func (p *pool) reset(ctx context.Context, inst *instance) error {
 	inst.mem.exceeded.Store(false)
 	inst.output.reset()
 	sample := p.touch.wantSample()
-	copied := !sample && im == inst.image && copyBack(inst.mem.backing[:im.size], im.file.view, &inst.scan)
+	copied := !sample && im == inst.image && pagemem.CopyBack(inst.mem.backing[:im.size], im.file.View(), &inst.scan)
 	var mapErr error
 	if !copied {
 		mapErr = im.mapInto(inst.mem.backing)
@@ -58,19 +60,4 @@ func (p *pool) reset(ctx context.Context, inst *instance) error {
 	}
 	p.prime(inst, im, sample)
 	return nil
-}
-
-// copyBack copies from snapshot every page of mem that differs from it
-// and reports whether it could tell which those are.
-func copyBack(mem, snapshot []byte, scan *pageScan) bool {
-	written, ok := writtenPages(mem, scan)
-	if !ok {
-		return false
-	}
-	scan.spans = written.appendSpans(scan.spans[:0])
-	for _, s := range scan.spans {
-		lo, hi := s.first*pageSize, (s.first+s.count)*pageSize
-		copy(mem[lo:hi], snapshot[lo:hi])
-	}
-	return true
 }

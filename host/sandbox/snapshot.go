@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"sync/atomic"
 	"time"
+
+	"github.com/jobbox/jobbox/host/internal/pagemem"
 )
 
 // A run does not start a guest from scratch: Go's runtime initialisation
@@ -40,7 +42,7 @@ var errImageTooLarge = errors.New("the snapshot is larger than the memory reserv
 type image struct {
 	size    uint64   // bytes of linear memory
 	globals []uint64 // the mutable globals, in the order of meter.Snapshot.Globals
-	file    imageFile
+	file    pagemem.Image
 	made    time.Time
 	clones  int    // clones made from it; guarded by the pool's mutex
 	sources uint64 // the version of the engine's source set it holds
@@ -50,11 +52,11 @@ type image struct {
 	refs atomic.Int32
 }
 
-func (im *image) mapInto(b []byte) error { return im.file.mapInto(b, im.size) }
+func (im *image) mapInto(b []byte) error { return im.file.MapInto(b, im.size) }
 
 func (im *image) release() {
 	if im.refs.Add(-1) == 0 {
-		im.file.close()
+		im.file.Close()
 	}
 }
 
@@ -225,7 +227,7 @@ func (e *Engine) snapshotOnce(ctx context.Context, g *guest, limits Limits, offe
 		im.globals = append(im.globals, inst.mod.ExportedGlobal(name).Get())
 	}
 	mem, _ := inst.mod.Memory().Read(0, uint32(im.size))
-	if im.file, err = newImageFile(mem); err != nil {
+	if im.file, err = pagemem.NewImage(mem); err != nil {
 		return nil, err
 	}
 	im.refs.Store(1)
