@@ -1,7 +1,14 @@
-// Package sandbox runs job code in WebAssembly instances. Each run gets a
-// fresh wazero instance with no ambient authority (no files, environment,
-// arguments or sockets), a memory cap and a time limit; the guest reaches
-// the outside world only through the host functions of package abi.
+// Package sandbox runs job code in WebAssembly instances with no ambient
+// authority (no files, environment, arguments or sockets), a memory cap, a
+// time limit and a stack limit; the guest reaches the outside world only
+// through the host functions of package abi (hostcall.go, host_*.go).
+//
+// A run does not start a fresh instance: each guest is initialised once and
+// snapshotted, and runs take clones of the snapshot from a pool, which are
+// reset to the snapshot after their run and reused (snapshot.go, pool.go,
+// reset.go). A guest that cannot be snapshotted, and a run whose memory
+// limit the snapshot does not fit, get a fresh instance. Either way a run
+// sees the guest's initial state, never what an earlier run left.
 package sandbox
 
 import (
@@ -57,8 +64,9 @@ type Options struct {
 	onCompile, onRetire func(file string)
 }
 
-// Engine compiles guests once and runs each job run in an instance of its
-// own, a clone of a snapshot of the initialised guest where it can be.
+// Engine compiles guests once and runs each job run in an instance no other
+// run uses meanwhile: a clone of a snapshot of the initialised guest where
+// it can be, reset and reused after the run, or a fresh instance.
 type Engine struct {
 	opts    Options
 	runtime wazero.Runtime

@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/tetratelabs/wazero"
@@ -20,7 +21,7 @@ func checkInterface(m wazero.CompiledModule) error {
 		mod, name, _ := f.Import()
 		switch {
 		case mod == abi.HostModule:
-			if !isHostFunc(name) {
+			if !slices.Contains(abi.HostFuncs(), name) {
 				problems = append(problems, fmt.Sprintf("it imports %s.%s, which this host (ABI %d.%d) does not offer", mod, name, abi.VersionMajor, abi.VersionMinor))
 			} else if !hostSignature(f) {
 				problems = append(problems, fmt.Sprintf("it imports %s.%s with the wrong signature (want (i32, i32, i32, i32) -> i64)", mod, name))
@@ -51,7 +52,7 @@ func checkInterface(m wazero.CompiledModule) error {
 			missing = append(missing, want.name)
 			continue
 		}
-		if len(f.ParamTypes()) != 0 || !equalTypes(f.ResultTypes(), want.results) {
+		if len(f.ParamTypes()) != 0 || !slices.Equal(f.ResultTypes(), want.results) {
 			problems = append(problems, fmt.Sprintf("its export %s has the wrong signature", want.name))
 		}
 	}
@@ -67,29 +68,10 @@ func checkInterface(m wazero.CompiledModule) error {
 	return nil
 }
 
-func isHostFunc(name string) bool {
-	for _, f := range abi.HostFuncs() {
-		if f == name {
-			return true
-		}
-	}
-	return false
-}
-
+// hostSignature reports whether f has the one signature of every host
+// function: (in_ptr, in_len, out_ptr, out_cap i32) -> i64.
 func hostSignature(f api.FunctionDefinition) bool {
 	i32 := api.ValueTypeI32
-	return equalTypes(f.ParamTypes(), []api.ValueType{i32, i32, i32, i32}) &&
-		equalTypes(f.ResultTypes(), []api.ValueType{api.ValueTypeI64})
-}
-
-func equalTypes(a, b []api.ValueType) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
+	return slices.Equal(f.ParamTypes(), []api.ValueType{i32, i32, i32, i32}) &&
+		slices.Equal(f.ResultTypes(), []api.ValueType{api.ValueTypeI64})
 }

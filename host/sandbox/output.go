@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"io"
 	"strings"
 )
 
@@ -11,6 +12,8 @@ type cappedBuffer struct {
 }
 
 const stderrCap = 8 << 10
+
+var _ io.Writer = (*cappedBuffer)(nil)
 
 func (b *cappedBuffer) Write(p []byte) (int, error) {
 	if room := stderrCap - len(b.buf); room > 0 {
