@@ -150,6 +150,12 @@ type CallError struct {
 	Message string
 }
 
+var (
+	_ error        = (*CallError)(nil)
+	_ fmt.Stringer = Status(0)
+	_ fmt.Stringer = Code(0)
+)
+
 func (e *CallError) Error() string {
 	if e.Message != "" {
 		return e.Message
