@@ -21,6 +21,9 @@ import (
 // guest memory, valid only during the call) and returns the payload and code.
 type hostImpl func(ctx context.Context, rs *runState, in []byte) ([]byte, abi.Code)
 
+// instantiateHost provides abi.HostModule: every function of
+// abi.HostFuncs, each wrapped in the calling convention (wrapHost). A
+// function without an implementation is a bug, refused at start.
 func (e *Engine) instantiateHost(ctx context.Context) error {
 	impls := map[string]hostImpl{
 		abi.FuncLog:     hostLog,
