@@ -46,10 +46,13 @@ const (
 	FuncSources = "sources"
 )
 
-// HostFuncs lists every host function of this ABI version, in a stable order.
-var HostFuncs = []string{
-	FuncLog, FuncTime, FuncJob, FuncFail, FuncResult,
-	FuncData, FuncNetwork, FuncEmail, FuncMySQL, FuncSleep, FuncSources,
+// HostFuncs lists every host function of this ABI version, in a stable
+// order. Each call returns a new slice, so no caller can change another's.
+func HostFuncs() []string {
+	return []string{
+		FuncLog, FuncTime, FuncJob, FuncFail, FuncResult,
+		FuncData, FuncNetwork, FuncEmail, FuncMySQL, FuncSleep, FuncSources,
+	}
 }
 
 // Guest exports the host looks for.
@@ -146,6 +149,12 @@ type CallError struct {
 	Code    Code
 	Message string
 }
+
+var (
+	_ error        = (*CallError)(nil)
+	_ fmt.Stringer = Status(0)
+	_ fmt.Stringer = Code(0)
+)
 
 func (e *CallError) Error() string {
 	if e.Message != "" {

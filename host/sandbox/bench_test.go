@@ -46,7 +46,7 @@ func BenchmarkCloneLuaGuest(b *testing.B) {
 	p := &pool{engine: e, guest: e.lua} // no filler: the benchmark clones
 	b.ReportAllocs()
 	for b.Loop() {
-		inst, err := p.clone(ctx, DefaultLimits, anySnapshot)
+		inst, err := p.clone(ctx, DefaultLimits(), anySnapshot)
 		if err != nil {
 			b.Fatal(err)
 		}

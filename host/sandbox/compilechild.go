@@ -169,6 +169,8 @@ type limitedBuffer struct {
 	max int
 }
 
+var _ io.Writer = (*limitedBuffer)(nil)
+
 func (b *limitedBuffer) Write(p []byte) (int, error) {
 	if room := b.max - b.Len(); room > 0 {
 		b.Buffer.Write(p[:min(len(p), room)])

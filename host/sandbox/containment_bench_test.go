@@ -38,7 +38,7 @@ func BenchmarkContainment(b *testing.B) {
 	hostReturned = gaps.record
 	defer func() { hostReturned = nil }()
 
-	limits := DefaultLimits
+	limits := DefaultLimits()
 	limits.Timeout, limits.MemoryBytes = 500*time.Millisecond, 32<<20
 	run := func(path string) (name string, out Outcome) {
 		name = strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))

@@ -153,42 +153,6 @@ func TestLuaLimits(t *testing.T) {
 	}
 }
 
-// TestHostPanicFailsOnlyThatRun makes a host function panic: the run fails
-// with a message naming the function, the panic is logged with the job's
-// name, and the next run is unaffected.
-func TestHostPanicFailsOnlyThatRun(t *testing.T) {
-	t.Parallel()
-	var mu sync.Mutex
-	var logged []string
-	e, err := New(context.Background(), Options{
-		OnLog: func(job, line string) {
-			mu.Lock()
-			defer mu.Unlock()
-			logged = append(logged, job+": "+line)
-		},
-		hostOverrides: map[string]hostImpl{
-			abi.FuncTime: func(context.Context, *runState, []byte) ([]byte, abi.Code) { panic("boom") },
-		},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer e.Close(context.Background())
-	panicky := writeJob(t, "panicky.lua", "local job = core.job()\nfunction job.run()\n  pcall(job.minute)\n  return job.OK\nend\nreturn job\n")
-	out := e.Run(context.Background(), panicky)
-	if out.Status != abi.StatusError || out.Error != "host function time failed: boom" {
-		t.Fatalf("got %v %q", out.Status, out.Error)
-	}
-	mu.Lock()
-	if len(logged) != 1 || !strings.HasPrefix(logged[0], "panicky: host function time panicked: boom") {
-		t.Fatalf("logged %q", logged)
-	}
-	mu.Unlock()
-	if out := e.Run(context.Background(), writeJob(t, "fine.lua", trivialLua)); out.Status != abi.StatusOK {
-		t.Fatalf("the next run: %v %q", out.Status, out.Error)
-	}
-}
-
 func TestLuaCoreHelpers(t *testing.T) {
 	t.Parallel()
 	src := `local job = core.job()

@@ -20,7 +20,7 @@ func TestPoolHammer(t *testing.T) {
 	e := testEngine(t)
 	ctx := context.Background()
 	g := &guest{name: "the Lua guest", module: e.lua.module, layout: e.lua.layout, usesSources: true}
-	g.serve(DefaultLimits)
+	g.serve(DefaultLimits())
 	var mu sync.Mutex
 	var images []*image
 	p := newPool(e, g, 2)
@@ -45,7 +45,7 @@ func TestPoolHammer(t *testing.T) {
 					p.close() // runs go on: each clones inline
 					close(closed)
 				}
-				rs := &runState{engine: e, job: &Job{Name: "hammer", File: "hammer.lua", Limits: DefaultLimits}, source: trivialLua}
+				rs := &runState{engine: e, job: &Job{Name: "hammer", File: "hammer.lua", Limits: DefaultLimits()}, source: trivialLua}
 				res, err := e.call(ctx, rs, g, abi.RunExport)
 				if err != nil || abi.Status(int32(res)) != abi.StatusOK {
 					t.Errorf("run %d: status %d, error %v, failure %q", i, int32(res), err, rs.failure)

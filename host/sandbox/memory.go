@@ -4,10 +4,12 @@ import (
 	"sync/atomic"
 
 	"github.com/tetratelabs/wazero/experimental"
+
+	"github.com/jobbox/jobbox/host/internal/pagemem"
 )
 
 // linearMemory is the linear memory of one instance. Its backing store is
-// reserved at once (see reserve), so growing never copies and untouched
+// reserved at once (pagemem.Reserve), so growing never copies and untouched
 // pages cost no resident memory. It cannot grow past limit, whatever the
 // module declares: wazero's own limit is per runtime, this one is per run,
 // so each job gets its configured cap.
@@ -36,7 +38,7 @@ func (m *linearMemory) Free() {
 	// wazero frees a memory when its module closes and again when the
 	// runtime does; a second unmap could hit a mapping made since.
 	if !m.freed.Swap(true) {
-		release(m.backing)
+		pagemem.Release(m.backing)
 	}
 }
 
@@ -57,7 +59,7 @@ func (a *memoryAllocator) Allocate(initial, max uint64) experimental.LinearMemor
 		a.mem.exceeded.Store(true)
 		a.mem.limit = initial
 	}
-	a.mem.backing = reserve(min(max, a.mem.limit))
+	a.mem.backing = pagemem.Reserve(min(max, a.mem.limit))
 	if a.image != nil {
 		if uint64(len(a.mem.backing)) < a.image.size {
 			a.err = errImageTooLarge

@@ -33,7 +33,7 @@ func newCachedEngine(t *testing.T, opts Options) *Engine {
 // e knows.
 func takeSnapshot(t *testing.T, e *Engine) {
 	t.Helper()
-	inst, err := e.lua.pool.clone(context.Background(), DefaultLimits, replaceNow)
+	inst, err := e.lua.pool.clone(context.Background(), DefaultLimits(), replaceNow)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,6 +65,13 @@ func TestSnapshotFetchesSourcesPastTheSDKBuffer(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// The filler may have taken a snapshot while the files were being
+	// prepared: age it, so the one taken below holds all three.
+	e.lua.pool.mu.Lock()
+	if im := e.lua.pool.image; im != nil {
+		im.made = time.Now().Add(-snapshotSourcesAge)
+	}
+	e.lua.pool.mu.Unlock()
 	takeSnapshot(t, e)
 	if n := fetched.Load(); n < 24<<10 {
 		t.Fatalf("the Lua guest fetched %d bytes of sources while preparing; want all 24 KiB and more", n)
@@ -307,7 +314,7 @@ func TestSnapshotsTakeTheTightestLimits(t *testing.T) {
 	g.serve(Limits{Timeout: time.Second})
 	g.serve(Limits{Timeout: 5 * time.Second, MemoryBytes: 128 << 20})
 	l, ok := g.snapshotLimits()
-	if !ok || l.Timeout != time.Second || l.MemoryBytes != 16<<20 || l.HostCalls != DefaultLimits.HostCalls {
+	if !ok || l.Timeout != time.Second || l.MemoryBytes != 16<<20 || l.HostCalls != DefaultLimits().HostCalls {
 		t.Fatalf("snapshot limits %+v; want 1s, 16 MiB and the other defaults", l)
 	}
 }

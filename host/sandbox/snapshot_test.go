@@ -32,7 +32,7 @@ func TestClonesStartFromTheSnapshot(t *testing.T) {
 		return bytes.Clone(mem), globals
 	}
 	clone := func() *instance {
-		inst, err := p.clone(ctx, DefaultLimits, anySnapshot)
+		inst, err := p.clone(ctx, DefaultLimits(), anySnapshot)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -53,7 +53,7 @@ function job.run()
 end
 return job
 `
-	job := &Job{Name: "taint", File: "taint.lua", Limits: DefaultLimits}
+	job := &Job{Name: "taint", File: "taint.lua", Limits: DefaultLimits()}
 	rs := &runState{engine: e, job: job, source: src, deadline: time.Now().Add(time.Minute)}
 	rs.output = tainted.output
 	res, err := tainted.mod.ExportedFunction(abi.RunExport).Call(context.WithValue(ctx, runKey{}, rs))
@@ -121,7 +121,7 @@ func TestResetNeverWaitsForANewSnapshot(t *testing.T) {
 			p.image.release()
 		}
 	})
-	inst, err := p.clone(ctx, DefaultLimits, anySnapshot)
+	inst, err := p.clone(ctx, DefaultLimits(), anySnapshot)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -146,7 +146,7 @@ func TestResetNeverWaitsForANewSnapshot(t *testing.T) {
 		t.Fatal("the reset did not ask for a new snapshot")
 	}
 
-	replaced, err := p.current(ctx, DefaultLimits, replaceNow) // as the filler does
+	replaced, err := p.current(ctx, DefaultLimits(), replaceNow) // as the filler does
 	if err != nil {
 		t.Fatal(err)
 	}

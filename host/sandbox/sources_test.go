@@ -72,7 +72,7 @@ func TestSnapshotNeverRunsAnEditedJobsOldChunk(t *testing.T) {
 	if err := e.Prepare(ctx, job); err != nil {
 		t.Fatal(err)
 	}
-	inst, err := e.lua.pool.clone(ctx, DefaultLimits, replaceNow) // takes a snapshot holding version one
+	inst, err := e.lua.pool.clone(ctx, DefaultLimits(), replaceNow) // takes a snapshot holding version one
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -39,7 +39,7 @@ func TestTablesCountAgainstTheMemoryLimit(t *testing.T) {
 		{2 << 20, ""},
 	} {
 		job := writeJob(t, "table.wasm", bigTable)
-		job.Limits = DefaultLimits
+		job.Limits = DefaultLimits()
 		job.Limits.MemoryBytes = c.memory
 		out := e.Run(context.Background(), job)
 		if c.errHas == "" && strings.Contains(out.Error, "tables take") ||

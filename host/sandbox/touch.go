@@ -1,9 +1,10 @@
 package sandbox
 
 import (
-	"os"
 	"slices"
 	"sync"
+
+	"github.com/jobbox/jobbox/host/internal/pagemem"
 )
 
 // A clone maps its snapshot copy-on-write, so the first time a run writes
@@ -26,30 +27,14 @@ const (
 	touchEvery   = 16
 )
 
-var pageSize = os.Getpagesize()
-
-// pageSpan is a run of pages [first, first+count).
-type pageSpan struct{ first, count int }
-
-// pageWrites tells, for each page of a snapshot, whether a run wrote it.
-type pageWrites []bool
-
-// pageScan holds the buffers that reading a clone's written pages reuses,
-// so that resetting a clone after each run allocates nothing.
-type pageScan struct {
-	entries []byte
-	written pageWrites
-	spans   []pageSpan
-}
-
 // touchProfile learns which pages of one guest's snapshot runs write.
 type touchProfile struct {
 	mu      sync.Mutex
 	clones  int
-	samples []pageWrites // the last touchSamples, oldest first
+	samples []pagemem.Writes // the last touchSamples, oldest first
 	// hot is the pages to prefault, as spans, so a clone makes one system
 	// call per span.
-	hot []pageSpan
+	hot []pagemem.Span
 }
 
 // wantSample reports whether the clone being made should be sampled
@@ -63,7 +48,7 @@ func (p *touchProfile) wantSample() bool {
 }
 
 // add records a sample and recomputes the pages to prefault.
-func (p *touchProfile) add(w pageWrites) {
+func (p *touchProfile) add(w pagemem.Writes) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if len(p.samples) == touchSamples {
@@ -75,29 +60,11 @@ func (p *touchProfile) add(w pageWrites) {
 		pages = max(pages, len(s))
 	}
 	need := (len(p.samples) + 1) / 2
-	hot := make(pageWrites, pages)
+	hot := make(pagemem.Writes, pages)
 	for i := range hot {
 		hot[i] = p.written(i) >= need
 	}
-	p.hot = hot.spans()
-}
-
-// spans returns the runs of written pages.
-func (w pageWrites) spans() []pageSpan { return w.appendSpans(nil) }
-
-// appendSpans appends w's spans of written pages to spans.
-func (w pageWrites) appendSpans(spans []pageSpan) []pageSpan {
-	for i, written := range w {
-		if !written {
-			continue
-		}
-		if n := len(spans); n > 0 && spans[n-1].first+spans[n-1].count == i {
-			spans[n-1].count++
-		} else {
-			spans = append(spans, pageSpan{i, 1})
-		}
-	}
-	return spans
+	p.hot = hot.Spans()
 }
 
 // written counts the samples that wrote page i. The caller holds p.mu.
@@ -117,13 +84,13 @@ func (p *touchProfile) prefault(mem []byte) {
 	p.mu.Lock()
 	hot := p.hot
 	p.mu.Unlock()
-	populate(mem, hot)
+	pagemem.Populate(mem, hot)
 }
 
 // learn samples which pages the run that used mem wrote. It runs after
 // the run, before its instance closes.
-func (p *touchProfile) learn(mem []byte, scan *pageScan) {
-	if w, ok := writtenPages(mem, scan); ok {
+func (p *touchProfile) learn(mem []byte, scan *pagemem.Scan) {
+	if w, ok := pagemem.Written(mem, scan); ok {
 		p.add(slices.Clone(w)) // scan's buffer is reused
 	}
 }

@@ -1,4 +1,4 @@
-package sandbox
+package pagemem
 
 import (
 	"encoding/binary"
@@ -23,11 +23,12 @@ const (
 	pagemapFileOrShm = 1 << 61 // still the snapshot's page
 )
 
-// writtenPages reads which of mem's pages were written since mem mapped
-// the snapshot: those the process has its own copy of, resident or
-// swapped out. A page only read, or never touched, is still the
-// snapshot's. The result lives in scan's buffers until its next use.
-func writtenPages(mem []byte, scan *pageScan) (pageWrites, bool) {
+// Written reads which of mem's pages were written since mem mapped an
+// Image: those the process has its own copy of, resident or swapped out.
+// A page only read, or never touched, is still the image's. It reports
+// false when pagemap cannot be read. The result lives in scan's buffers
+// until its next use.
+func Written(mem []byte, scan *Scan) (Writes, bool) {
 	f, err := pagemap()
 	pages := len(mem) / pageSize
 	if err != nil || pages == 0 {
@@ -52,10 +53,12 @@ func writtenPages(mem []byte, scan *pageScan) (pageWrites, bool) {
 // Linux 5.14); clones then fault as runs touch them.
 var populateUnsupported atomic.Bool
 
-// populate copies the pages of spans in mem, as writing them would.
-func populate(mem []byte, spans []pageSpan) {
+// Populate copies the pages of spans in mem now, as writing them would
+// (MADV_POPULATE_WRITE). Errors are ignored: a page not copied now is
+// copied when first written.
+func Populate(mem []byte, spans []Span) {
 	for _, s := range spans {
-		lo, hi := s.first*pageSize, (s.first+s.count)*pageSize
+		lo, hi := s.First*pageSize, (s.First+s.Count)*pageSize
 		if populateUnsupported.Load() || hi > len(mem) {
 			return
 		}
