@@ -115,8 +115,18 @@ func TestHostileCorpusBesideCanary(t *testing.T) {
 	}
 	for _, j := range corpus {
 		r := done[j.Name]
-		if r.State != sched.Deactivated || !strings.Contains(r.Outcome.Error, j.ErrHas) {
+		switch {
+		case r.State != sched.Deactivated:
 			t.Errorf("%s: state %s error %q; want deactivated with %q", j.Name, r.State, r.Outcome.Error, j.ErrHas)
+		case strings.Contains(r.Outcome.Error, j.ErrHas):
+		case strings.Contains(r.Outcome.Error, "time limit of 1s exceeded"):
+			// Beside 40 others on a busy machine, a bomb that counts up to
+			// its limit may not get the CPU to reach it within its second:
+			// still contained, by the other limit. TestHostileCorpus, one
+			// job at a time, checks the error it names.
+			t.Logf("%s: ended by its time limit before %q", j.Name, j.ErrHas)
+		default:
+			t.Errorf("%s: error %q; want %q (or its time limit)", j.Name, r.Outcome.Error, j.ErrHas)
 		}
 	}
 	for _, v := range svc.Scheduler().Jobs() {
