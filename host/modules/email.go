@@ -146,6 +146,10 @@ func (r *run) send(ctx context.Context, m *message) error {
 	if deadline, ok := ctx.Deadline(); ok {
 		_ = conn.SetDeadline(deadline)
 	}
+	// A run cancelled before its deadline (the service stopping) ends the
+	// dialogue too: the SMTP client itself knows no context.
+	stop := context.AfterFunc(ctx, func() { _ = conn.SetDeadline(time.Unix(1, 0)) })
+	defer stop()
 	tlsCfg := tlsConfig(r.host.smtpRoots, cfg.Host)
 	if cfg.TLS == "tls" {
 		conn = tls.Client(conn, tlsCfg)

@@ -89,6 +89,9 @@ func writeGuest(t testing.TB, dir, name string, bin []byte, mtime time.Time) Job
 
 func newTestEngine(t testing.TB, opts Options) *Engine {
 	t.Helper()
+	if opts.CacheDir == "" {
+		opts.CacheDir = testCacheDir()
+	}
 	e, err := New(context.Background(), opts)
 	if err != nil {
 		t.Fatal(err)

@@ -24,7 +24,8 @@ func testEngine(t testing.TB) *Engine {
 	t.Helper()
 	sharedOnce.Do(func() {
 		sharedEngine, sharedErr = New(context.Background(), Options{
-			Now: func() time.Time { return time.Date(2026, 1, 1, 12, 30, 0, 0, time.UTC) },
+			Now:      func() time.Time { return time.Date(2026, 1, 1, 12, 30, 0, 0, time.UTC) },
+			CacheDir: testCacheDir(),
 		})
 	})
 	if sharedErr != nil {
@@ -32,6 +33,11 @@ func testEngine(t testing.TB) *Engine {
 	}
 	return sharedEngine
 }
+
+// testCacheDir is the compilation cache the package's test engines share,
+// so the Lua guest compiles once per machine: minutes under the race
+// detector on a busy machine.
+func testCacheDir() string { return filepath.Join(os.TempDir(), "jobbox-sandbox-test-cache") }
 
 func writeJob(t testing.TB, name, src string) Job {
 	t.Helper()

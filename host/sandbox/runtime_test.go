@@ -20,7 +20,7 @@ func newCachedEngine(t *testing.T, opts Options) *Engine {
 	t.Helper()
 	opts.Now = testEngine(t).opts.Now
 	// Compiling the Lua guest is the slow part of a new engine.
-	opts.CacheDir = filepath.Join(os.TempDir(), "jobbox-sandbox-test-cache")
+	opts.CacheDir = testCacheDir()
 	e, err := New(context.Background(), opts)
 	if err != nil {
 		t.Fatal(err)
