@@ -48,11 +48,10 @@ func describe(c *Config, err error) string {
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "state_dir=%s timezone=%s log_level=%s grace=%s max_concurrent_runs=%d history=%d spread=%v\n",
-		filepath.ToSlash(c.StateDir), c.Location, c.LogLevel, c.Grace, c.MaxConcurrentRuns, c.HistorySize, c.SpreadFirstRuns)
-	fmt.Fprintf(&b, "limits: %+v\n", c.Default)
-	l := c.Loading
+		filepath.ToSlash(c.StateDir), c.Timezone.Location(), c.LogLevel, c.ShutdownGrace.Duration(), c.MaxConcurrentRuns, c.HistorySize, c.SpreadFirstRuns)
+	fmt.Fprintf(&b, "limits: %+v\n", c.DefaultLimits())
 	fmt.Fprintf(&b, "loading: job_dirs=%d max_lua_file=%d max_wasm_file=%d compile_timeout=%s compile_memory=%d\n",
-		len(l.JobDirs), l.MaxLuaFile, l.MaxWasmFile, l.CompileTimeout, l.CompileMemory)
+		len(c.jobRoots()), c.MaxLuaFile.Bytes(), c.MaxWasmFile.Bytes(), c.CompileTimeout.Duration(), c.CompileMemory.Bytes())
 	for _, name := range slices.Sorted(maps.Keys(c.Databases)) {
 		fmt.Fprintf(&b, "database %s: %+v\n", name, c.Databases[name])
 	}
@@ -66,7 +65,7 @@ func describe(c *Config, err error) string {
 	for _, j := range c.Jobs {
 		root, _ := filepath.Rel(filepath.Dir(mustAbs(c.Path)), j.Root)
 		fmt.Fprintf(&b, "job %s file=%s path=%s root=%s every=%s once=%v active=%v limits=%+v\n",
-			j.Name, j.File, filepath.ToSlash(j.Path), filepath.ToSlash(root), j.IntervalPeriod, j.RunOnce, j.IsActive(), j.Resolved)
+			j.Name, j.File, filepath.ToSlash(j.Path), filepath.ToSlash(root), j.Interval.Duration(), j.RunOnce, j.IsActive(), c.JobLimits(j))
 		if g := j.Grants; len(g.MySQL)+len(g.Data)+len(g.Network)+len(g.NetworkCIDRs)+len(g.EmailFrom)+len(g.EmailTo) > 0 {
 			fmt.Fprintf(&b, "  grants: %+v\n", g)
 		}
@@ -105,9 +104,10 @@ func TestDefaultsResolve(t *testing.T) {
 	if err := c.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	if c.Default.Timeout.String() != "30s" || c.Default.Memory != 64<<20 || c.Default.LogLines != 1000 || c.Default.LogBytes != 64<<10 ||
-		c.Default.HostCalls != 100_000 || c.Default.CallBytes != 1<<20 || c.Default.RunBytes != 64<<20 {
-		t.Fatalf("defaults resolved to %+v", c.Default)
+	d := c.DefaultLimits()
+	if d.Timeout.String() != "30s" || d.Memory != 64<<20 || d.LogLines != 1000 || d.LogBytes != 64<<10 ||
+		d.HostCalls != 100_000 || d.CallBytes != 1<<20 || d.RunBytes != 64<<20 {
+		t.Fatalf("defaults resolved to %+v", d)
 	}
 }
 
