@@ -6,6 +6,7 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -95,6 +96,44 @@ func TestValidateTwice(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestValidateOnlyReads checks that Validate writes nothing of the
+// settings config.go owns. (The module sections are left out: their own
+// validation still fills in defaults, as issue 12's registry step changes.)
+func TestValidateOnlyReads(t *testing.T) {
+	t.Parallel()
+	files, _ := filepath.Glob("testdata/*.toml")
+	for _, file := range files {
+		t.Run(filepath.Base(file), func(t *testing.T) {
+			t.Parallel()
+			data, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			c := DefaultConfig()
+			if err := c.Parse(data, file); err != nil {
+				return // nothing to validate
+			}
+			before := ownSettings(c)
+			_ = c.Validate()
+			if after := ownSettings(c); !reflect.DeepEqual(before, after) {
+				t.Fatalf("Validate changed the config:\n--- before\n%+v\n--- after\n%+v", before, after)
+			}
+		})
+	}
+}
+
+// ownSettings returns a deep copy of c without its module sections.
+func ownSettings(c *Config) Config {
+	own := *c
+	own.Databases, own.SMTP, own.Network, own.Data = nil, SMTP{}, Network{}, Data{}
+	own.JobDirs = slices.Clone(c.JobDirs)
+	own.Jobs = slices.Clone(c.Jobs)
+	for i := range own.Jobs {
+		own.Jobs[i].Grants = Grants{}
+	}
+	return own
 }
 
 func TestDefaultsResolve(t *testing.T) {
