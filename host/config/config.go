@@ -183,7 +183,7 @@ func (c *Config) resolvePaths() {
 	for i := range c.Jobs {
 		j := &c.Jobs[i]
 		j.Path = resolve(j.File)
-		j.Root = rootOf(roots, j.Path)
+		j.Root = roots.of(j.File)
 	}
 }
 
@@ -308,7 +308,7 @@ func (c *Config) Validate() error {
 
 // validateJob checks the i-th job; seen maps the names met so far to
 // their job's index.
-func (c *Config) validateJob(i int, roots []string, seen map[string]int, fail failFunc) {
+func (c *Config) validateJob(i int, roots roots, seen map[string]int, fail failFunc) {
 	j := &c.Jobs[i]
 	key := fmt.Sprintf("jobs.%d", i)
 	switch {
@@ -401,27 +401,37 @@ func checkLimits(l Limits, key, label string, fail failFunc) {
 	if m := l.Memory; m.set && (m.err != nil || m.n < 1<<20 || m.n > maxMemory) {
 		fail(key+".memory", "%s.memory %v", label, errOr(m.err, fmt.Sprintf("must be from 1MiB to 4GiB (a wasm32 guest addresses at most 4GiB), not %s", m.text)))
 	}
-	checkCount(l.LogLines, maxLogLines, key+".log_lines", label+".log_lines", fail)
-	checkCount(l.HostCalls, maxHostCalls, key+".host_calls", label+".host_calls", fail)
-	checkCount(l.Stack, maxStackDepth, key+".stack_depth", label+".stack_depth", fail)
-	checkBytes(l.LogBytes, maxLogBytes, "64MiB", key+".log_bytes", label+".log_bytes", fail)
-	checkBytes(l.CallBytes, maxCallBytes, "256MiB", key+".call_bytes", label+".call_bytes", fail)
-	checkBytes(l.RunBytes, maxRunBytes, "64GiB", key+".run_bytes", label+".run_bytes", fail)
+	checkCount(l.LogLines, maxLogLines, key, label, "log_lines", fail)
+	checkCount(l.HostCalls, maxHostCalls, key, label, "host_calls", fail)
+	checkCount(l.Stack, maxStackDepth, key, label, "stack_depth", fail)
+	checkBytes(l.LogBytes, maxLogBytes, "64MiB", key, label, "log_bytes", fail)
+	checkBytes(l.CallBytes, maxCallBytes, "256MiB", key, label, "call_bytes", fail)
+	checkBytes(l.RunBytes, maxRunBytes, "64GiB", key, label, "run_bytes", fail)
 }
 
 // checkCount checks that n, when set, is a whole number from 1 to max.
-func checkCount(n Count, max int64, key, label string, fail failFunc) {
+// The key and label of the value are those of its table joined to field,
+// only when it is wrong: a config may have many jobs.
+func checkCount(n Count, max int64, key, label, field string, fail failFunc) {
 	if n.set && !n.in(max) {
-		fail(key, "%s must be a whole number from 1 to %d, not %s", label, max, n.text)
+		fail(join(key, field), "%s must be a whole number from 1 to %d, not %s", join(label, field), max, n.text)
 	}
 }
 
 // checkBytes checks that s, when set, is a size from 1 byte to max, which
 // reads maxName.
-func checkBytes(s Size, max uint64, maxName, key, label string, fail failFunc) {
+func checkBytes(s Size, max uint64, maxName, key, label, field string, fail failFunc) {
 	if s.set && (s.err != nil || s.n < 1 || s.n > max) {
-		fail(key, "%s %v", label, errOr(s.err, fmt.Sprintf("must be from 1 byte to %s, not %s", maxName, s.text)))
+		fail(join(key, field), "%s %v", join(label, field), errOr(s.err, fmt.Sprintf("must be from 1 byte to %s, not %s", maxName, s.text)))
 	}
+}
+
+// join joins the key or label of a table and that of one of its values.
+func join(table, field string) string {
+	if table == "" {
+		return field
+	}
+	return table + "." + field
 }
 
 func errOr(err error, msg string) string {

@@ -52,7 +52,7 @@ func describe(c *Config, err error) string {
 		filepath.ToSlash(c.StateDir), c.Timezone.Location(), c.LogLevel, c.ShutdownGrace.Duration(), c.MaxConcurrentRuns, c.HistorySize, c.SpreadFirstRuns)
 	fmt.Fprintf(&b, "limits: %+v\n", c.DefaultLimits())
 	fmt.Fprintf(&b, "loading: job_dirs=%d max_lua_file=%d max_wasm_file=%d compile_timeout=%s compile_memory=%d\n",
-		len(c.jobRoots()), c.MaxLuaFile.Bytes(), c.MaxWasmFile.Bytes(), c.CompileTimeout.Duration(), c.CompileMemory.Bytes())
+		len(c.jobRoots().dirs), c.MaxLuaFile.Bytes(), c.MaxWasmFile.Bytes(), c.CompileTimeout.Duration(), c.CompileMemory.Bytes())
 	for _, name := range slices.Sorted(maps.Keys(c.Databases)) {
 		fmt.Fprintf(&b, "database %s: %+v\n", name, c.Databases[name])
 	}

@@ -37,22 +37,35 @@ func (c *Config) absDir(d string) (string, error) {
 	return filepath.Abs(d)
 }
 
-// jobRoots returns the job directories, absolute, leaving out those that
-// cannot be (Validate reports them).
-func (c *Config) jobRoots() []string {
-	var roots []string
-	for _, d := range c.jobDirs() {
-		if abs, err := c.absDir(d); d != "" && err == nil {
-			roots = append(roots, abs)
-		}
-	}
-	return roots
+// roots are job directories, absolute, and the config file's directory,
+// absolute, the base of relative job files: made absolute once, not once
+// per job (filepath.Abs asks the working directory each time).
+type roots struct {
+	dirs []string
+	base string
 }
 
-// rootOf returns the first of roots that path lies in, or "".
-func rootOf(roots []string, path string) string {
-	for _, d := range roots {
-		if _, ok := jobfile.Inside(d, mustAbs(path)); ok {
+// jobRoots returns the job directories, leaving out those that cannot be
+// made absolute (Validate reports them).
+func (c *Config) jobRoots() roots {
+	r := roots{base: mustAbs(c.Dir)}
+	for _, d := range c.jobDirs() {
+		if abs, err := c.absDir(d); d != "" && err == nil {
+			r.dirs = append(r.dirs, abs)
+		}
+	}
+	return r
+}
+
+// of returns the first job directory that file, as the config names it,
+// lies in, or "".
+func (r roots) of(file string) string {
+	path := file
+	if !filepath.IsAbs(path) {
+		path = filepath.Join(r.base, path)
+	}
+	for _, d := range r.dirs {
+		if _, ok := jobfile.Inside(d, path); ok {
 			return d
 		}
 	}
@@ -61,8 +74,8 @@ func rootOf(roots []string, path string) string {
 
 // validateLoading checks job_dirs, the file caps and the compile bounds,
 // and returns the job directories that can be used, absolute.
-func (c *Config) validateLoading(fail failFunc) []string {
-	var roots []string
+func (c *Config) validateLoading(fail failFunc) roots {
+	r := roots{base: mustAbs(c.Dir)}
 	for i, d := range c.jobDirs() {
 		if d == "" {
 			fail("job_dirs", "job_dirs entry %d is empty", i+1)
@@ -79,24 +92,24 @@ func (c *Config) validateLoading(fail failFunc) []string {
 			fail(fmt.Sprintf("job_dirs.%d", i), "job_dirs entry %q cannot be used: %v", d, unwrapPathError(err))
 			continue
 		}
-		roots = append(roots, abs)
+		r.dirs = append(r.dirs, abs)
 	}
-	checkBytes(c.MaxLuaFile, maxLuaFileCap, "64MiB", "max_lua_file", "max_lua_file", fail)
-	checkBytes(c.MaxWasmFile, maxWasmFileCap, "1GiB", "max_wasm_file", "max_wasm_file", fail)
+	checkBytes(c.MaxLuaFile, maxLuaFileCap, "64MiB", "", "", "max_lua_file", fail)
+	checkBytes(c.MaxWasmFile, maxWasmFileCap, "1GiB", "", "", "max_wasm_file", fail)
 	if t := c.CompileTimeout; t.err != nil || t.d < minCompileTimeout || t.d > maxCompileTimeout {
 		fail("compile_timeout", "compile_timeout %v", errOr(t.err, fmt.Sprintf("must be from %s to %s", minCompileTimeout, maxCompileTimeout)))
 	}
 	if m := c.CompileMemory; m.err != nil || m.n < minCompileMemory || m.n > maxCompileMemory {
 		fail("compile_memory", "compile_memory %v", errOr(m.err, "must be from 128MiB to 64GiB"))
 	}
-	return roots
+	return r
 }
 
 // checkJobFile refuses a job file outside the job directories roots, or
 // one the engine would refuse to load: not a regular file, or over its size
 // cap.
-func (c *Config) checkJobFile(j Job, roots []string, label string) error {
-	if j.Root = rootOf(roots, j.Path); j.Root == "" {
+func (c *Config) checkJobFile(j Job, r roots, label string) error {
+	if j.Root = r.of(j.File); j.Root == "" {
 		return fmt.Errorf("%s: file %s lies outside the directories job files must be in (%s)", label, j.File, c.jobDirsText())
 	}
 	if err := jobfile.Check(c.jobFileSpec(j)); err != nil {

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"bytes"
 	"fmt"
 	"math"
 	"regexp"
@@ -154,11 +155,40 @@ func (c Count) in(max int64) bool { return c.whole && c.n >= 1 && c.n <= max }
 // an interface: int64, float64, string, bool, a date or time, []any or
 // map[string]any.
 func decodeRaw(raw []byte) (any, error) {
+	if v, ok := decodeSimple(raw); ok {
+		return v, nil
+	}
 	var doc struct {
 		V any `toml:"v"`
 	}
 	err := toml.Unmarshal(slices.Concat([]byte("v = "), raw), &doc)
 	return doc.V, err
+}
+
+// decodeSimple decodes, without a TOML decoder, the forms nearly every
+// config writes: a decimal integer, and a string with no escape. It
+// reports false for anything else.
+func decodeSimple(raw []byte) (any, bool) {
+	if len(raw) >= 2 && (raw[0] == '"' || raw[0] == '\'') && raw[len(raw)-1] == raw[0] {
+		inner := raw[1 : len(raw)-1]
+		for _, b := range inner {
+			if b == raw[0] || b == '\\' || b < 0x20 || b == 0x7f {
+				return nil, false
+			}
+		}
+		return string(inner), true
+	}
+	digits := bytes.TrimPrefix(raw, []byte("-"))
+	if len(digits) == 0 || (digits[0] == '0' && len(digits) > 1) {
+		return nil, false
+	}
+	for _, b := range digits {
+		if b < '0' || b > '9' {
+			return nil, false
+		}
+	}
+	n, err := strconv.ParseInt(string(raw), 10, 64)
+	return n, err == nil
 }
 
 // duration reads a number of seconds or a Go duration string.
