@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/pelletier/go-toml/v2"
+	"github.com/pelletier/go-toml/v2/unstable"
 )
 
 // Duration, Size and Count are values config.toml may write in more than
@@ -23,6 +24,15 @@ import (
 // every other problem of the file at once, at the key's position, instead
 // of the decoder stopping at the first. The zero value is "not written":
 // a job's limit left unset takes the one of [limits].
+
+// The decoder finds these through the interface; a changed signature would
+// silently fall back to go-toml's own decoding, and fail every config.
+var (
+	_ unstable.Unmarshaler = (*Duration)(nil)
+	_ unstable.Unmarshaler = (*Size)(nil)
+	_ unstable.Unmarshaler = (*Count)(nil)
+	_ unstable.Unmarshaler = (*Zone)(nil)
+)
 
 // Duration is a length of time: a number of seconds (30, 1.5) or a Go
 // duration string ("90s", "1h30m").
