@@ -33,7 +33,7 @@ func cmdCheck(ctx context.Context, inv *invocation) int {
 		default:
 			cfg = c
 			for _, j := range c.Jobs {
-				jobs = append(jobs, service.JobOf(j, nil))
+				jobs = append(jobs, service.JobOf(cfg, j, nil))
 			}
 		}
 	} else {
@@ -93,7 +93,7 @@ func defaultConfig() *config.Config {
 	cfg := config.DefaultConfig()
 	cfg.Path, cfg.Dir = "config.toml", "."
 	_ = cfg.Validate()
-	if cfg.StateDir == "" || cfg.Location == nil {
+	if cfg.StateDir == "" || cfg.Timezone.Location() == nil {
 		panic("the default config does not validate")
 	}
 	// The user's own cache, not a shared directory such as /tmp, where

@@ -40,20 +40,20 @@ func cmdRun(ctx context.Context, inv *invocation) int {
 		abs, _ := filepath.Abs(file)
 		for _, j := range cfg.Jobs {
 			if p, _ := filepath.Abs(j.Path); p == abs {
-				job = service.JobOf(j, mods)
+				job = service.JobOf(cfg, j, mods)
 				job.File = file
 				break
 			}
 		}
 		if job.Limits == (sandbox.Limits{}) {
-			job.Limits = service.LimitsOf(cfg.Default)
+			job.Limits = service.LimitsOf(cfg.DefaultLimits())
 		}
 	} else {
 		cfg = defaultConfig()
 	}
 	var clk clock.Clock
 	if inv.at != "" {
-		at, err := parseAt(inv.at, cfg.Location)
+		at, err := parseAt(inv.at, cfg.Timezone.Location())
 		if err != nil {
 			return inv.fail("%v", err)
 		}

@@ -423,7 +423,7 @@ func schedule(ctx context.Context, window time.Duration, n int, interval string)
 	if err := s.Start(ctx, service.Specs(cfg, nil)); err != nil {
 		return nil, err
 	}
-	warm := min(cfg.Jobs[0].IntervalPeriod, 2*time.Second)
+	warm := min(cfg.Jobs[0].Interval.Duration(), 2*time.Second)
 	time.Sleep(warm)
 	mu.Lock()
 	measuring = true
@@ -450,7 +450,7 @@ func schedule(ctx context.Context, window time.Duration, n int, interval string)
 	name := fmt.Sprintf("%d jobs every %s", n, interval)
 	rows := []Row{
 		{Figure: name + ": runs per second", Median: float64(len(got)) / elapsed.Seconds(), Unit: "/s",
-			Note: fmt.Sprintf("expected %.0f/s", float64(n)/cfg.Jobs[0].IntervalPeriod.Seconds())},
+			Note: fmt.Sprintf("expected %.0f/s", float64(n)/cfg.Jobs[0].Interval.Duration().Seconds())},
 		{Figure: "  start lateness, p50 (p99–max)", Median: got.median(), Low: got.quantile(0.99), High: got[len(got)-1], Unit: "ms"},
 		{Figure: "  due time to end of run, p50 (p99–max)", Median: ends.median(), Low: ends.quantile(0.99), High: ends[len(ends)-1], Unit: "ms"},
 	}

@@ -10,16 +10,6 @@ import (
 	"github.com/jobbox/jobbox/host/internal/jobfile"
 )
 
-// Loading bounds how job files are read and compiled, resolved.
-type Loading struct {
-	// JobDirs are the directories job files must lie in, absolute.
-	JobDirs        []string
-	MaxLuaFile     int64
-	MaxWasmFile    int64
-	CompileTimeout time.Duration
-	CompileMemory  uint64
-}
-
 // Bounds of the loading settings: enough for any real job, and small
 // enough that a typo cannot lift the protection they give.
 const (
@@ -31,23 +21,67 @@ const (
 	maxCompileMemory  = 64 << 30
 )
 
-// validateLoading resolves job_dirs, the file caps and the compile bounds.
-func (c *Config) validateLoading(fail func(key, format string, args ...any)) {
-	l := Loading{}
-	dirs := c.JobDirs
-	if dirs == nil {
-		dirs = []string{"."}
+// jobDirs returns job_dirs as given, or the config file's directory.
+func (c *Config) jobDirs() []string {
+	if c.JobDirs == nil {
+		return []string{"."}
 	}
-	for i, d := range dirs {
-		key := fmt.Sprintf("job_dirs.%d", i)
+	return c.JobDirs
+}
+
+// absDir returns the absolute path of the job directory d.
+func (c *Config) absDir(d string) (string, error) {
+	if !filepath.IsAbs(d) {
+		d = filepath.Join(c.Dir, d)
+	}
+	return filepath.Abs(d)
+}
+
+// roots are job directories, absolute, and the config file's directory,
+// absolute, the base of relative job files: made absolute once, not once
+// per job (filepath.Abs asks the working directory each time).
+type roots struct {
+	dirs []string
+	base string
+}
+
+// jobRoots returns the job directories, leaving out those that cannot be
+// made absolute (Validate reports them).
+func (c *Config) jobRoots() roots {
+	r := roots{base: mustAbs(c.Dir)}
+	for _, d := range c.jobDirs() {
+		if abs, err := c.absDir(d); d != "" && err == nil {
+			r.dirs = append(r.dirs, abs)
+		}
+	}
+	return r
+}
+
+// of returns the first job directory that file, as the config names it,
+// lies in, or "".
+func (r roots) of(file string) string {
+	path := file
+	if !filepath.IsAbs(path) {
+		path = filepath.Join(r.base, path)
+	}
+	for _, d := range r.dirs {
+		if _, ok := jobfile.Inside(d, path); ok {
+			return d
+		}
+	}
+	return ""
+}
+
+// validateLoading checks job_dirs, the file caps and the compile bounds,
+// and returns the job directories that can be used, absolute.
+func (c *Config) validateLoading(fail failFunc) roots {
+	r := roots{base: mustAbs(c.Dir)}
+	for i, d := range c.jobDirs() {
 		if d == "" {
 			fail("job_dirs", "job_dirs entry %d is empty", i+1)
 			continue
 		}
-		if !filepath.IsAbs(d) {
-			d = filepath.Join(c.Dir, d)
-		}
-		abs, err := filepath.Abs(d)
+		abs, err := c.absDir(d)
 		if err == nil {
 			var st os.FileInfo
 			if st, err = os.Stat(abs); err == nil && !st.IsDir() {
@@ -55,37 +89,30 @@ func (c *Config) validateLoading(fail func(key, format string, args ...any)) {
 			}
 		}
 		if err != nil {
-			fail(key, "job_dirs entry %q cannot be used: %v", dirs[i], unwrapPathError(err))
+			fail(fmt.Sprintf("job_dirs.%d", i), "job_dirs entry %q cannot be used: %v", d, unwrapPathError(err))
 			continue
 		}
-		l.JobDirs = append(l.JobDirs, abs)
+		r.dirs = append(r.dirs, abs)
 	}
-	l.MaxLuaFile = byteLimit(c.MaxLuaFile, maxLuaFileCap, "64MiB", "max_lua_file", "max_lua_file", fail)
-	l.MaxWasmFile = byteLimit(c.MaxWasmFile, maxWasmFileCap, "1GiB", "max_wasm_file", "max_wasm_file", fail)
-	var err error
-	if l.CompileTimeout, err = duration(c.CompileTimeout); err != nil || l.CompileTimeout < minCompileTimeout || l.CompileTimeout > maxCompileTimeout {
-		fail("compile_timeout", "compile_timeout %v", errOr(err, fmt.Sprintf("must be from %s to %s", minCompileTimeout, maxCompileTimeout)))
+	checkBytes(c.MaxLuaFile, maxLuaFileCap, "64MiB", "", "", "max_lua_file", fail)
+	checkBytes(c.MaxWasmFile, maxWasmFileCap, "1GiB", "", "", "max_wasm_file", fail)
+	if t := c.CompileTimeout; t.err != nil || t.d < minCompileTimeout || t.d > maxCompileTimeout {
+		fail("compile_timeout", "compile_timeout %v", errOr(t.err, fmt.Sprintf("must be from %s to %s", minCompileTimeout, maxCompileTimeout)))
 	}
-	if l.CompileMemory, err = size(c.CompileMemory); err != nil || l.CompileMemory < minCompileMemory || l.CompileMemory > maxCompileMemory {
-		fail("compile_memory", "compile_memory %v", errOr(err, "must be from 128MiB to 64GiB"))
+	if m := c.CompileMemory; m.err != nil || m.n < minCompileMemory || m.n > maxCompileMemory {
+		fail("compile_memory", "compile_memory %v", errOr(m.err, "must be from 128MiB to 64GiB"))
 	}
-	c.Loading = l
+	return r
 }
 
-// checkJobFile refuses a job file outside the job directories, or one the
-// engine would refuse to load: not a regular file, or over its size cap.
-func (c *Config) checkJobFile(j *Job, label string) error {
-	j.Root = ""
-	for _, d := range c.Loading.JobDirs {
-		if _, ok := jobfile.Inside(d, mustAbs(j.Path)); ok {
-			j.Root = d
-			break
-		}
-	}
-	if j.Root == "" {
+// checkJobFile refuses a job file outside the job directories roots, or
+// one the engine would refuse to load: not a regular file, or over its size
+// cap.
+func (c *Config) checkJobFile(j Job, r roots, label string) error {
+	if j.Root = r.of(j.File); j.Root == "" {
 		return fmt.Errorf("%s: file %s lies outside the directories job files must be in (%s)", label, j.File, c.jobDirsText())
 	}
-	if err := jobfile.Check(c.jobFileSpec(*j)); err != nil {
+	if err := jobfile.Check(c.jobFileSpec(j)); err != nil {
 		return fmt.Errorf("%s: %w", label, err)
 	}
 	return nil
@@ -94,9 +121,9 @@ func (c *Config) checkJobFile(j *Job, label string) error {
 // jobFileSpec says how to open j's file: inside its job directory, capped
 // by the setting for its kind.
 func (c *Config) jobFileSpec(j Job) jobfile.Spec {
-	s := jobfile.Spec{Name: j.File, Path: j.Path, Root: j.Root, Max: c.Loading.MaxLuaFile, MaxKey: "max_lua_file"}
+	s := jobfile.Spec{Name: j.File, Path: j.Path, Root: j.Root, Max: int64(c.MaxLuaFile.n), MaxKey: "max_lua_file"}
 	if strings.ToLower(filepath.Ext(j.File)) == ".wasm" {
-		s.Max, s.MaxKey = c.Loading.MaxWasmFile, "max_wasm_file"
+		s.Max, s.MaxKey = int64(c.MaxWasmFile.n), "max_wasm_file"
 	}
 	return s
 }

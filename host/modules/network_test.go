@@ -25,7 +25,7 @@ func testRun(t *testing.T, toml string, grants config.Grants) *run {
 	if err := cfg.Parse([]byte(toml), "config.toml"); err != nil {
 		t.Fatal(err)
 	}
-	cfg.Jobs = []config.Job{{Name: "job", File: "job.lua", Interval: int64(60), Grants: grants}}
+	cfg.Jobs = []config.Job{{Name: "job", File: "job.lua", Interval: config.Seconds(60), Grants: grants}}
 	if err := cfg.Validate(); err != nil && !strings.Contains(err.Error(), "job.lua") {
 		t.Fatal(err)
 	}

@@ -145,13 +145,13 @@ func NewEngine(ctx context.Context, cfg *config.Config, clk clock.Clock, onLog f
 	return sandbox.New(ctx, sandbox.Options{
 		CacheDir: filepath.Join(cfg.StateDir, CacheDir),
 		Now:      clk.Now,
-		Location: cfg.Location,
+		Location: cfg.Timezone.Location(),
 		OnLog:    onLog,
 
-		MaxLuaFile:     cfg.Loading.MaxLuaFile,
-		MaxWasmFile:    cfg.Loading.MaxWasmFile,
-		CompileTimeout: cfg.Loading.CompileTimeout,
-		CompileMemory:  cfg.Loading.CompileMemory,
+		MaxLuaFile:     int64(cfg.MaxLuaFile.Bytes()),
+		MaxWasmFile:    int64(cfg.MaxWasmFile.Bytes()),
+		CompileTimeout: cfg.CompileTimeout.Duration(),
+		CompileMemory:  cfg.CompileMemory.Bytes(),
 	})
 }
 
@@ -184,8 +184,8 @@ func Specs(cfg *config.Config, mods *modules.Host) []sched.Spec {
 	specs := make([]sched.Spec, len(cfg.Jobs))
 	for i, j := range cfg.Jobs {
 		specs[i] = sched.Spec{
-			Job:      JobOf(j, mods),
-			Interval: j.IntervalPeriod,
+			Job:      JobOf(cfg, j, mods),
+			Interval: j.Interval.Duration(),
 			RunOnce:  j.RunOnce,
 			Active:   j.IsActive(),
 		}
@@ -193,10 +193,10 @@ func Specs(cfg *config.Config, mods *modules.Host) []sched.Spec {
 	return specs
 }
 
-// JobOf converts a configured job for the engine, with the modules its
-// grants allow (none if mods is nil).
-func JobOf(j config.Job, mods *modules.Host) sandbox.Job {
-	job := sandbox.Job{Name: j.Name, File: j.File, Path: j.Path, Root: j.Root, Limits: LimitsOf(j.Resolved)}
+// JobOf converts a job of cfg for the engine, with the modules its grants
+// allow (none if mods is nil).
+func JobOf(cfg *config.Config, j config.Job, mods *modules.Host) sandbox.Job {
+	job := sandbox.Job{Name: j.Name, File: j.File, Path: j.Path, Root: j.Root, Limits: LimitsOf(cfg.JobLimits(j))}
 	if mods != nil {
 		job.Modules = mods.ForJob(j.Name, j.Grants)
 	}
@@ -257,7 +257,7 @@ func (s *Service) prepare(ctx context.Context, cfg *config.Config) {
 		if ctx.Err() != nil {
 			return // stopping
 		}
-		if err := s.engine.Prepare(ctx, JobOf(j, nil)); err != nil {
+		if err := s.engine.Prepare(ctx, JobOf(cfg, j, nil)); err != nil {
 			s.log.Warn().Str("job", j.Name).Err(err).Msg("guest does not compile")
 		}
 	}
@@ -286,7 +286,7 @@ func (s *Service) Reload(ctx context.Context) error {
 	for _, w := range mods.Warnings() {
 		s.log.Warn().Msg(w)
 	}
-	s.engine.SetLocation(cfg.Location)
+	s.engine.SetLocation(cfg.Timezone.Location())
 	s.sched.Reload(Specs(cfg, mods))
 	// Runs hold the database pools they use: closing the old host lets
 	// go of its own references, and each pool closes with its last run.
@@ -314,7 +314,7 @@ func (s *Service) Config() *config.Config {
 // runs in flight (or until ctx ends), then cancels what remains and closes.
 func (s *Service) Stop(ctx context.Context) {
 	s.log.Info().Msg("stopping: waiting for runs in flight")
-	graceCtx, cancel := context.WithTimeout(ctx, s.Config().Grace)
+	graceCtx, cancel := context.WithTimeout(ctx, s.Config().ShutdownGrace.Duration())
 	defer cancel()
 	s.sched.Stop(graceCtx)
 	s.close(ctx)
