@@ -78,6 +78,17 @@ func describe(c *Config, err error) string {
 // the same config and the same errors.
 func TestValidateTwice(t *testing.T) {
 	t.Parallel()
+	forEachParsedGolden(t, func(t *testing.T, c *Config) {
+		first := describe(c, c.Validate())
+		if second := describe(c, c.Validate()); second != first {
+			t.Fatalf("a second Validate changed the result:\n--- first\n%s--- second\n%s", first, second)
+		}
+	})
+}
+
+// forEachParsedGolden runs check, as a parallel subtest, on each golden
+// file of testdata that parses.
+func forEachParsedGolden(t *testing.T, check func(t *testing.T, c *Config)) {
 	files, _ := filepath.Glob("testdata/*.toml")
 	for _, file := range files {
 		t.Run(filepath.Base(file), func(t *testing.T) {
@@ -90,10 +101,7 @@ func TestValidateTwice(t *testing.T) {
 			if err := c.Parse(data, file); err != nil {
 				return // nothing to validate
 			}
-			first := describe(c, c.Validate())
-			if second := describe(c, c.Validate()); second != first {
-				t.Fatalf("a second Validate changed the result:\n--- first\n%s--- second\n%s", first, second)
-			}
+			check(t, c)
 		})
 	}
 }
@@ -103,25 +111,13 @@ func TestValidateTwice(t *testing.T) {
 // validation still fills in defaults, as issue 12's registry step changes.)
 func TestValidateOnlyReads(t *testing.T) {
 	t.Parallel()
-	files, _ := filepath.Glob("testdata/*.toml")
-	for _, file := range files {
-		t.Run(filepath.Base(file), func(t *testing.T) {
-			t.Parallel()
-			data, err := os.ReadFile(file)
-			if err != nil {
-				t.Fatal(err)
-			}
-			c := DefaultConfig()
-			if err := c.Parse(data, file); err != nil {
-				return // nothing to validate
-			}
-			before := ownSettings(c)
-			_ = c.Validate()
-			if after := ownSettings(c); !reflect.DeepEqual(before, after) {
-				t.Fatalf("Validate changed the config:\n--- before\n%+v\n--- after\n%+v", before, after)
-			}
-		})
-	}
+	forEachParsedGolden(t, func(t *testing.T, c *Config) {
+		before := ownSettings(c)
+		_ = c.Validate()
+		if after := ownSettings(c); !reflect.DeepEqual(before, after) {
+			t.Fatalf("Validate changed the config:\n--- before\n%+v\n--- after\n%+v", before, after)
+		}
+	})
 }
 
 // ownSettings returns a deep copy of c without its module sections.
