@@ -7,9 +7,9 @@ import (
 	"os"
 	"regexp"
 	"sort"
-	"strconv"
-	"strings"
 	"time"
+
+	"github.com/jobbox/jobbox/host/policy"
 )
 
 // Database is one [databases.NAME] table: a MySQL or MariaDB server that
@@ -100,34 +100,8 @@ type Grants struct {
 	// EmailTo, when set, restricts recipients to these domains.
 	EmailTo []string `toml:"email_to"`
 
-	Origins []Origin       `toml:"-"`
-	CIDRs   []netip.Prefix `toml:"-"`
-}
-
-// Origin is a parsed network grant.
-type Origin struct {
-	Scheme string // "http", "https", or "" for both
-	Host   string // exact host, or ".example.com" for "*.example.com"
-	Port   int    // 0: the scheme's default
-}
-
-// Allows reports whether a request to scheme://host:port may go out.
-func (o Origin) Allows(scheme, host string, port int) bool {
-	if o.Scheme != "" && o.Scheme != scheme {
-		return false
-	}
-	want := o.Port
-	if want == 0 {
-		want = map[string]int{"http": 80, "https": 443}[scheme]
-	}
-	if port != want {
-		return false
-	}
-	host = strings.ToLower(strings.TrimSuffix(host, "."))
-	if strings.HasPrefix(o.Host, ".") {
-		return strings.HasSuffix(host, o.Host) && len(host) > len(o.Host)
-	}
-	return host == o.Host
+	Origins []policy.Origin `toml:"-"`
+	CIDRs   []netip.Prefix  `toml:"-"`
 }
 
 func defaultModules(c *Config) {
@@ -248,7 +222,7 @@ func (c *Config) validateModules(fail func(key, format string, args ...any)) {
 		}
 		g.Origins = g.Origins[:0]
 		for _, o := range g.Network {
-			origin, err := parseOrigin(o)
+			origin, err := policy.ParseOrigin(o)
 			if err != nil {
 				fail(key+".network", "%s: network grant %q %v", label, o, err)
 				continue
@@ -257,15 +231,15 @@ func (c *Config) validateModules(fail func(key, format string, args ...any)) {
 		}
 		g.CIDRs = g.CIDRs[:0]
 		for _, cidr := range g.NetworkCIDRs {
-			p, err := netip.ParsePrefix(cidr)
+			p, err := policy.ParseCIDR(cidr)
 			if err != nil {
-				fail(key+".network_cidrs", "%s: %q is not a CIDR prefix like \"10.0.0.0/8\"", label, cidr)
+				fail(key+".network_cidrs", "%s: %v", label, err)
 				continue
 			}
-			g.CIDRs = append(g.CIDRs, p.Masked())
+			g.CIDRs = append(g.CIDRs, p)
 		}
 		for _, from := range g.EmailFrom {
-			if err := checkEmailFrom(from); err != nil {
+			if err := policy.CheckSender(from); err != nil {
 				fail(key+".email_from", "%s: email_from %q %v", label, from, err)
 			}
 		}
@@ -273,7 +247,7 @@ func (c *Config) validateModules(fail func(key, format string, args ...any)) {
 			fail(key+".email_from", "%s may send email, but no [smtp] host is configured", label)
 		}
 		for _, domain := range g.EmailTo {
-			if !IsDomain(domain) {
+			if !policy.IsDomain(domain) {
 				fail(key+".email_to", "%s: email_to %q must be a domain like \"example.com\"", label, domain)
 			}
 		}
@@ -288,38 +262,4 @@ func (c *Config) checkPath(path, key string, fail func(key, format string, args 
 	if _, err := os.Stat(path); err != nil {
 		fail(key, "%s cannot be read: %v", key, unwrapPathError(err))
 	}
-}
-
-// parseOrigin reads a network grant: [scheme://]host[:port], where host may
-// start with "*." for every subdomain.
-func parseOrigin(s string) (Origin, error) {
-	var o Origin
-	rest := s
-	if scheme, after, ok := strings.Cut(s, "://"); ok {
-		if scheme != "http" && scheme != "https" {
-			return o, fmt.Errorf("has scheme %q; only http and https are supported", scheme)
-		}
-		o.Scheme, rest = scheme, after
-	}
-	rest = strings.TrimSuffix(rest, "/")
-	if strings.ContainsAny(rest, "/?#@") {
-		return o, fmt.Errorf("must be an origin ([scheme://]host[:port]), with no path or user")
-	}
-	host := rest
-	if h, port, err := net.SplitHostPort(rest); err == nil {
-		p, err := strconv.Atoi(port)
-		if err != nil || p < 1 || p > 65535 {
-			return o, fmt.Errorf("has an invalid port %q", port)
-		}
-		host, o.Port = h, p
-	}
-	host = strings.ToLower(host)
-	if wild, ok := strings.CutPrefix(host, "*."); ok {
-		host = "." + wild
-	}
-	if host == "" || host == "." || strings.Contains(host, "*") {
-		return o, fmt.Errorf("needs a host name; a wildcard may only start it, as in *.example.com")
-	}
-	o.Host = host
-	return o, nil
 }

@@ -18,7 +18,7 @@ import (
 	"time"
 
 	"github.com/jobbox/jobbox/abi"
-	"github.com/jobbox/jobbox/host/config"
+	"github.com/jobbox/jobbox/host/policy"
 )
 
 // message is a parsed core.email message.
@@ -69,7 +69,7 @@ func parseMessage(t abi.Table) (*message, error) {
 	if from == "" {
 		return nil, errors.New("the message has no sender (from)")
 	}
-	if m.from, err = config.ParseMailbox(from); err != nil {
+	if m.from, err = policy.ParseMailbox(from); err != nil {
 		return nil, fmt.Errorf("from: %w", err)
 	}
 	for _, f := range []struct {
@@ -90,7 +90,7 @@ func parseMessage(t abi.Table) (*message, error) {
 			}
 		}
 		for _, s := range list {
-			addr, err := config.ParseMailbox(s)
+			addr, err := policy.ParseMailbox(s)
 			if err != nil {
 				return nil, fmt.Errorf("%s: %w", f.key, err)
 			}
@@ -114,19 +114,19 @@ func parseMessage(t abi.Table) (*message, error) {
 // names any, and a reply-to address must be one the job could send as or
 // write to.
 func (r *run) checkSender(m *message) error {
-	g := r.grants
-	if !g.SenderAllowed(m.from) {
+	senders, recipients := policy.Senders(r.grants.EmailFrom), policy.Recipients(r.grants.EmailTo)
+	if !senders.Allows(m.from) {
 		return r.notGranted("core.email sender %s", m.from.Address)
 	}
 	for _, list := range [][]*mail.Address{m.to, m.cc, m.bcc} {
 		for _, a := range list {
-			if !g.RecipientAllowed(a) {
+			if !recipients.Allows(a) {
 				return r.notGranted("core.email recipient %s", a.Address)
 			}
 		}
 	}
 	for _, a := range m.replyTo {
-		if !g.RecipientAllowed(a) && !g.SenderAllowed(a) {
+		if !recipients.Allows(a) && !senders.Allows(a) {
 			return r.notGranted("core.email reply-to address %s", a.Address)
 		}
 	}

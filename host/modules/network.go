@@ -18,6 +18,7 @@ import (
 
 	"github.com/jobbox/jobbox/abi"
 	"github.com/jobbox/jobbox/abi/valuejson"
+	"github.com/jobbox/jobbox/host/policy"
 )
 
 // maxRedirects bounds the hops of one request.
@@ -92,10 +93,8 @@ func checkAddress(address string, cidrs []netip.Prefix) error {
 		return fmt.Errorf("%w: %s is not an IP address", errAddressRefused, address)
 	}
 	ip := ap.Addr().Unmap()
-	for _, p := range cidrs {
-		if p.Contains(ip) {
-			return nil
-		}
+	if policy.Granted(cidrs, ip) {
+		return nil
 	}
 	if !publicAddress(ip) {
 		return fmt.Errorf("%w: %s is not a public address (grant it with network_cidrs)", errAddressRefused, ip)
@@ -110,24 +109,11 @@ func checkAddress(address string, cidrs []netip.Prefix) error {
 // forms and 100::/64, and the registries' prefixes inside it.
 var guardian = ssrf.New(ssrf.WithAnyPort(), ssrf.WithAnyNetwork())
 
-// embedding are prefixes that carry any IPv4 address inside an IPv6 one,
-// so a public-looking IPv6 address can reach a refused IPv4 one through a
-// gateway.
-var embedding = []netip.Prefix{
-	netip.MustParsePrefix("2002::/16"),      // 6to4
-	netip.MustParsePrefix("2001::/32"),      // Teredo
-	netip.MustParsePrefix("64:ff9b::/96"),   // NAT64
-	netip.MustParsePrefix("64:ff9b:1::/48"), // local-use NAT64
-}
-
+// publicAddress reports whether ip is neither refused by policy nor
+// special-purpose in the IANA registries.
 func publicAddress(ip netip.Addr) bool {
-	if !ip.IsValid() || ip.Zone() != "" {
+	if policy.NeverPublic(ip) {
 		return false
-	}
-	for _, p := range embedding {
-		if p.Contains(ip) {
-			return false
-		}
 	}
 	// Unmap so that ::ffff:a.b.c.d is judged as the IPv4 address it is.
 	return guardian.SafeAddr(ip.Unmap()) == nil
@@ -142,7 +128,7 @@ func (r *run) allowed(u *url.URL) error {
 	if u.User != nil {
 		return errors.New("URLs with a user name are not supported")
 	}
-	port := map[string]int{"http": 80, "https": 443}[scheme]
+	port := policy.DefaultPort(scheme)
 	if p := u.Port(); p != "" {
 		n, err := strconv.Atoi(p)
 		if err != nil {
@@ -151,10 +137,8 @@ func (r *run) allowed(u *url.URL) error {
 		port = n
 	}
 	host := u.Hostname()
-	for _, o := range r.grants.Origins {
-		if o.Allows(scheme, host, port) {
-			return nil
-		}
+	if policy.AnyAllows(r.grants.Origins, scheme, host, port) {
+		return nil
 	}
 	return r.notGranted("core.network access to %s://%s", scheme, net.JoinHostPort(host, strconv.Itoa(port)))
 }
