@@ -10,12 +10,23 @@ import (
 	"time"
 
 	"github.com/jobbox/jobbox/abi"
+	"github.com/jobbox/jobbox/host/modules/options"
 	"github.com/jobbox/jobbox/host/store"
 )
 
-// data serves core.data(name):METHOD(...). The guest passes the collection
+// dataModule is core.data: documents in the host's store.
+type dataModule struct {
+	opts      options.Data
+	documents store.Documents
+}
+
+func newDataModule(set options.Set, s shared) coreModule {
+	return &dataModule{opts: set.Data, documents: s.documents}
+}
+
+// call serves core.data(name):METHOD(...). The guest passes the collection
 // name first: [collection, args...]; "collection" just checks the grant.
-func (r *run) data(ctx context.Context, method string, a args) ([]any, error) {
+func (m *dataModule) call(ctx context.Context, r *run, method string, a args) ([]any, error) {
 	if len(r.grants.Data) == 0 {
 		return nil, r.notGranted("core.data")
 	}
@@ -26,10 +37,10 @@ func (r *run) data(ctx context.Context, method string, a args) ([]any, error) {
 	if !contains(r.grants.Data, name) {
 		return nil, r.notGranted("core.data collection %q", name)
 	}
-	if r.host.documents == nil {
+	if m.documents == nil {
 		return failure(errors.New("core.data: this host has no document store")), nil
 	}
-	docs, limits := r.host.documents, r.host.cfg.Data
+	docs, limits := m.documents, m.opts
 	a = a[1:]
 	switch method {
 	case "collection":

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/tls"
+	"crypto/x509"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -18,6 +19,7 @@ import (
 	"time"
 
 	"github.com/jobbox/jobbox/abi"
+	"github.com/jobbox/jobbox/host/modules/options"
 	"github.com/jobbox/jobbox/host/policy"
 )
 
@@ -28,8 +30,23 @@ type message struct {
 	subject, text, html  string
 }
 
-// email serves core.email: "send" with the fields the builder collected.
-func (r *run) email(ctx context.Context, method string, a args) ([]any, error) {
+// emailModule is core.email: messages through the operator's relay.
+type emailModule struct {
+	opts  options.SMTP
+	roots *x509.CertPool // nil: the system's
+}
+
+func newEmailModule(set options.Set, _ shared) coreModule { return &emailModule{opts: set.SMTP} }
+
+func (m *emailModule) provision() (err error) {
+	if m.roots, err = loadRoots(m.opts.CAFile); err != nil {
+		return fmt.Errorf("smtp.ca_file: %w", err)
+	}
+	return nil
+}
+
+// call serves core.email: "send" with the fields the builder collected.
+func (m *emailModule) call(ctx context.Context, r *run, method string, a args) ([]any, error) {
 	if len(r.grants.EmailFrom) == 0 {
 		return nil, r.notGranted("core.email")
 	}
@@ -47,13 +64,13 @@ func (r *run) email(ctx context.Context, method string, a args) ([]any, error) {
 	if err := r.checkSender(msg); err != nil {
 		return nil, err
 	}
-	smtpCfg := r.host.cfg.SMTP
+	smtpCfg := m.opts
 	if r.messages++; r.messages > smtpCfg.MaxMessages {
 		return failure(fmt.Errorf("core.email: more than %d messages in one run (smtp.max_messages)", smtpCfg.MaxMessages)), nil
 	}
 	sendCtx, cancel := context.WithTimeout(ctx, smtpCfg.TimeoutPeriod)
 	defer cancel()
-	if err := r.send(sendCtx, msg); err != nil {
+	if err := m.send(sendCtx, msg); err != nil {
 		if ctx.Err() != nil { // the run's deadline, not smtp.timeout
 			err = deadlineError(ctx)
 		}
@@ -134,8 +151,8 @@ func (r *run) checkSender(m *message) error {
 }
 
 // send delivers m through the configured relay.
-func (r *run) send(ctx context.Context, m *message) error {
-	cfg := r.host.cfg.SMTP
+func (e *emailModule) send(ctx context.Context, m *message) error {
+	cfg := e.opts
 	addr := net.JoinHostPort(cfg.Host, strconv.Itoa(cfg.Port))
 	dialer := &net.Dialer{}
 	conn, err := dialer.DialContext(ctx, "tcp", addr)
@@ -146,7 +163,7 @@ func (r *run) send(ctx context.Context, m *message) error {
 	if deadline, ok := ctx.Deadline(); ok {
 		_ = conn.SetDeadline(deadline)
 	}
-	tlsCfg := tlsConfig(r.host.smtpRoots, cfg.Host)
+	tlsCfg := tlsConfig(e.roots, cfg.Host)
 	if cfg.TLS == "tls" {
 		conn = tls.Client(conn, tlsCfg)
 	}

@@ -14,7 +14,7 @@ import (
 	"github.com/go-sql-driver/mysql"
 
 	"github.com/jobbox/jobbox/abi"
-	"github.com/jobbox/jobbox/host/config"
+	"github.com/jobbox/jobbox/host/modules/options"
 )
 
 // database is one configured server, its pool shared by every job granted
@@ -34,7 +34,7 @@ type database struct {
 	verdict error      // and found too broad, or not
 }
 
-func openDatabase(name string, c config.Database) (*database, error) {
+func openDatabase(name string, c options.Database) (*database, error) {
 	cfg, err := mysqlConfig(name, c)
 	if err != nil {
 		return nil, err
@@ -54,7 +54,7 @@ func openDatabase(name string, c config.Database) (*database, error) {
 
 // mysqlConfig is the driver's config for a [databases] entry, which must
 // name its database: connections are pinned to it.
-func mysqlConfig(name string, c config.Database) (*mysql.Config, error) {
+func mysqlConfig(name string, c options.Database) (*mysql.Config, error) {
 	var cfg *mysql.Config
 	if c.DSN != "" {
 		var err error
@@ -88,8 +88,8 @@ func mysqlConfig(name string, c config.Database) (*mysql.Config, error) {
 	return cfg, nil
 }
 
-// mysql serves core.mysql.METHOD(db, ...).
-func (r *run) mysql(ctx context.Context, method string, a args) ([]any, error) {
+// call serves core.mysql.METHOD(db, ...).
+func (m *mysqlModule) call(ctx context.Context, r *run, method string, a args) ([]any, error) {
 	if len(r.grants.MySQL) == 0 {
 		return nil, r.notGranted("core.mysql")
 	}
@@ -110,9 +110,9 @@ func (r *run) mysql(ctx context.Context, method string, a args) ([]any, error) {
 	if !contains(r.grants.MySQL, name) {
 		return nil, r.notGranted("core.mysql database %q", name)
 	}
-	callCtx, cancel := context.WithTimeout(ctx, r.host.cfg.Databases[name].TimeoutPeriod)
+	callCtx, cancel := context.WithTimeout(ctx, m.opts[name].TimeoutPeriod)
 	defer cancel()
-	res, err := r.mysqlCall(callCtx, method, name, a)
+	res, err := m.mysqlCall(callCtx, r, method, name, a)
 	if ctx.Err() != nil {
 		return failure(fmt.Errorf("core.mysql.%s: %w", method, deadlineError(ctx))), nil
 	}
@@ -121,7 +121,7 @@ func (r *run) mysql(ctx context.Context, method string, a args) ([]any, error) {
 
 // mysqlCall runs one call that needs database name, on the run's session,
 // which it opens only once the arguments are read.
-func (r *run) mysqlCall(ctx context.Context, method, name string, a args) ([]any, error) {
+func (m *mysqlModule) mysqlCall(ctx context.Context, r *run, method, name string, a args) ([]any, error) {
 	var do func(db *database, conn *sql.Conn) (any, error)
 	switch method {
 	case "select", "selectOne", "selectCount", "insert", "update", "delete":
@@ -156,7 +156,7 @@ func (r *run) mysqlCall(ctx context.Context, method, name string, a args) ([]any
 	default:
 		return nil, fmt.Errorf("core.mysql has no method %q", method)
 	}
-	s, err := r.session(ctx, name)
+	s, err := m.session(ctx, r, name)
 	if errors.Is(err, errBroadAccount) {
 		return nil, err
 	} else if err != nil {

@@ -16,18 +16,19 @@ import (
 // fresh one. go-sql-driver/mysql cannot send COM_RESET_CONNECTION, and its
 // ResetSession only checks that the connection is alive.
 type session struct {
-	db   *database
-	conn *sql.Conn
+	db    *database
+	conn  *sql.Conn
+	pools *pools // that db came from
 }
 
 // session returns the run's connection to database name, opening it (and
 // taking a reference on the pool, so a reload cannot close it under the
 // run) at the run's first call to it.
-func (r *run) session(ctx context.Context, name string) (*session, error) {
+func (m *mysqlModule) session(ctx context.Context, r *run, name string) (*session, error) {
 	if s := r.sessions[name]; s != nil {
 		return s, nil
 	}
-	db, _, err := r.host.pools.acquire(name, r.host.cfg.Databases[name])
+	db, _, err := m.pools.acquire(name, m.opts[name])
 	if err != nil {
 		return nil, err
 	}
@@ -42,13 +43,13 @@ func (r *run) session(ctx context.Context, name string) (*session, error) {
 		}
 	}
 	if err != nil {
-		_ = r.host.pools.release(db)
+		_ = m.pools.release(db)
 		return nil, err
 	}
 	if r.sessions == nil {
 		r.sessions = map[string]*session{}
 	}
-	s := &session{db: db, conn: conn}
+	s := &session{db: db, conn: conn, pools: m.pools}
 	r.sessions[name] = s
 	return s, nil
 }
@@ -58,7 +59,7 @@ func (r *run) closeSessions() error {
 	var errs []error
 	for name, s := range r.sessions {
 		discard(s.conn)
-		errs = append(errs, r.host.pools.release(s.db))
+		errs = append(errs, s.pools.release(s.db))
 		delete(r.sessions, name)
 	}
 	return errors.Join(errs...)

@@ -2,6 +2,7 @@ package modules
 
 import (
 	"context"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
@@ -18,6 +19,7 @@ import (
 
 	"github.com/jobbox/jobbox/abi"
 	"github.com/jobbox/jobbox/abi/valuejson"
+	"github.com/jobbox/jobbox/host/modules/options"
 	"github.com/jobbox/jobbox/host/policy"
 )
 
@@ -34,11 +36,11 @@ type httpClient struct {
 
 func (c *httpClient) close() { c.transport.CloseIdleConnections() }
 
-func (r *run) httpClient() *httpClient {
+func (n *networkModule) httpClient(r *run) *httpClient {
 	if r.client != nil {
 		return r.client
 	}
-	netCfg := r.host.cfg.Network
+	netCfg := n.opts
 	cidrs := r.grants.CIDRs
 	dialer := &net.Dialer{
 		Timeout: netCfg.TimeoutPeriod,
@@ -57,7 +59,7 @@ func (r *run) httpClient() *httpClient {
 			}
 			return dialer.DialContext(ctx, network, addr)
 		},
-		TLSClientConfig:       tlsConfig(r.host.netRoots, ""),
+		TLSClientConfig:       tlsConfig(n.roots, ""),
 		ForceAttemptHTTP2:     true,
 		MaxIdleConns:          4,
 		ResponseHeaderTimeout: netCfg.TimeoutPeriod,
@@ -143,8 +145,25 @@ func (r *run) allowed(u *url.URL) error {
 	return r.notGranted("core.network access to %s://%s", scheme, net.JoinHostPort(host, strconv.Itoa(port)))
 }
 
-// network serves core.network.METHOD(url, ...).
-func (r *run) network(ctx context.Context, method string, a args) ([]any, error) {
+// networkModule is core.network: HTTP to the origins granted to a job.
+type networkModule struct {
+	opts  options.Network
+	roots *x509.CertPool // nil: the system's
+}
+
+func newNetworkModule(set options.Set, _ shared) coreModule {
+	return &networkModule{opts: set.Network}
+}
+
+func (n *networkModule) provision() (err error) {
+	if n.roots, err = loadRoots(n.opts.CAFile); err != nil {
+		return fmt.Errorf("network.ca_file: %w", err)
+	}
+	return nil
+}
+
+// call serves core.network.METHOD(url, ...).
+func (n *networkModule) call(ctx context.Context, r *run, method string, a args) ([]any, error) {
 	if len(r.grants.Origins) == 0 {
 		return nil, r.notGranted("core.network")
 	}
@@ -206,10 +225,10 @@ func (r *run) network(ctx context.Context, method string, a args) ([]any, error)
 	if h, ok := opts.Get("headers").(abi.Table); ok {
 		req.headers = h
 	}
-	if r.requests++; r.requests > r.host.cfg.Network.MaxRequests {
-		return failure(fmt.Errorf("core.network: more than %d requests in one run (network.max_requests)", r.host.cfg.Network.MaxRequests)), nil
+	if r.requests++; r.requests > n.opts.MaxRequests {
+		return failure(fmt.Errorf("core.network: more than %d requests in one run (network.max_requests)", n.opts.MaxRequests)), nil
 	}
-	resp, err := r.do(ctx, req)
+	resp, err := n.do(ctx, r, req)
 	if err != nil && ctx.Err() != nil {
 		err = deadlineError(ctx)
 	}
@@ -256,7 +275,7 @@ func (resp httpResponse) table() abi.Table {
 	return abi.Table{{Key: "status", Value: int64(resp.status)}, {Key: "headers", Value: headers}, {Key: "body", Value: resp.body}}
 }
 
-func (r *run) do(ctx context.Context, req httpRequest) (httpResponse, error) {
+func (n *networkModule) do(ctx context.Context, r *run, req httpRequest) (httpResponse, error) {
 	hr, err := http.NewRequestWithContext(ctx, req.method, req.url, strings.NewReader(req.body))
 	if err != nil {
 		return httpResponse{}, err
@@ -272,7 +291,7 @@ func (r *run) do(ctx context.Context, req httpRequest) (httpResponse, error) {
 		}
 		hr.Header.Set(keyOf(f), v)
 	}
-	resp, err := r.httpClient().client.Do(hr)
+	resp, err := n.httpClient(r).client.Do(hr)
 	if err != nil {
 		var ue *url.Error
 		if errors.As(err, &ue) {
@@ -282,7 +301,7 @@ func (r *run) do(ctx context.Context, req httpRequest) (httpResponse, error) {
 	}
 	defer resp.Body.Close()
 	// Read no more than the body may have, and than the run has left.
-	limit := r.host.cfg.Network.MaxResponseSize
+	limit := n.opts.MaxResponseSize
 	b := budgetOf(ctx)
 	read := limit
 	if b.limited {

@@ -29,7 +29,7 @@ func testRun(t *testing.T, toml string, grants config.Grants) *run {
 	if err := cfg.Validate(); err != nil && !strings.Contains(err.Error(), "job.lua") {
 		t.Fatal(err)
 	}
-	h, err := New(cfg, nil)
+	h, err := New(cfg.Modules(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
