@@ -185,45 +185,9 @@ func (n *networkModule) call(ctx context.Context, r *run, method string, a args)
 	if err := r.allowed(u); err != nil {
 		return nil, fmt.Errorf("core.network.%s: %w", method, err)
 	}
-	req := httpRequest{method: "GET", url: rawURL}
-	var opts abi.Table
-	switch method {
-	case "request":
-		if opts, err = a.table(1, "core.network.request's options"); err != nil {
-			return nil, err
-		}
-		if m, ok := opts.Get("method").(string); ok {
-			req.method = strings.ToUpper(m)
-		}
-		req.body, _ = opts.Get("body").(string)
-	case "get", "getJson":
-		if opts, err = a.table(1, "core.network."+method+"'s options"); err != nil {
-			return nil, err
-		}
-	case "post":
-		req.method = "POST"
-		if req.body, err = a.string(1, "core.network.post's body"); err != nil {
-			return nil, err
-		}
-		if opts, err = a.table(2, "core.network.post's options"); err != nil {
-			return nil, err
-		}
-		req.contentType = "application/x-www-form-urlencoded"
-	case "postJson":
-		req.method, req.contentType = "POST", "application/json"
-		b, err := valuejson.Encode(a.at(1))
-		if err != nil {
-			return nil, fmt.Errorf("core.network.postJson: %w", err)
-		}
-		req.body = string(b)
-		if opts, err = a.table(2, "core.network.postJson's options"); err != nil {
-			return nil, err
-		}
-	default:
-		return nil, fmt.Errorf("core.network has no method %q", method)
-	}
-	if h, ok := opts.Get("headers").(abi.Table); ok {
-		req.headers = h
+	req, err := requestOf(method, rawURL, a)
+	if err != nil {
+		return nil, err
 	}
 	if r.requests++; r.requests > n.opts.MaxRequests {
 		return failure(fmt.Errorf("core.network: more than %d requests in one run (network.max_requests)", n.opts.MaxRequests)), nil
@@ -275,6 +239,55 @@ func (resp httpResponse) table() abi.Table {
 	return abi.Table{{Key: "status", Value: int64(resp.status)}, {Key: "headers", Value: headers}, {Key: "body", Value: resp.body}}
 }
 
+// requestOf reads the request of core.network.METHOD(url, ...) from its
+// arguments after the URL: a body, options and their headers.
+func requestOf(method, rawURL string, a args) (httpRequest, error) {
+	req := httpRequest{method: "GET", url: rawURL}
+	var opts abi.Table
+	var err error
+	switch method {
+	case "request":
+		if opts, err = a.table(1, "core.network.request's options"); err != nil {
+			return req, err
+		}
+		if m, ok := opts.Get("method").(string); ok {
+			req.method = strings.ToUpper(m)
+		}
+		req.body, _ = opts.Get("body").(string)
+	case "get", "getJson":
+		if opts, err = a.table(1, "core.network."+method+"'s options"); err != nil {
+			return req, err
+		}
+	case "post":
+		req.method = "POST"
+		if req.body, err = a.string(1, "core.network.post's body"); err != nil {
+			return req, err
+		}
+		if opts, err = a.table(2, "core.network.post's options"); err != nil {
+			return req, err
+		}
+		req.contentType = "application/x-www-form-urlencoded"
+	case "postJson":
+		req.method, req.contentType = "POST", "application/json"
+		b, err := valuejson.Encode(a.at(1))
+		if err != nil {
+			return req, fmt.Errorf("core.network.postJson: %w", err)
+		}
+		req.body = string(b)
+		if opts, err = a.table(2, "core.network.postJson's options"); err != nil {
+			return req, err
+		}
+	default:
+		return req, fmt.Errorf("core.network has no method %q", method)
+	}
+	if h, ok := opts.Get("headers").(abi.Table); ok {
+		req.headers = h
+	}
+	return req, nil
+}
+
+// do sends req with the run's client, and reads no more of the response
+// than network.max_response_bytes and the run's budget allow.
 func (n *networkModule) do(ctx context.Context, r *run, req httpRequest) (httpResponse, error) {
 	hr, err := http.NewRequestWithContext(ctx, req.method, req.url, strings.NewReader(req.body))
 	if err != nil {
