@@ -38,6 +38,11 @@ type emailModule struct {
 
 func newEmailModule(set options.Set, _ shared) coreModule { return &emailModule{opts: set.SMTP} }
 
+// emailRun is a run's use of core.email.
+type emailRun struct{ messages int }
+
+func (*emailRun) close() {}
+
 func (m *emailModule) provision() (err error) {
 	if m.roots, err = loadRoots(m.opts.CAFile); err != nil {
 		return fmt.Errorf("smtp.ca_file: %w", err)
@@ -65,7 +70,8 @@ func (m *emailModule) call(ctx context.Context, r *run, method string, a args) (
 		return nil, err
 	}
 	smtpCfg := m.opts
-	if r.messages++; r.messages > smtpCfg.MaxMessages {
+	st := stateOf(r, abi.FuncEmail, func() *emailRun { return &emailRun{} })
+	if st.messages++; st.messages > smtpCfg.MaxMessages {
 		return failure(fmt.Errorf("core.email: more than %d messages in one run (smtp.max_messages)", smtpCfg.MaxMessages)), nil
 	}
 	sendCtx, cancel := context.WithTimeout(ctx, smtpCfg.TimeoutPeriod)

@@ -37,8 +37,9 @@ type httpClient struct {
 func (c *httpClient) close() { c.transport.CloseIdleConnections() }
 
 func (n *networkModule) httpClient(r *run) *httpClient {
-	if r.client != nil {
-		return r.client
+	st := n.state(r)
+	if st.client != nil {
+		return st.client
 	}
 	netCfg := n.opts
 	cidrs := r.grants.CIDRs
@@ -64,7 +65,7 @@ func (n *networkModule) httpClient(r *run) *httpClient {
 		MaxIdleConns:          4,
 		ResponseHeaderTimeout: netCfg.TimeoutPeriod,
 	}
-	r.client = &httpClient{transport: transport, client: &http.Client{
+	st.client = &httpClient{transport: transport, client: &http.Client{
 		Transport: transport,
 		Timeout:   netCfg.TimeoutPeriod,
 		CheckRedirect: func(req *http.Request, via []*http.Request) error {
@@ -79,7 +80,7 @@ func (n *networkModule) httpClient(r *run) *httpClient {
 			return nil
 		},
 	}}
-	return r.client
+	return st.client
 }
 
 // errAddressRefused is the error of a connection to an address no job may
@@ -155,6 +156,22 @@ func newNetworkModule(set options.Set, _ shared) coreModule {
 	return &networkModule{opts: set.Network}
 }
 
+// networkRun is a run's use of core.network.
+type networkRun struct {
+	requests int
+	client   *httpClient // made at the first request
+}
+
+func (n *networkModule) state(r *run) *networkRun {
+	return stateOf(r, abi.FuncNetwork, func() *networkRun { return &networkRun{} })
+}
+
+func (s *networkRun) close() {
+	if s.client != nil {
+		s.client.close()
+	}
+}
+
 func (n *networkModule) provision() (err error) {
 	if n.roots, err = loadRoots(n.opts.CAFile); err != nil {
 		return fmt.Errorf("network.ca_file: %w", err)
@@ -189,7 +206,8 @@ func (n *networkModule) call(ctx context.Context, r *run, method string, a args)
 	if err != nil {
 		return nil, err
 	}
-	if r.requests++; r.requests > n.opts.MaxRequests {
+	st := n.state(r)
+	if st.requests++; st.requests > n.opts.MaxRequests {
 		return failure(fmt.Errorf("core.network: more than %d requests in one run (network.max_requests)", n.opts.MaxRequests)), nil
 	}
 	resp, err := n.do(ctx, r, req)

@@ -27,20 +27,36 @@ var (
 
 func (j *jobModules) Open() sandbox.ModuleRun { return &run{jobModules: j} }
 
-// run is one run's use of the modules, with its counters.
+// run is one run's use of the modules. Each module keeps what is the
+// run's own (counters, connections) under its name, and closes it when
+// the run ends.
 type run struct {
 	*jobModules
-	requests int
-	messages int
-	client   *httpClient
-	sessions map[string]*session // by database entry
+	state map[string]runState // by module name
+}
+
+// runState is what a module keeps for one run.
+type runState interface{ close() }
+
+// stateOf returns the run's state of module name, made by fresh at the
+// module's first use in the run.
+func stateOf[T runState](r *run, name string, fresh func() T) T {
+	if s, ok := r.state[name].(T); ok {
+		return s
+	}
+	s := fresh()
+	if r.state == nil {
+		r.state = map[string]runState{}
+	}
+	r.state[name] = s
+	return s
 }
 
 func (r *run) Close() {
-	if r.client != nil {
-		r.client.close()
+	for _, s := range r.state {
+		s.close()
 	}
-	_ = r.closeSessions()
+	r.state = nil
 }
 
 func (r *run) Call(ctx context.Context, module, method string, args []any) ([]any, error) {
