@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/jobbox/jobbox/abi"
@@ -34,7 +35,7 @@ func (m *dataModule) call(ctx context.Context, r *run, method string, a args) ([
 	if err != nil {
 		return nil, err
 	}
-	if !contains(r.grants.Data, name) {
+	if !slices.Contains(r.grants.Data, name) {
 		return nil, r.notGranted("core.data collection %q", name)
 	}
 	if m.documents == nil {

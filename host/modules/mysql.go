@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -34,7 +35,7 @@ func (m *mysqlModule) call(ctx context.Context, r *run, method string, a args) (
 	if err != nil {
 		return nil, err
 	}
-	if !contains(r.grants.MySQL, name) {
+	if !slices.Contains(r.grants.MySQL, name) {
 		return nil, r.notGranted("core.mysql database %q", name)
 	}
 	callCtx, cancel := context.WithTimeout(ctx, m.opts[name].TimeoutPeriod)

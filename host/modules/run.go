@@ -111,15 +111,6 @@ func (a args) table(i int, what string) (abi.Table, error) {
 	return nil, fmt.Errorf("%s must be a table of named fields, not %s", what, abi.TypeName(a.at(i)))
 }
 
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
 // keyOf is a table field's key as a string: Lua tables may have number keys.
 func keyOf(f abi.Field) string {
 	if s, ok := f.Key.(string); ok {
