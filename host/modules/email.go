@@ -169,6 +169,10 @@ func (e *emailModule) send(ctx context.Context, m *message) error {
 	if deadline, ok := ctx.Deadline(); ok {
 		_ = conn.SetDeadline(deadline)
 	}
+	// A run also ends by cancellation (its time limit, a shutdown), which
+	// no deadline foresees: end the conversation then, whatever it waits on.
+	stop := context.AfterFunc(ctx, func() { _ = conn.SetDeadline(time.Unix(1, 0)) })
+	defer stop()
 	tlsCfg := tlsConfig(e.roots, cfg.Host)
 	if cfg.TLS == "tls" {
 		conn = tls.Client(conn, tlsCfg)
