@@ -120,7 +120,7 @@ func openModules(inv *invocation, cfg *config.Config) (*modules.Host, func()) {
 	} else {
 		docs = st
 	}
-	mods, err := modules.New(cfg, docs)
+	mods, err := modules.New(cfg.Modules(), docs)
 	if err != nil {
 		fmt.Fprintf(inv.stderr, "jobbox run: the core modules are unavailable: %s\n", escapeLines(err.Error()))
 		mods = nil

@@ -218,13 +218,6 @@ const (
 	maxStackDepth     = 1_000_000
 	maxConcurrentRuns = 10_000
 	maxHistorySize    = 10_000
-	// The core modules' own.
-	maxModuleTimeout = time.Hour
-	maxOpen          = 1000
-	maxRows          = 10_000_000
-	maxMessages      = 10_000
-	maxRequests      = 100_000
-	maxDocuments     = 10_000_000
 )
 
 var jobName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$`)

@@ -7,15 +7,27 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/jobbox/jobbox/abi"
+	"github.com/jobbox/jobbox/host/modules/options"
 	"github.com/jobbox/jobbox/host/store"
 )
 
-// data serves core.data(name):METHOD(...). The guest passes the collection
+// dataModule is core.data: documents in the host's store.
+type dataModule struct {
+	opts      options.Data
+	documents store.Documents
+}
+
+func newDataModule(set options.Set, s shared) coreModule {
+	return &dataModule{opts: set.Data, documents: s.documents}
+}
+
+// call serves core.data(name):METHOD(...). The guest passes the collection
 // name first: [collection, args...]; "collection" just checks the grant.
-func (r *run) data(ctx context.Context, method string, a args) ([]any, error) {
+func (m *dataModule) call(ctx context.Context, r *run, method string, a args) ([]any, error) {
 	if len(r.grants.Data) == 0 {
 		return nil, r.notGranted("core.data")
 	}
@@ -23,97 +35,117 @@ func (r *run) data(ctx context.Context, method string, a args) ([]any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !contains(r.grants.Data, name) {
+	if !slices.Contains(r.grants.Data, name) {
 		return nil, r.notGranted("core.data collection %q", name)
 	}
-	if r.host.documents == nil {
+	if m.documents == nil {
 		return failure(errors.New("core.data: this host has no document store")), nil
 	}
-	docs, limits := r.host.documents, r.host.cfg.Data
 	a = a[1:]
 	switch method {
 	case "collection":
 		return ok(true), nil
 	case "save":
-		doc, err := a.table(0, "core.data save's document")
-		if err != nil {
-			return nil, err
-		}
-		id, _ := doc.Get("id").(string)
-		if id == "" {
-			id = newID()
-			doc = append(abi.Table{{Key: "id", Value: id}}, doc...)
-		}
-		b, err := abi.Encode(doc)
-		if err != nil {
-			return nil, err
-		}
-		if len(b) > limits.MaxDocumentSize {
-			return failure(fmt.Errorf("core.data: the document is %d bytes, more than the %d a document may have", len(b), limits.MaxDocumentSize)), nil
-		}
-		if err := docs.SaveDocument(ctx, name, id, b, limits.MaxCollectionDocuments); err != nil {
-			return failure(fmt.Errorf("core.data: collection %q: %w", name, err)), nil
-		}
-		return ok(id), nil
+		return m.save(ctx, name, a)
 	case "get":
-		switch q := a.at(0).(type) {
-		case string:
-			doc, err := docs.Document(ctx, name, q)
-			if err != nil || doc == nil {
-				return failure(errOr(err, "core.data: no document with id "+q)), nil
-			}
-			v, err := abi.Decode(doc)
-			if err != nil {
-				return nil, err
-			}
-			return ok(v), nil
-		default:
-			query, err := a.table(0, "core.data get's id or query")
-			if err != nil {
-				return nil, err
-			}
-			found, err := scan(ctx, docs, name, false, query, 0, 1)
-			if err != nil {
-				return nil, err
-			}
-			if len(found) == 0 {
-				return failure(errors.New("core.data: no document matches")), nil
-			}
-			return ok(found[0]), nil
-		}
+		return m.get(ctx, name, a)
 	case "delete":
-		id, _ := a.at(0).(string)
-		if t, ok := a.at(0).(abi.Table); ok {
-			id, _ = t.Get("id").(string)
-		}
-		if id == "" {
-			return nil, errors.New("core.data delete needs an id or a document with an id")
-		}
-		found, err := docs.DeleteDocument(ctx, name, id)
-		if err != nil {
-			return nil, err
-		}
-		if !found {
-			return failure(errors.New("core.data: no document with id " + id)), nil
-		}
-		return ok(true), nil
+		return m.deleteDocument(ctx, name, a)
 	case "getPage":
-		page, perPage := intArg(a.at(0), 1), intArg(a.at(1), 20)
-		if page < 1 || perPage < 1 || perPage > 1000 {
-			return nil, errors.New("core.data getPage needs page >= 1 and perPage from 1 to 1000")
-		}
-		descending := a.at(2) == "DESC"
-		query, err := a.table(3, "core.data getPage's query")
-		if err != nil {
-			return nil, err
-		}
-		found, err := scan(ctx, docs, name, descending, query, (page-1)*perPage, perPage)
-		if err != nil {
-			return nil, err
-		}
-		return ok(found), nil
+		return m.getPage(ctx, name, a)
 	}
 	return nil, fmt.Errorf("core.data has no method %q", method)
+}
+
+// save stores a document under its id, or under a new one, and returns
+// the id.
+func (m *dataModule) save(ctx context.Context, name string, a args) ([]any, error) {
+	doc, err := a.table(0, "core.data save's document")
+	if err != nil {
+		return nil, err
+	}
+	id, _ := doc.Get("id").(string)
+	if id == "" {
+		id = newID()
+		doc = append(abi.Table{{Key: "id", Value: id}}, doc...)
+	}
+	b, err := abi.Encode(doc)
+	if err != nil {
+		return nil, err
+	}
+	if len(b) > m.opts.MaxDocumentSize {
+		return failure(fmt.Errorf("core.data: the document is %d bytes, more than the %d a document may have", len(b), m.opts.MaxDocumentSize)), nil
+	}
+	if err := m.documents.SaveDocument(ctx, name, id, b, m.opts.MaxCollectionDocuments); err != nil {
+		return failure(fmt.Errorf("core.data: collection %q: %w", name, err)), nil
+	}
+	return ok(id), nil
+}
+
+// get returns the document with an id, or the first that matches a query.
+func (m *dataModule) get(ctx context.Context, name string, a args) ([]any, error) {
+	if id, isID := a.at(0).(string); isID {
+		doc, err := m.documents.Document(ctx, name, id)
+		if err != nil || doc == nil {
+			return failure(errOr(err, "core.data: no document with id "+id)), nil
+		}
+		v, err := abi.Decode(doc)
+		if err != nil {
+			return nil, err
+		}
+		return ok(v), nil
+	}
+	query, err := a.table(0, "core.data get's id or query")
+	if err != nil {
+		return nil, err
+	}
+	found, err := scan(ctx, m.documents, name, false, query, 0, 1)
+	if err != nil {
+		return nil, err
+	}
+	if len(found) == 0 {
+		return failure(errors.New("core.data: no document matches")), nil
+	}
+	return ok(found[0]), nil
+}
+
+// deleteDocument removes the document with an id, or with the id of the
+// document given.
+func (m *dataModule) deleteDocument(ctx context.Context, name string, a args) ([]any, error) {
+	id, _ := a.at(0).(string)
+	if t, ok := a.at(0).(abi.Table); ok {
+		id, _ = t.Get("id").(string)
+	}
+	if id == "" {
+		return nil, errors.New("core.data delete needs an id or a document with an id")
+	}
+	found, err := m.documents.DeleteDocument(ctx, name, id)
+	if err != nil {
+		return nil, err
+	}
+	if !found {
+		return failure(errors.New("core.data: no document with id " + id)), nil
+	}
+	return ok(true), nil
+}
+
+// getPage returns one page of the documents that match a query, in id
+// order or, with "DESC", its reverse.
+func (m *dataModule) getPage(ctx context.Context, name string, a args) ([]any, error) {
+	page, perPage := intArg(a.at(0), 1), intArg(a.at(1), 20)
+	if page < 1 || perPage < 1 || perPage > 1000 {
+		return nil, errors.New("core.data getPage needs page >= 1 and perPage from 1 to 1000")
+	}
+	descending := a.at(2) == "DESC"
+	query, err := a.table(3, "core.data getPage's query")
+	if err != nil {
+		return nil, err
+	}
+	found, err := scan(ctx, m.documents, name, descending, query, (page-1)*perPage, perPage)
+	if err != nil {
+		return nil, err
+	}
+	return ok(found), nil
 }
 
 // scan returns up to n documents matching query after skipping skip. It

@@ -38,7 +38,7 @@ func (e *endless) ScanDocuments(_ context.Context, _ string, _ bool, fn func(str
 func dataRun(t *testing.T, docs store.Documents) *run {
 	t.Helper()
 	cfg := testConfig(t, "")
-	h, err := New(cfg, docs)
+	h, err := New(cfg.Modules(), docs)
 	if err != nil {
 		t.Fatal(err)
 	}

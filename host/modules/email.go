@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/tls"
+	"crypto/x509"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -18,7 +19,8 @@ import (
 	"time"
 
 	"github.com/jobbox/jobbox/abi"
-	"github.com/jobbox/jobbox/host/config"
+	"github.com/jobbox/jobbox/host/modules/options"
+	"github.com/jobbox/jobbox/host/policy"
 )
 
 // message is a parsed core.email message.
@@ -28,8 +30,28 @@ type message struct {
 	subject, text, html  string
 }
 
-// email serves core.email: "send" with the fields the builder collected.
-func (r *run) email(ctx context.Context, method string, a args) ([]any, error) {
+// emailModule is core.email: messages through the operator's relay.
+type emailModule struct {
+	opts  options.SMTP
+	roots *x509.CertPool // nil: the system's
+}
+
+func newEmailModule(set options.Set, _ shared) coreModule { return &emailModule{opts: set.SMTP} }
+
+// emailRun is a run's use of core.email.
+type emailRun struct{ messages int }
+
+func (*emailRun) close() {}
+
+func (m *emailModule) provision() (err error) {
+	if m.roots, err = loadRoots(m.opts.CAFile); err != nil {
+		return fmt.Errorf("smtp.ca_file: %w", err)
+	}
+	return nil
+}
+
+// call serves core.email: "send" with the fields the builder collected.
+func (m *emailModule) call(ctx context.Context, r *run, method string, a args) ([]any, error) {
 	if len(r.grants.EmailFrom) == 0 {
 		return nil, r.notGranted("core.email")
 	}
@@ -47,13 +69,14 @@ func (r *run) email(ctx context.Context, method string, a args) ([]any, error) {
 	if err := r.checkSender(msg); err != nil {
 		return nil, err
 	}
-	smtpCfg := r.host.cfg.SMTP
-	if r.messages++; r.messages > smtpCfg.MaxMessages {
+	smtpCfg := m.opts
+	st := stateOf(r, abi.FuncEmail, func() *emailRun { return &emailRun{} })
+	if st.messages++; st.messages > smtpCfg.MaxMessages {
 		return failure(fmt.Errorf("core.email: more than %d messages in one run (smtp.max_messages)", smtpCfg.MaxMessages)), nil
 	}
 	sendCtx, cancel := context.WithTimeout(ctx, smtpCfg.TimeoutPeriod)
 	defer cancel()
-	if err := r.send(sendCtx, msg); err != nil {
+	if err := m.send(sendCtx, msg); err != nil {
 		if ctx.Err() != nil { // the run's deadline, not smtp.timeout
 			err = deadlineError(ctx)
 		}
@@ -69,7 +92,7 @@ func parseMessage(t abi.Table) (*message, error) {
 	if from == "" {
 		return nil, errors.New("the message has no sender (from)")
 	}
-	if m.from, err = config.ParseMailbox(from); err != nil {
+	if m.from, err = policy.ParseMailbox(from); err != nil {
 		return nil, fmt.Errorf("from: %w", err)
 	}
 	for _, f := range []struct {
@@ -90,7 +113,7 @@ func parseMessage(t abi.Table) (*message, error) {
 			}
 		}
 		for _, s := range list {
-			addr, err := config.ParseMailbox(s)
+			addr, err := policy.ParseMailbox(s)
 			if err != nil {
 				return nil, fmt.Errorf("%s: %w", f.key, err)
 			}
@@ -114,19 +137,19 @@ func parseMessage(t abi.Table) (*message, error) {
 // names any, and a reply-to address must be one the job could send as or
 // write to.
 func (r *run) checkSender(m *message) error {
-	g := r.grants
-	if !g.SenderAllowed(m.from) {
+	senders, recipients := policy.Senders(r.grants.EmailFrom), policy.Recipients(r.grants.EmailTo)
+	if !senders.Allows(m.from) {
 		return r.notGranted("core.email sender %s", m.from.Address)
 	}
 	for _, list := range [][]*mail.Address{m.to, m.cc, m.bcc} {
 		for _, a := range list {
-			if !g.RecipientAllowed(a) {
+			if !recipients.Allows(a) {
 				return r.notGranted("core.email recipient %s", a.Address)
 			}
 		}
 	}
 	for _, a := range m.replyTo {
-		if !g.RecipientAllowed(a) && !g.SenderAllowed(a) {
+		if !recipients.Allows(a) && !senders.Allows(a) {
 			return r.notGranted("core.email reply-to address %s", a.Address)
 		}
 	}
@@ -134,8 +157,8 @@ func (r *run) checkSender(m *message) error {
 }
 
 // send delivers m through the configured relay.
-func (r *run) send(ctx context.Context, m *message) error {
-	cfg := r.host.cfg.SMTP
+func (e *emailModule) send(ctx context.Context, m *message) error {
+	cfg := e.opts
 	addr := net.JoinHostPort(cfg.Host, strconv.Itoa(cfg.Port))
 	dialer := &net.Dialer{}
 	conn, err := dialer.DialContext(ctx, "tcp", addr)
@@ -146,11 +169,11 @@ func (r *run) send(ctx context.Context, m *message) error {
 	if deadline, ok := ctx.Deadline(); ok {
 		_ = conn.SetDeadline(deadline)
 	}
-	// A run cancelled before its deadline (the service stopping) ends the
-	// dialogue too: the SMTP client itself knows no context.
+	// A run also ends by cancellation (its time limit, a shutdown), which
+	// no deadline foresees: end the conversation then, whatever it waits on.
 	stop := context.AfterFunc(ctx, func() { _ = conn.SetDeadline(time.Unix(1, 0)) })
 	defer stop()
-	tlsCfg := tlsConfig(r.host.smtpRoots, cfg.Host)
+	tlsCfg := tlsConfig(e.roots, cfg.Host)
 	if cfg.TLS == "tls" {
 		conn = tls.Client(conn, tlsCfg)
 	}

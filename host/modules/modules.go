@@ -11,90 +11,82 @@
 package modules
 
 import (
-	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
 	"fmt"
 	"os"
-	"sort"
 	"sync"
 
-	"github.com/jobbox/jobbox/abi"
-	"github.com/jobbox/jobbox/host/config"
-	"github.com/jobbox/jobbox/host/sandbox"
+	"github.com/jobbox/jobbox/host/modules/options"
 	"github.com/jobbox/jobbox/host/store"
 )
 
 // Host serves the core modules to every job of a service.
 type Host struct {
-	cfg       *config.Config
-	pools     *pools               // shared with the hosts of later reloads
-	databases map[string]*database // the host's own references on its pools
-	documents store.Documents
-	netRoots  *x509.CertPool // nil: the system's
-	smtpRoots *x509.CertPool
-	warnings  []string
+	shared    shared
+	modules   map[string]coreModule // by ABI name, from coreModules
 	closeOnce sync.Once
 }
 
-// New opens what the modules configured in cfg need, and refuses a
+// shared is what the hosts of successive reloads share.
+type shared struct {
+	documents store.Documents
+	pools     *pools
+}
+
+// New opens what the modules configured in set need, and refuses a
 // database whose account reaches more than the database it names.
 // Database pools connect lazily: a server that is down fails the calls, and
 // its account is checked at the first connection, not at the start.
-func New(cfg *config.Config, documents store.Documents) (*Host, error) {
-	return newHost(cfg, documents, newPools())
+func New(set options.Set, documents store.Documents) (*Host, error) {
+	return newHost(set, shared{documents: documents, pools: newPools()})
 }
 
 // Reloaded returns the Host of a reloaded config. It shares h's database
 // pools where an entry did not change; h itself stays usable by the runs
 // that hold it, and Close on it only lets go of h's own references.
-func (h *Host) Reloaded(cfg *config.Config) (*Host, error) {
-	return newHost(cfg, h.documents, h.pools)
+func (h *Host) Reloaded(set options.Set) (*Host, error) {
+	return newHost(set, h.shared)
 }
 
-func newHost(cfg *config.Config, documents store.Documents, p *pools) (*Host, error) {
-	h := &Host{cfg: cfg, documents: documents, pools: p, databases: map[string]*database{}}
-	var err error
-	if h.netRoots, err = loadRoots(cfg.Network.CAFile); err != nil {
-		return nil, fmt.Errorf("network.ca_file: %w", err)
-	}
-	if h.smtpRoots, err = loadRoots(cfg.SMTP.CAFile); err != nil {
-		return nil, fmt.Errorf("smtp.ca_file: %w", err)
-	}
-	names := make([]string, 0, len(cfg.Databases))
-	for name := range cfg.Databases {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	dbs := make([]*database, 0, len(names))
-	for _, name := range names {
-		db, _, err := p.acquire(name, cfg.Databases[name])
-		if err != nil {
-			h.Close()
-			return nil, err
+// newHost makes and provisions every core module, in the table's order.
+func newHost(set options.Set, s shared) (*Host, error) {
+	h := &Host{shared: s, modules: make(map[string]coreModule, len(coreModules))}
+	for _, row := range coreModules {
+		m := row.new(set, s)
+		h.modules[row.name] = m
+		if p, ok := m.(provisioner); ok {
+			if err := p.provision(); err != nil {
+				h.Close()
+				return nil, err
+			}
 		}
-		h.databases[name] = db
-		dbs = append(dbs, db)
-	}
-	if err := h.checkAccounts(dbs); err != nil {
-		h.Close()
-		return nil, err
 	}
 	return h, nil
 }
 
 // Warnings are what the operator should see at every start and reload:
 // accounts not checked, and why.
-func (h *Host) Warnings() []string { return h.warnings }
+func (h *Host) Warnings() []string {
+	var all []string
+	for _, row := range coreModules {
+		if w, ok := h.modules[row.name].(warner); ok {
+			all = append(all, w.warnings()...)
+		}
+	}
+	return all
+}
 
-// Close lets go of the host's database pools; each closes when the last
-// run using it ends too.
+// Close lets go of what the modules hold, such as database pools; each
+// pool closes when the last run using it ends too.
 func (h *Host) Close() error {
 	var errs []error
 	h.closeOnce.Do(func() {
-		for _, db := range h.databases {
-			errs = append(errs, h.pools.release(db))
+		for _, m := range h.modules {
+			if c, ok := m.(cleanerUpper); ok {
+				errs = append(errs, c.cleanup())
+			}
 		}
 	})
 	return errors.Join(errs...)
@@ -120,113 +112,4 @@ func loadRoots(path string) (*x509.CertPool, error) {
 
 func tlsConfig(roots *x509.CertPool, serverName string) *tls.Config {
 	return &tls.Config{RootCAs: roots, ServerName: serverName, MinVersion: tls.VersionTLS12}
-}
-
-// ForJob returns the modules of one job, as its grants allow.
-func (h *Host) ForJob(job string, grants config.Grants) sandbox.Modules {
-	return &jobModules{host: h, job: job, grants: grants}
-}
-
-type jobModules struct {
-	host   *Host
-	job    string
-	grants config.Grants
-}
-
-var (
-	_ sandbox.Modules   = (*jobModules)(nil)
-	_ sandbox.ModuleRun = (*run)(nil)
-)
-
-func (j *jobModules) Open() sandbox.ModuleRun { return &run{jobModules: j} }
-
-// run is one run's use of the modules, with its counters.
-type run struct {
-	*jobModules
-	requests int
-	messages int
-	client   *httpClient
-	sessions map[string]*session // by database entry
-}
-
-func (r *run) Close() {
-	if r.client != nil {
-		r.client.close()
-	}
-	_ = r.closeSessions()
-}
-
-func (r *run) Call(ctx context.Context, module, method string, args []any) ([]any, error) {
-	switch module {
-	case "mysql":
-		return r.mysql(ctx, method, args)
-	case "data":
-		return r.data(ctx, method, args)
-	case "network":
-		return r.network(ctx, method, args)
-	case "email":
-		return r.email(ctx, method, args)
-	}
-	return nil, fmt.Errorf("core.%s is not a module", module)
-}
-
-// notGranted is the error of a call outside the job's grants.
-func (r *run) notGranted(format string, args ...any) error {
-	return fmt.Errorf("%s is %w to job %s", fmt.Sprintf(format, args...), sandbox.ErrNotGranted, r.job)
-}
-
-// failure is a Coronium-style failed result: nil, message[, code].
-func failure(err error, code ...any) []any {
-	return append([]any{nil, err.Error()}, code...)
-}
-
-func ok(v any) []any { return []any{v} }
-
-// args reads positional arguments.
-type args []any
-
-func (a args) at(i int) any {
-	if i >= 0 && i < len(a) {
-		return a[i]
-	}
-	return nil
-}
-
-func (a args) string(i int, what string) (string, error) {
-	s, ok := a.at(i).(string)
-	if !ok {
-		return "", fmt.Errorf("%s must be a string, not %s", what, abi.TypeName(a.at(i)))
-	}
-	return s, nil
-}
-
-func (a args) table(i int, what string) (abi.Table, error) {
-	switch v := a.at(i).(type) {
-	case abi.Table:
-		return v, nil
-	case []any:
-		if len(v) == 0 { // an empty Lua table
-			return abi.Table{}, nil
-		}
-	case nil:
-		return abi.Table{}, nil
-	}
-	return nil, fmt.Errorf("%s must be a table of named fields, not %s", what, abi.TypeName(a.at(i)))
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
-// keyOf is a table field's key as a string: Lua tables may have number keys.
-func keyOf(f abi.Field) string {
-	if s, ok := f.Key.(string); ok {
-		return s
-	}
-	return fmt.Sprint(f.Key)
 }

@@ -6,90 +6,18 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/go-sql-driver/mysql"
 
 	"github.com/jobbox/jobbox/abi"
-	"github.com/jobbox/jobbox/host/config"
 )
 
-// database is one configured server, its pool shared by every job granted
-// it and by the hosts of successive reloads that keep it (see pools).
-type database struct {
-	name       string // the [databases] entry
-	dbName     string // the database its connections are pinned to
-	pool       *sql.DB
-	maxRows    int
-	allowBroad bool
-
-	id    string // in pools
-	users int    // hosts and runs holding the pool; guarded by pools.mu
-
-	checkMu sync.Mutex // serialises the privilege check
-	checked bool       // the account's privileges were read
-	verdict error      // and found too broad, or not
-}
-
-func openDatabase(name string, c config.Database) (*database, error) {
-	cfg, err := mysqlConfig(name, c)
-	if err != nil {
-		return nil, err
-	}
-	connector, err := mysql.NewConnector(cfg)
-	if err != nil {
-		return nil, fmt.Errorf("database %q: %w", name, err)
-	}
-	pool := sql.OpenDB(connector)
-	pool.SetMaxOpenConns(c.MaxOpen)
-	// Runs discard their connections (see session); only the start's
-	// privilege check leaves one idle.
-	pool.SetMaxIdleConns(1)
-	pool.SetConnMaxIdleTime(time.Minute)
-	return &database{name: name, dbName: cfg.DBName, pool: pool, maxRows: c.MaxRows, allowBroad: c.AllowBroadAccount}, nil
-}
-
-// mysqlConfig is the driver's config for a [databases] entry, which must
-// name its database: connections are pinned to it.
-func mysqlConfig(name string, c config.Database) (*mysql.Config, error) {
-	var cfg *mysql.Config
-	if c.DSN != "" {
-		var err error
-		if cfg, err = mysql.ParseDSN(c.DSN); err != nil {
-			return nil, fmt.Errorf("database %q: the dsn is not valid: %w", name, err)
-		}
-	} else {
-		cfg = mysql.NewConfig()
-		cfg.User, cfg.Passwd, cfg.DBName = c.User, c.Password, c.Database
-		if c.Socket != "" {
-			cfg.Net, cfg.Addr = "unix", c.Socket
-		} else {
-			port := c.Port
-			if port == 0 {
-				port = 3306
-			}
-			cfg.Net, cfg.Addr = "tcp", fmt.Sprintf("%s:%d", c.Host, port)
-		}
-	}
-	switch {
-	case cfg.DBName == "" && !c.AllowBroadAccount:
-		return nil, fmt.Errorf("database %q names no database: a grant is to one database, so give it in the dsn (user:password@tcp(host:3306)/NAME) or as database = \"NAME\"", name)
-	case systemSchemas[strings.ToLower(cfg.DBName)] && !c.AllowBroadAccount:
-		return nil, fmt.Errorf("database %q names the system schema %q, which no job may use", name, cfg.DBName)
-	}
-	// Jobs see times as the server's text, and never run more than one
-	// statement per call.
-	cfg.ParseTime = false
-	cfg.MultiStatements = false
-	cfg.Timeout = c.TimeoutPeriod
-	return cfg, nil
-}
-
-// mysql serves core.mysql.METHOD(db, ...).
-func (r *run) mysql(ctx context.Context, method string, a args) ([]any, error) {
+// call serves core.mysql.METHOD(db, ...).
+func (m *mysqlModule) call(ctx context.Context, r *run, method string, a args) ([]any, error) {
 	if len(r.grants.MySQL) == 0 {
 		return nil, r.notGranted("core.mysql")
 	}
@@ -107,12 +35,12 @@ func (r *run) mysql(ctx context.Context, method string, a args) ([]any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !contains(r.grants.MySQL, name) {
+	if !slices.Contains(r.grants.MySQL, name) {
 		return nil, r.notGranted("core.mysql database %q", name)
 	}
-	callCtx, cancel := context.WithTimeout(ctx, r.host.cfg.Databases[name].TimeoutPeriod)
+	callCtx, cancel := context.WithTimeout(ctx, m.opts[name].TimeoutPeriod)
 	defer cancel()
-	res, err := r.mysqlCall(callCtx, method, name, a)
+	res, err := m.mysqlCall(callCtx, r, method, name, a)
 	if ctx.Err() != nil {
 		return failure(fmt.Errorf("core.mysql.%s: %w", method, deadlineError(ctx))), nil
 	}
@@ -121,7 +49,7 @@ func (r *run) mysql(ctx context.Context, method string, a args) ([]any, error) {
 
 // mysqlCall runs one call that needs database name, on the run's session,
 // which it opens only once the arguments are read.
-func (r *run) mysqlCall(ctx context.Context, method, name string, a args) ([]any, error) {
+func (m *mysqlModule) mysqlCall(ctx context.Context, r *run, method, name string, a args) ([]any, error) {
 	var do func(db *database, conn *sql.Conn) (any, error)
 	switch method {
 	case "select", "selectOne", "selectCount", "insert", "update", "delete":
@@ -156,7 +84,7 @@ func (r *run) mysqlCall(ctx context.Context, method, name string, a args) ([]any
 	default:
 		return nil, fmt.Errorf("core.mysql has no method %q", method)
 	}
-	s, err := r.session(ctx, name)
+	s, err := m.session(ctx, r, name)
 	if errors.Is(err, errBroadAccount) {
 		return nil, err
 	} else if err != nil {

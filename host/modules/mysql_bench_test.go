@@ -39,7 +39,7 @@ func BenchmarkMySQLRun(b *testing.B) {
 	if err := cfg.Validate(); err != nil {
 		b.Fatal(err)
 	}
-	h, err := New(cfg, nil)
+	h, err := New(cfg.Modules(), nil)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -17,18 +17,18 @@ const startCheckLimit = 3 * time.Second
 // that reaches too much refuses the config, and fails the runs of a pool
 // that a reload kept; a server that cannot be reached is a warning, and
 // its account is checked at the first connection of a run instead.
-func (h *Host) checkAccounts(dbs []*database) error {
+func (m *mysqlModule) checkAccounts(dbs []*database) error {
 	errs := make([]error, len(dbs))
 	var wg sync.WaitGroup
 	for i, db := range dbs {
 		if db.allowBroad {
-			h.warnings = append(h.warnings, fmt.Sprintf("database %q: allow_broad_account is set, so its account's privileges are not checked: jobs granted it reach all the account can", db.name))
+			m.warns = append(m.warns, fmt.Sprintf("database %q: allow_broad_account is set, so its account's privileges are not checked: jobs granted it reach all the account can", db.name))
 			continue
 		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			ctx, cancel := context.WithTimeout(context.Background(), min(startCheckLimit, h.cfg.Databases[db.name].TimeoutPeriod))
+			ctx, cancel := context.WithTimeout(context.Background(), min(startCheckLimit, m.opts[db.name].TimeoutPeriod))
 			defer cancel()
 			conn, err := db.pool.Conn(ctx)
 			if err == nil {
@@ -45,7 +45,7 @@ func (h *Host) checkAccounts(dbs []*database) error {
 		case errors.Is(err, errBroadAccount):
 			refused = append(refused, err)
 		case err != nil:
-			h.warnings = append(h.warnings, fmt.Sprintf("database %q: its account could not be checked now (%v); runs check it at their first connection", dbs[i].name, err))
+			m.warns = append(m.warns, fmt.Sprintf("database %q: its account could not be checked now (%v); runs check it at their first connection", dbs[i].name, err))
 		}
 	}
 	return errors.Join(refused...)

@@ -6,6 +6,8 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
+
+	"github.com/jobbox/jobbox/abi"
 )
 
 // session is one run's connection to one database. It is the run's alone
@@ -16,18 +18,20 @@ import (
 // fresh one. go-sql-driver/mysql cannot send COM_RESET_CONNECTION, and its
 // ResetSession only checks that the connection is alive.
 type session struct {
-	db   *database
-	conn *sql.Conn
+	db    *database
+	conn  *sql.Conn
+	pools *pools // that db came from
 }
 
 // session returns the run's connection to database name, opening it (and
 // taking a reference on the pool, so a reload cannot close it under the
 // run) at the run's first call to it.
-func (r *run) session(ctx context.Context, name string) (*session, error) {
-	if s := r.sessions[name]; s != nil {
+func (m *mysqlModule) session(ctx context.Context, r *run, name string) (*session, error) {
+	st := stateOf(r, abi.FuncMySQL, func() *mysqlRun { return &mysqlRun{sessions: map[string]*session{}} })
+	if s := st.sessions[name]; s != nil {
 		return s, nil
 	}
-	db, _, err := r.host.pools.acquire(name, r.host.cfg.Databases[name])
+	db, _, err := m.pools.acquire(name, m.opts[name])
 	if err != nil {
 		return nil, err
 	}
@@ -42,26 +46,24 @@ func (r *run) session(ctx context.Context, name string) (*session, error) {
 		}
 	}
 	if err != nil {
-		_ = r.host.pools.release(db)
+		_ = m.pools.release(db)
 		return nil, err
 	}
-	if r.sessions == nil {
-		r.sessions = map[string]*session{}
-	}
-	s := &session{db: db, conn: conn}
-	r.sessions[name] = s
+	s := &session{db: db, conn: conn, pools: m.pools}
+	st.sessions[name] = s
 	return s, nil
 }
 
-// closeSessions discards the run's connections and lets go of their pools.
-func (r *run) closeSessions() error {
-	var errs []error
-	for name, s := range r.sessions {
-		discard(s.conn)
-		errs = append(errs, r.host.pools.release(s.db))
-		delete(r.sessions, name)
+// mysqlRun is a run's use of core.mysql: its sessions by database entry.
+type mysqlRun struct{ sessions map[string]*session }
+
+// close discards the run's connections and lets go of their pools.
+func (s *mysqlRun) close() {
+	for name, sess := range s.sessions {
+		discard(sess.conn)
+		_ = sess.pools.release(sess.db)
+		delete(s.sessions, name)
 	}
-	return errors.Join(errs...)
 }
 
 // discard closes conn instead of returning it to its pool: database/sql

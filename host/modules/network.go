@@ -2,22 +2,22 @@ package modules
 
 import (
 	"context"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
-	"net/netip"
 	"net/url"
 	"sort"
 	"strconv"
 	"strings"
 	"syscall"
 
-	"code.dny.dev/ssrf"
-
 	"github.com/jobbox/jobbox/abi"
 	"github.com/jobbox/jobbox/abi/valuejson"
+	"github.com/jobbox/jobbox/host/modules/options"
+	"github.com/jobbox/jobbox/host/policy"
 )
 
 // maxRedirects bounds the hops of one request.
@@ -33,11 +33,12 @@ type httpClient struct {
 
 func (c *httpClient) close() { c.transport.CloseIdleConnections() }
 
-func (r *run) httpClient() *httpClient {
-	if r.client != nil {
-		return r.client
+func (n *networkModule) httpClient(r *run) *httpClient {
+	st := n.state(r)
+	if st.client != nil {
+		return st.client
 	}
-	netCfg := r.host.cfg.Network
+	netCfg := n.opts
 	cidrs := r.grants.CIDRs
 	dialer := &net.Dialer{
 		Timeout: netCfg.TimeoutPeriod,
@@ -56,12 +57,12 @@ func (r *run) httpClient() *httpClient {
 			}
 			return dialer.DialContext(ctx, network, addr)
 		},
-		TLSClientConfig:       tlsConfig(r.host.netRoots, ""),
+		TLSClientConfig:       tlsConfig(n.roots, ""),
 		ForceAttemptHTTP2:     true,
 		MaxIdleConns:          4,
 		ResponseHeaderTimeout: netCfg.TimeoutPeriod,
 	}
-	r.client = &httpClient{transport: transport, client: &http.Client{
+	st.client = &httpClient{transport: transport, client: &http.Client{
 		Transport: transport,
 		Timeout:   netCfg.TimeoutPeriod,
 		CheckRedirect: func(req *http.Request, via []*http.Request) error {
@@ -76,61 +77,7 @@ func (r *run) httpClient() *httpClient {
 			return nil
 		},
 	}}
-	return r.client
-}
-
-// errAddressRefused is the error of a connection to an address no job may
-// reach without a CIDR grant.
-var errAddressRefused = errors.New("address refused")
-
-// checkAddress refuses loopback, private, link-local (cloud metadata
-// included), unspecified, multicast and other non-public addresses, unless
-// one of cidrs grants them.
-func checkAddress(address string, cidrs []netip.Prefix) error {
-	ap, err := netip.ParseAddrPort(address)
-	if err != nil {
-		return fmt.Errorf("%w: %s is not an IP address", errAddressRefused, address)
-	}
-	ip := ap.Addr().Unmap()
-	for _, p := range cidrs {
-		if p.Contains(ip) {
-			return nil
-		}
-	}
-	if !publicAddress(ip) {
-		return fmt.Errorf("%w: %s is not a public address (grant it with network_cidrs)", errAddressRefused, ip)
-	}
-	return nil
-}
-
-// guardian holds the IANA special-purpose registries (IPv4 and IPv6) as
-// code.dny.dev/ssrf generates them from iana.org: it refuses every IPv6
-// address outside global unicast (2000::/3), which covers the
-// IPv4-compatible (::a.b.c.d) and IPv4-translated (::ffff:0:a.b.c.d)
-// forms and 100::/64, and the registries' prefixes inside it.
-var guardian = ssrf.New(ssrf.WithAnyPort(), ssrf.WithAnyNetwork())
-
-// embedding are prefixes that carry any IPv4 address inside an IPv6 one,
-// so a public-looking IPv6 address can reach a refused IPv4 one through a
-// gateway.
-var embedding = []netip.Prefix{
-	netip.MustParsePrefix("2002::/16"),      // 6to4
-	netip.MustParsePrefix("2001::/32"),      // Teredo
-	netip.MustParsePrefix("64:ff9b::/96"),   // NAT64
-	netip.MustParsePrefix("64:ff9b:1::/48"), // local-use NAT64
-}
-
-func publicAddress(ip netip.Addr) bool {
-	if !ip.IsValid() || ip.Zone() != "" {
-		return false
-	}
-	for _, p := range embedding {
-		if p.Contains(ip) {
-			return false
-		}
-	}
-	// Unmap so that ::ffff:a.b.c.d is judged as the IPv4 address it is.
-	return guardian.SafeAddr(ip.Unmap()) == nil
+	return st.client
 }
 
 // allowed checks a URL against the job's network grants.
@@ -142,7 +89,7 @@ func (r *run) allowed(u *url.URL) error {
 	if u.User != nil {
 		return errors.New("URLs with a user name are not supported")
 	}
-	port := map[string]int{"http": 80, "https": 443}[scheme]
+	port := policy.DefaultPort(scheme)
 	if p := u.Port(); p != "" {
 		n, err := strconv.Atoi(p)
 		if err != nil {
@@ -151,16 +98,47 @@ func (r *run) allowed(u *url.URL) error {
 		port = n
 	}
 	host := u.Hostname()
-	for _, o := range r.grants.Origins {
-		if o.Allows(scheme, host, port) {
-			return nil
-		}
+	if policy.AnyAllows(r.grants.Origins, scheme, host, port) {
+		return nil
 	}
 	return r.notGranted("core.network access to %s://%s", scheme, net.JoinHostPort(host, strconv.Itoa(port)))
 }
 
-// network serves core.network.METHOD(url, ...).
-func (r *run) network(ctx context.Context, method string, a args) ([]any, error) {
+// networkModule is core.network: HTTP to the origins granted to a job.
+type networkModule struct {
+	opts  options.Network
+	roots *x509.CertPool // nil: the system's
+}
+
+func newNetworkModule(set options.Set, _ shared) coreModule {
+	return &networkModule{opts: set.Network}
+}
+
+// networkRun is a run's use of core.network.
+type networkRun struct {
+	requests int
+	client   *httpClient // made at the first request
+}
+
+func (n *networkModule) state(r *run) *networkRun {
+	return stateOf(r, abi.FuncNetwork, func() *networkRun { return &networkRun{} })
+}
+
+func (s *networkRun) close() {
+	if s.client != nil {
+		s.client.close()
+	}
+}
+
+func (n *networkModule) provision() (err error) {
+	if n.roots, err = loadRoots(n.opts.CAFile); err != nil {
+		return fmt.Errorf("network.ca_file: %w", err)
+	}
+	return nil
+}
+
+// call serves core.network.METHOD(url, ...).
+func (n *networkModule) call(ctx context.Context, r *run, method string, a args) ([]any, error) {
 	if len(r.grants.Origins) == 0 {
 		return nil, r.notGranted("core.network")
 	}
@@ -182,50 +160,15 @@ func (r *run) network(ctx context.Context, method string, a args) ([]any, error)
 	if err := r.allowed(u); err != nil {
 		return nil, fmt.Errorf("core.network.%s: %w", method, err)
 	}
-	req := httpRequest{method: "GET", url: rawURL}
-	var opts abi.Table
-	switch method {
-	case "request":
-		if opts, err = a.table(1, "core.network.request's options"); err != nil {
-			return nil, err
-		}
-		if m, ok := opts.Get("method").(string); ok {
-			req.method = strings.ToUpper(m)
-		}
-		req.body, _ = opts.Get("body").(string)
-	case "get", "getJson":
-		if opts, err = a.table(1, "core.network."+method+"'s options"); err != nil {
-			return nil, err
-		}
-	case "post":
-		req.method = "POST"
-		if req.body, err = a.string(1, "core.network.post's body"); err != nil {
-			return nil, err
-		}
-		if opts, err = a.table(2, "core.network.post's options"); err != nil {
-			return nil, err
-		}
-		req.contentType = "application/x-www-form-urlencoded"
-	case "postJson":
-		req.method, req.contentType = "POST", "application/json"
-		b, err := valuejson.Encode(a.at(1))
-		if err != nil {
-			return nil, fmt.Errorf("core.network.postJson: %w", err)
-		}
-		req.body = string(b)
-		if opts, err = a.table(2, "core.network.postJson's options"); err != nil {
-			return nil, err
-		}
-	default:
-		return nil, fmt.Errorf("core.network has no method %q", method)
+	req, err := requestOf(method, rawURL, a)
+	if err != nil {
+		return nil, err
 	}
-	if h, ok := opts.Get("headers").(abi.Table); ok {
-		req.headers = h
+	st := n.state(r)
+	if st.requests++; st.requests > n.opts.MaxRequests {
+		return failure(fmt.Errorf("core.network: more than %d requests in one run (network.max_requests)", n.opts.MaxRequests)), nil
 	}
-	if r.requests++; r.requests > r.host.cfg.Network.MaxRequests {
-		return failure(fmt.Errorf("core.network: more than %d requests in one run (network.max_requests)", r.host.cfg.Network.MaxRequests)), nil
-	}
-	resp, err := r.do(ctx, req)
+	resp, err := n.do(ctx, r, req)
 	if err != nil && ctx.Err() != nil {
 		err = deadlineError(ctx)
 	}
@@ -272,7 +215,56 @@ func (resp httpResponse) table() abi.Table {
 	return abi.Table{{Key: "status", Value: int64(resp.status)}, {Key: "headers", Value: headers}, {Key: "body", Value: resp.body}}
 }
 
-func (r *run) do(ctx context.Context, req httpRequest) (httpResponse, error) {
+// requestOf reads the request of core.network.METHOD(url, ...) from its
+// arguments after the URL: a body, options and their headers.
+func requestOf(method, rawURL string, a args) (httpRequest, error) {
+	req := httpRequest{method: "GET", url: rawURL}
+	var opts abi.Table
+	var err error
+	switch method {
+	case "request":
+		if opts, err = a.table(1, "core.network.request's options"); err != nil {
+			return req, err
+		}
+		if m, ok := opts.Get("method").(string); ok {
+			req.method = strings.ToUpper(m)
+		}
+		req.body, _ = opts.Get("body").(string)
+	case "get", "getJson":
+		if opts, err = a.table(1, "core.network."+method+"'s options"); err != nil {
+			return req, err
+		}
+	case "post":
+		req.method = "POST"
+		if req.body, err = a.string(1, "core.network.post's body"); err != nil {
+			return req, err
+		}
+		if opts, err = a.table(2, "core.network.post's options"); err != nil {
+			return req, err
+		}
+		req.contentType = "application/x-www-form-urlencoded"
+	case "postJson":
+		req.method, req.contentType = "POST", "application/json"
+		b, err := valuejson.Encode(a.at(1))
+		if err != nil {
+			return req, fmt.Errorf("core.network.postJson: %w", err)
+		}
+		req.body = string(b)
+		if opts, err = a.table(2, "core.network.postJson's options"); err != nil {
+			return req, err
+		}
+	default:
+		return req, fmt.Errorf("core.network has no method %q", method)
+	}
+	if h, ok := opts.Get("headers").(abi.Table); ok {
+		req.headers = h
+	}
+	return req, nil
+}
+
+// do sends req with the run's client, and reads no more of the response
+// than network.max_response_bytes and the run's budget allow.
+func (n *networkModule) do(ctx context.Context, r *run, req httpRequest) (httpResponse, error) {
 	hr, err := http.NewRequestWithContext(ctx, req.method, req.url, strings.NewReader(req.body))
 	if err != nil {
 		return httpResponse{}, err
@@ -288,7 +280,7 @@ func (r *run) do(ctx context.Context, req httpRequest) (httpResponse, error) {
 		}
 		hr.Header.Set(keyOf(f), v)
 	}
-	resp, err := r.httpClient().client.Do(hr)
+	resp, err := n.httpClient(r).client.Do(hr)
 	if err != nil {
 		var ue *url.Error
 		if errors.As(err, &ue) {
@@ -298,7 +290,7 @@ func (r *run) do(ctx context.Context, req httpRequest) (httpResponse, error) {
 	}
 	defer resp.Body.Close()
 	// Read no more than the body may have, and than the run has left.
-	limit := r.host.cfg.Network.MaxResponseSize
+	limit := n.opts.MaxResponseSize
 	b := budgetOf(ctx)
 	read := limit
 	if b.limited {

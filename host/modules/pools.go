@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"sync"
 
-	"github.com/jobbox/jobbox/host/config"
+	"github.com/jobbox/jobbox/host/modules/options"
 )
 
 // pools shares database pools among the module hosts of one service, keyed
@@ -20,14 +20,14 @@ func newPools() *pools { return &pools{byID: map[string]*database{}} }
 
 // poolID identifies a database entry: its name (errors name it) and every
 // setting, so any change gives a new pool.
-func poolID(name string, c config.Database) string {
+func poolID(name string, c options.Database) string {
 	return fmt.Sprintf("%s\x00%#v", name, c)
 }
 
 // acquire returns the pool of a database entry, opening it if no host or
 // run holds it (again, if a reload closed it while a run still waited to
 // start), and counts one more user. fresh tells a newly opened pool.
-func (p *pools) acquire(name string, c config.Database) (db *database, fresh bool, err error) {
+func (p *pools) acquire(name string, c options.Database) (db *database, fresh bool, err error) {
 	id := poolID(name, c)
 	p.mu.Lock()
 	defer p.mu.Unlock()

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/jobbox/jobbox/abi"
 	"github.com/jobbox/jobbox/host/config"
 )
 
@@ -28,55 +29,55 @@ func TestPoolsLiveAsLongAsTheirUsers(t *testing.T) {
 	// Nothing listens on port 1: the pools never connect.
 	v1 := testConfig(t, "[databases.app]\ndsn = \"u:p@tcp(127.0.0.1:1)/app\"\n")
 	v2 := testConfig(t, "[databases.app]\ndsn = \"u:p@tcp(127.0.0.1:1)/app\"\nmax_open = 3\n")
-	h1, err := New(v1, nil)
+	h1, err := New(v1.Modules(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(h1.Warnings()) != 1 || !strings.Contains(h1.Warnings()[0], "could not be checked now") {
 		t.Errorf("warnings %q, want one that the account could not be checked", h1.Warnings())
 	}
-	same, err := h1.Reloaded(v1)
+	same, err := h1.Reloaded(v1.Modules())
 	if err != nil {
 		t.Fatal(err)
 	}
-	if same.databases["app"] != h1.databases["app"] || h1.pools.open() != 1 {
-		t.Fatalf("a reload that kept the database opened another pool (%d open)", h1.pools.open())
+	if databasesOf(same)["app"] != databasesOf(h1)["app"] || h1.shared.pools.open() != 1 {
+		t.Fatalf("a reload that kept the database opened another pool (%d open)", h1.shared.pools.open())
 	}
 	// A run of h1's jobs holds the pool it uses, as session does.
-	held, _, err := h1.pools.acquire("app", v1.Databases["app"])
+	held, _, err := h1.shared.pools.acquire("app", v1.Databases["app"])
 	if err != nil {
 		t.Fatal(err)
 	}
-	changed, err := same.Reloaded(v2)
+	changed, err := same.Reloaded(v2.Modules())
 	if err != nil {
 		t.Fatal(err)
 	}
 	h1.Close()
 	same.Close()
-	if n := h1.pools.open(); n != 2 {
+	if n := h1.shared.pools.open(); n != 2 {
 		t.Fatalf("%d pools open while a run holds the old one, want 2", n)
 	}
 	if err := held.pool.Ping(); err == nil || strings.Contains(err.Error(), "database is closed") {
 		t.Fatalf("the old pool closed under its run: %v", err)
 	}
-	h1.pools.release(held)
-	if n := h1.pools.open(); n != 1 {
+	h1.shared.pools.release(held)
+	if n := h1.shared.pools.open(); n != 1 {
 		t.Fatalf("%d pools open after the last run let go, want 1", n)
 	}
 	if err := held.pool.Ping(); err == nil || !strings.Contains(err.Error(), "database is closed") {
 		t.Errorf("the old pool is still open after its last user: %v", err)
 	}
 	// A run of the old jobs that starts only now gets a live pool.
-	late, _, err := h1.pools.acquire("app", v1.Databases["app"])
+	late, _, err := h1.shared.pools.acquire("app", v1.Databases["app"])
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := late.pool.Ping(); err == nil || strings.Contains(err.Error(), "database is closed") {
 		t.Fatalf("a late run of the old config got a pool that answers %v", err)
 	}
-	h1.pools.release(late)
+	h1.shared.pools.release(late)
 	changed.Close()
-	if n := h1.pools.open(); n != 0 {
+	if n := h1.shared.pools.open(); n != 0 {
 		t.Errorf("%d pools open after every user let go", n)
 	}
 }
@@ -89,7 +90,7 @@ func TestDatabaseEntriesNameADatabase(t *testing.T) {
 		"[databases.app]\ndsn = \"u:p@tcp(127.0.0.1:1)/mysql\"\n":                        "system schema",
 		"[databases.app]\ndsn = \"u:p@tcp(127.0.0.1:1)/\"\nallow_broad_account = true\n": "",
 	} {
-		h, err := New(testConfig(t, toml), nil)
+		h, err := New(testConfig(t, toml).Modules(), nil)
 		if err == nil {
 			h.Close()
 		}
@@ -111,11 +112,11 @@ func TestPoolsUnderConcurrentReloads(t *testing.T) {
 		testConfig(t, "[databases.app]\ndsn = \"u:p@tcp(127.0.0.1:1)/app\"\n"),
 		testConfig(t, "[databases.app]\ndsn = \"u:p@tcp(127.0.0.1:1)/app\"\nmax_open = 2\n"),
 	}
-	h, err := New(configs[0], nil)
+	h, err := New(configs[0].Modules(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := h.pools
+	p := h.shared.pools
 	done := make(chan error)
 	for g := range 8 {
 		go func() {
@@ -136,7 +137,7 @@ func TestPoolsUnderConcurrentReloads(t *testing.T) {
 		}()
 	}
 	for i := range 50 {
-		next, err := h.Reloaded(configs[i%2])
+		next, err := h.Reloaded(configs[i%2].Modules())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -152,4 +153,9 @@ func TestPoolsUnderConcurrentReloads(t *testing.T) {
 	if n := p.open(); n != 0 {
 		t.Errorf("%d pools open after every user let go", n)
 	}
+}
+
+// databasesOf is the host's own references on its pools.
+func databasesOf(h *Host) map[string]*database {
+	return h.modules[abi.FuncMySQL].(*mysqlModule).databases
 }

@@ -91,7 +91,7 @@ func Start(ctx context.Context, path string, opts Options) (*Service, error) {
 	if s.store, err = store.Open(filepath.Join(cfg.StateDir, StoreFile), store.OpenOptions{Fresh: opts.NewStore}); err != nil {
 		return nil, err
 	}
-	if s.mods, err = modules.New(cfg, s.store); err != nil {
+	if s.mods, err = modules.New(cfg.Modules(), s.store); err != nil {
 		s.store.Close()
 		return nil, err
 	}
@@ -278,7 +278,7 @@ func (s *Service) Reload(ctx context.Context) error {
 		s.log.Error().Err(err).Msg("reload refused; the running config stays in force")
 		return err
 	}
-	mods, err := s.mods.Reloaded(cfg)
+	mods, err := s.mods.Reloaded(cfg.Modules())
 	if err != nil {
 		s.log.Error().Err(err).Msg("reload refused; the running config stays in force")
 		return err

@@ -1,4 +1,4 @@
-package config
+package policy
 
 import (
 	"errors"
@@ -55,10 +55,14 @@ func MailboxDomain(a *mail.Address) string {
 	return strings.ToLower(d)
 }
 
-// SenderAllowed reports whether the grants let a job send as addr: an
-// exact address (local parts compared without case) or "@domain".
-func (g Grants) SenderAllowed(addr *mail.Address) bool {
-	for _, from := range g.EmailFrom {
+// Senders are a job's email_from grants: exact addresses, or "@domain"
+// for any address of a domain. None means the job cannot send.
+type Senders []string
+
+// Allows reports whether the grants let a job send as addr: an exact
+// address (local parts compared without case) or "@domain".
+func (s Senders) Allows(addr *mail.Address) bool {
+	for _, from := range s {
 		if d, ok := strings.CutPrefix(from, "@"); ok {
 			if strings.EqualFold(d, MailboxDomain(addr)) {
 				return true
@@ -70,13 +74,17 @@ func (g Grants) SenderAllowed(addr *mail.Address) bool {
 	return false
 }
 
-// RecipientAllowed reports whether the grants let a job write to addr: any
-// address when email_to is empty, else one of its domains exactly.
-func (g Grants) RecipientAllowed(addr *mail.Address) bool {
-	if len(g.EmailTo) == 0 {
+// Recipients are a job's email_to grants: the domains it may write to.
+// None means any.
+type Recipients []string
+
+// Allows reports whether the grants let a job write to addr: any address
+// when there are none, else one of their domains exactly.
+func (r Recipients) Allows(addr *mail.Address) bool {
+	if len(r) == 0 {
 		return true
 	}
-	for _, d := range g.EmailTo {
+	for _, d := range r {
 		if strings.EqualFold(d, MailboxDomain(addr)) {
 			return true
 		}
@@ -86,8 +94,9 @@ func (g Grants) RecipientAllowed(addr *mail.Address) bool {
 
 var errBadFrom = errors.New(`must be an address (no display name) or "@domain"`)
 
-// checkEmailFrom validates one email_from grant.
-func checkEmailFrom(from string) error {
+// CheckSender validates one email_from grant. Its errors complete a
+// sentence that starts with the grant ("email_from "x" must be ...").
+func CheckSender(from string) error {
 	if domain, ok := strings.CutPrefix(from, "@"); ok {
 		if !IsDomain(domain) {
 			return errBadFrom

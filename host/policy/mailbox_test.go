@@ -1,4 +1,4 @@
-package config
+package policy
 
 import (
 	"net/mail"
@@ -40,7 +40,8 @@ func TestParseMailbox(t *testing.T) {
 
 func TestEmailGrants(t *testing.T) {
 	t.Parallel()
-	g := Grants{EmailFrom: []string{"job@work.com", "@alerts.work.com"}, EmailTo: []string{"work.com"}}
+	senders := Senders{"job@work.com", "@alerts.work.com"}
+	recipients := Recipients{"work.com"}
 	for _, c := range []struct {
 		addr             string
 		sender, receiver bool
@@ -56,15 +57,15 @@ func TestEmailGrants(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", c.addr, err)
 		}
-		if got := g.SenderAllowed(a); got != c.sender {
-			t.Errorf("%s: SenderAllowed = %v, want %v", c.addr, got, c.sender)
+		if got := senders.Allows(a); got != c.sender {
+			t.Errorf("%s: Senders.Allows = %v, want %v", c.addr, got, c.sender)
 		}
-		if got := g.RecipientAllowed(a); got != c.receiver {
-			t.Errorf("%s: RecipientAllowed = %v, want %v", c.addr, got, c.receiver)
+		if got := recipients.Allows(a); got != c.receiver {
+			t.Errorf("%s: Recipients.Allows = %v, want %v", c.addr, got, c.receiver)
 		}
 	}
 	for from, ok := range map[string]bool{"job@work.com": true, "@work.com": true, "@": false, "Job <job@work.com>": false, `"j"@work.com`: false, "@a@b.com": false} {
-		if err := checkEmailFrom(from); (err == nil) != ok {
+		if err := CheckSender(from); (err == nil) != ok {
 			t.Errorf("email_from %q: %v, want ok = %v", from, err, ok)
 		}
 	}

@@ -1,0 +1,84 @@
+package options
+
+import (
+	"maps"
+	"slices"
+	"time"
+)
+
+// Database is one [databases.NAME] table: a MySQL or MariaDB server that
+// core.mysql may reach under that name, for the jobs granted it.
+type Database struct {
+	// DSN is a go-sql-driver/mysql data source name. When empty, the
+	// server is given by Host, Port, User, Password and Database.
+	DSN      string `toml:"dsn"`
+	Host     string `toml:"host"`
+	Port     int    `toml:"port"`
+	Socket   string `toml:"socket"`
+	User     string `toml:"user"`
+	Password string `toml:"password"`
+	Database string `toml:"database"`
+	// MaxOpen bounds the pool's connections, shared by every job.
+	MaxOpen int `toml:"max_open"`
+	// Timeout bounds each call.
+	Timeout any `toml:"timeout"`
+	// MaxRows bounds the rows one call may return.
+	MaxRows int `toml:"max_rows"`
+	// AllowBroadAccount skips the check that the account reaches only
+	// its database; the service warns of it at every start and reload.
+	AllowBroadAccount bool `toml:"allow_broad_account"`
+
+	TimeoutPeriod time.Duration `toml:"-"`
+}
+
+// Databases are the [databases] tables by name: core.mysql's settings.
+type Databases map[string]Database
+
+// Validate checks every entry, in name order, and fills in its defaults.
+func (dbs Databases) Validate(c *Checker) {
+	for _, name := range slices.Sorted(maps.Keys(dbs)) {
+		db := dbs[name]
+		db.validate(name, c)
+		dbs[name] = db
+	}
+}
+
+func (db *Database) validate(name string, c *Checker) {
+	key := "databases." + name
+	if !identifier.MatchString(name) {
+		c.Fail(key, "database name %q may hold only letters, digits, '.', '_' and '-'", name)
+	}
+	if db.DSN == "" && db.Host == "" && db.Socket == "" {
+		c.Fail(key, "database %q needs a dsn, or a host or socket", name)
+	}
+	if db.DSN != "" && (db.Host != "" || db.Socket != "" || db.User != "" || db.Password != "" || db.Database != "") {
+		c.Fail(key+".dsn", "database %q: give either a dsn or host/user/password/database, not both", name)
+	}
+	if db.MaxOpen == 0 {
+		db.MaxOpen = 10
+	} else if db.MaxOpen < 1 || db.MaxOpen > maxOpen {
+		c.Fail(key+".max_open", "database %q: max_open must be from 1 to %d", name, maxOpen)
+	}
+	if db.MaxRows == 0 {
+		db.MaxRows = 10_000
+	} else if db.MaxRows < 1 || db.MaxRows > maxRows {
+		c.Fail(key+".max_rows", "database %q: max_rows must be from 1 to %d", name, maxRows)
+	}
+	db.TimeoutPeriod = 10 * time.Second
+	if db.Timeout != nil {
+		d, err := c.Duration(db.Timeout)
+		if err != nil || d <= 0 || d > maxModuleTimeout {
+			c.Fail(key+".timeout", "database %q: timeout %v", name, errOr(err, "must be more than 0s and at most 1h"))
+		}
+		db.TimeoutPeriod = d
+	}
+}
+
+// ValidateGrants checks that every database granted is configured.
+func (dbs Databases) ValidateGrants(g *Grants, job Job, c *Checker) {
+	for _, db := range g.MySQL {
+		if _, ok := dbs[db]; !ok {
+			c.Fail(job.Key+".mysql", "%s is granted database %q, which no [databases.%s] table configures", job.Label, db, db)
+		}
+	}
+}
