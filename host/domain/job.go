@@ -2,7 +2,7 @@
 // job as the engine runs it, its limits, the outcome of a run, the runner
 // that produces it, and the CPU slot a run holds. It imports only the
 // standard library and package abi, so the scheduler depends on it without
-// linking the WebAssembly runtime (TestSchedulerDependencies in host/sched).
+// linking the WebAssembly runtime (TestDependencyGraph in tests/).
 package domain
 
 import (
