@@ -6,6 +6,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+
+	"github.com/jobbox/jobbox/host/internal/jobfile"
 )
 
 // SecureStateDir creates the state directory dir (0700) if it is missing,
@@ -76,7 +78,7 @@ func checkOwn(path, root string, info fs.FileInfo) error {
 	}
 	mode := info.Mode()
 	if mode.Type()&^(fs.ModeDir|fs.ModeSocket) != 0 {
-		return errors.New(what + " is a " + typeName(mode) + "; jobbox creates only directories, regular files and its socket there, " +
+		return errors.New(what + " is " + jobfile.KindOf(mode) + "; jobbox creates only directories, regular files and its socket there, " +
 			"so someone else put it there: remove it")
 	}
 	if uid, ok := ownerOf(info); ok && uid != os.Getuid() {
@@ -92,16 +94,4 @@ func checkOwn(path, root string, info fs.FileInfo) error {
 			what, mode, fix)
 	}
 	return nil
-}
-
-func typeName(mode fs.FileMode) string {
-	switch {
-	case mode&fs.ModeSymlink != 0:
-		return "symbolic link"
-	case mode&fs.ModeNamedPipe != 0:
-		return "named pipe"
-	case mode&fs.ModeDevice != 0:
-		return "device"
-	}
-	return "special file"
 }

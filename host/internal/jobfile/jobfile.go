@@ -147,7 +147,7 @@ func (s Spec) openError(root string, err error) error {
 
 // check refuses what is not a regular file, or is larger than s.Max.
 func (s Spec) check(st fs.FileInfo) error {
-	if kind := kindOf(st.Mode()); kind != "" {
+	if kind := KindOf(st.Mode()); kind != "" {
 		return fmt.Errorf("job file %s is %s, not a regular file", s.Name, kind)
 	}
 	if st.Size() > s.Max {
@@ -156,8 +156,10 @@ func (s Spec) check(st fs.FileInfo) error {
 	return nil
 }
 
-// kindOf names what a file that is not regular is, or returns "".
-func kindOf(m fs.FileMode) string {
+// KindOf names what a file that is not regular is ("a named pipe (FIFO)"),
+// or returns "" for a regular file. The state directory check names what
+// it refuses with it too.
+func KindOf(m fs.FileMode) string {
 	switch {
 	case m.IsRegular():
 		return ""
@@ -172,7 +174,7 @@ func kindOf(m fs.FileMode) string {
 	case m&fs.ModeSocket != 0:
 		return "a socket"
 	case m&fs.ModeSymlink != 0:
-		return "a symlink"
+		return "a symbolic link"
 	}
 	return "a special file (" + m.Type().String() + ")"
 }
