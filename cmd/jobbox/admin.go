@@ -11,9 +11,9 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/jobbox/jobbox/host/api"
 	"github.com/jobbox/jobbox/host/config"
 	"github.com/jobbox/jobbox/host/service"
-	"github.com/jobbox/jobbox/host/store"
 	"github.com/jobbox/jobbox/host/textsafe"
 )
 
@@ -53,8 +53,8 @@ func (inv *invocation) call(ctx context.Context, method, path string, out any) i
 }
 
 func cmdJobs(ctx context.Context, inv *invocation) int {
-	var jobs []service.JobJSON
-	if code := inv.call(ctx, http.MethodGet, "/v1/jobs", &jobs); code != exitOK {
+	jobs, code := inv.allJobs(ctx)
+	if code != exitOK {
 		return code
 	}
 	if inv.json {
@@ -82,6 +82,25 @@ func cmdJobs(ctx context.Context, inv *invocation) int {
 	}
 	fmt.Fprintln(inv.stdout)
 	return exitOK
+}
+
+// allJobs pages through the service's jobs.
+func (inv *invocation) allJobs(ctx context.Context) ([]service.JobJSON, int) {
+	jobs := []service.JobJSON{}
+	for after := ""; ; {
+		var page api.JobPage
+		if code := inv.call(ctx, http.MethodGet, "/v1/jobs?limit=1000&after="+url.QueryEscape(after), &page); code != exitOK {
+			return nil, code
+		}
+		for _, j := range page.Jobs {
+			jobs = append(jobs, service.JobJSON{Name: j.Name, File: j.File, IntervalS: j.IntervalS, RunOnce: j.RunOnce,
+				State: j.State, LastStatus: j.LastStatus, LastError: j.LastError, LastRun: j.LastRun, NextRun: j.NextRun, Runs: j.Runs})
+		}
+		if page.Next == "" {
+			return jobs, exitOK
+		}
+		after = page.Next
+	}
 }
 
 func dash(s string) string {
@@ -136,10 +155,11 @@ func cmdHistory(ctx context.Context, inv *invocation) int {
 	if len(inv.args) != 1 {
 		return inv.fail("name one job: jobbox history NAME")
 	}
-	var runs []store.Run
-	if code := inv.call(ctx, http.MethodGet, "/v1/jobs/"+url.PathEscape(inv.args[0])+"/history", &runs); code != exitOK {
+	var page api.RunPage
+	if code := inv.call(ctx, http.MethodGet, "/v1/jobs/"+url.PathEscape(inv.args[0])+"/runs?limit=1000", &page); code != exitOK {
 		return code
 	}
+	runs := page.Runs
 	if inv.json {
 		enc := json.NewEncoder(inv.stdout)
 		enc.SetIndent("", "  ")
@@ -147,7 +167,7 @@ func cmdHistory(ctx context.Context, inv *invocation) int {
 		return exitOK
 	}
 	for _, r := range runs {
-		fmt.Fprintf(inv.stdout, "%s  %s  %s", r.Start.Local().Format(time.DateTime), r.Duration().Round(time.Millisecond), textsafe.Escape(r.Status))
+		fmt.Fprintf(inv.stdout, "%s  %s  %s", r.Start.Local().Format(time.DateTime), r.End.Sub(r.Start).Round(time.Millisecond), textsafe.Escape(r.Status))
 		if r.Error != "" {
 			fmt.Fprintf(inv.stdout, ": %s", textsafe.Escape(r.Error))
 		}

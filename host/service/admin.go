@@ -12,8 +12,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/jobbox/jobbox/host/sched"
-	"github.com/jobbox/jobbox/host/store"
+	"github.com/jobbox/jobbox/host/api"
 )
 
 // JobJSON is one job as `jobbox jobs --json` prints it.
@@ -36,14 +35,6 @@ type StatusJSON struct {
 	Jobs   int    `json:"jobs"`
 }
 
-func jobJSON(v sched.JobView) JobJSON {
-	return JobJSON{
-		Name: v.Name, File: v.File, IntervalS: v.Interval.Seconds(), RunOnce: v.RunOnce,
-		State: string(v.State), LastStatus: v.LastStatus, LastError: v.LastError,
-		LastRun: timeOrNil(v.LastRun), NextRun: timeOrNil(v.NextRun), Runs: v.Runs,
-	}
-}
-
 func timeOrNil(t time.Time) *time.Time {
 	if t.IsZero() {
 		return nil
@@ -52,56 +43,14 @@ func timeOrNil(t time.Time) *time.Time {
 	return &t
 }
 
-// adminHandler serves the admin API: the commands `jobs`, `reload`,
-// `activate` and `deactivate` are thin clients of it.
-func (s *Service) adminHandler() http.Handler {
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /v1/status", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, http.StatusOK, StatusJSON{Status: s.sched.Status(), Jobs: len(s.sched.Jobs())})
-	})
-	mux.HandleFunc("GET /v1/jobs", func(w http.ResponseWriter, r *http.Request) {
-		views := s.sched.Jobs()
-		out := make([]JobJSON, len(views))
-		for i, v := range views {
-			out[i] = jobJSON(v)
-		}
-		writeJSON(w, http.StatusOK, out)
-	})
-	mux.HandleFunc("GET /v1/jobs/{name}/history", func(w http.ResponseWriter, r *http.Request) {
-		runs, err := s.store.History(r.Context(), r.PathValue("name"), 50)
-		if err != nil {
-			writeError(w, http.StatusInternalServerError, err)
-			return
-		}
-		if runs == nil {
-			runs = []store.Run{}
-		}
-		writeJSON(w, http.StatusOK, runs)
-	})
-	mux.HandleFunc("GET /v1/store/check", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, http.StatusOK, s.store.Check())
-	})
-	mux.HandleFunc("GET /v1/store/backup", s.serveBackup)
-	mux.HandleFunc("POST /v1/reload", func(w http.ResponseWriter, r *http.Request) {
-		if err := s.Reload(r.Context()); err != nil {
-			writeError(w, http.StatusUnprocessableEntity, err)
-			return
-		}
-		writeJSON(w, http.StatusOK, StatusJSON{Status: s.sched.Status(), Jobs: len(s.sched.Jobs())})
-	})
-	for _, action := range []struct {
-		path   string
-		active bool
-	}{{"activate", true}, {"deactivate", false}} {
-		mux.HandleFunc("POST /v1/jobs/{name}/"+action.path, func(w http.ResponseWriter, r *http.Request) {
-			if err := s.sched.SetActive(r.Context(), r.PathValue("name"), action.active); err != nil {
-				writeError(w, http.StatusNotFound, err)
-				return
-			}
-			writeJSON(w, http.StatusOK, map[string]string{"job": r.PathValue("name"), "result": action.path + "d"})
-		})
+// storeRoutes are the admin API's routes to the state store.
+func (s *Service) storeRoutes() []api.Route {
+	return []api.Route{
+		{Method: "GET", Path: "/v1/store/check", Role: api.Admin, Handler: func(w http.ResponseWriter, r *http.Request) {
+			api.WriteJSON(w, http.StatusOK, s.store.Check())
+		}},
+		{Method: "GET", Path: "/v1/store/backup", Role: api.Admin, Handler: s.serveBackup},
 	}
-	return mux
 }
 
 // serveBackup streams a consistent copy of the store. An error half way
@@ -114,16 +63,6 @@ func (s *Service) serveBackup(w http.ResponseWriter, _ *http.Request) {
 	if err != nil {
 		s.log.Error().Err(err).Msg("store backup failed")
 	}
-}
-
-func writeJSON(w http.ResponseWriter, code int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(code)
-	_ = json.NewEncoder(w).Encode(v)
-}
-
-func writeError(w http.ResponseWriter, code int, err error) {
-	writeJSON(w, code, map[string]string{"error": err.Error()})
 }
 
 // Client talks to a running service over its admin socket.
