@@ -26,6 +26,7 @@ type apiService struct {
 	jobs    atomic.Pointer[jobIndex] // replaced whole on reload
 	server  *api.Server
 	http    *http.Server // nil when [admin] listen is off
+	url     string       // where http listens
 }
 
 // jobIndex is the configured jobs by name, built once per config, so a
@@ -171,6 +172,7 @@ func (s *Service) startAPI(cfg *config.Config) error {
 		}
 	}()
 	base := scheme + "://" + ln.Addr().String()
+	a.url = base
 	s.log.Info().Str("url", base).Msg("admin API listening")
 	if len(cfg.Admin.Users) == 0 && cfg.Admin.IsLoopback() {
 		s.log.Warn().Str("url", a.server.SetupLink(base)).
@@ -206,3 +208,7 @@ func (s *Service) securityLog(event string, attrs ...any) {
 
 // API returns the admin API's server, for tests and further handlers.
 func (s *Service) API() *api.Server { return s.api.server }
+
+// APIURL is the admin API's address, such as http://127.0.0.1:8610; ""
+// when it is not served on TCP.
+func (s *Service) APIURL() string { return s.api.url }
