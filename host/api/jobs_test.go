@@ -153,4 +153,3 @@ func BenchmarkJobsAt100k(b *testing.B) {
 		})
 	}
 }
-
