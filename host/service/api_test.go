@@ -96,3 +96,23 @@ func TestServeAPI(t *testing.T) {
 		t.Fatalf("jobs with the token: %s %+v", resp.Status, page)
 	}
 }
+
+// TestOpenAPIComplete: the service's whole route set and openapi.json
+// describe the same operations with the same roles.
+func TestOpenAPIComplete(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "config.toml")
+	if err := os.WriteFile(path, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	svc, err := Start(context.Background(), path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer svc.Stop(context.Background())
+	undocumented, unserved, err := api.Documented(svc.API().Routes())
+	if err != nil || len(undocumented)+len(unserved) > 0 {
+		t.Fatalf("undocumented %q, unserved %q, %v", undocumented, unserved, err)
+	}
+}
