@@ -49,6 +49,12 @@ func (f *fakeService) Job(name string) (Job, bool) {
 	j, ok := f.jobs[name]
 	return j, ok
 }
+func (f *fakeService) JobConfig(name string) (*JobConfig, bool) {
+	if _, ok := f.Job(name); !ok {
+		return nil, false
+	}
+	return &JobConfig{Active: true, Limits: map[string]any{"timeout_s": 30}}, true
+}
 func (f *fakeService) Runs(_ context.Context, name string) ([]Run, error) { return f.runs, nil }
 func (f *fakeService) SetActive(_ context.Context, name string, active bool) error {
 	f.mu.Lock()

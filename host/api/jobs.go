@@ -75,6 +75,7 @@ func (s *Server) getJob(w http.ResponseWriter, r *http.Request) {
 		noJob(w, r)
 		return
 	}
+	j.Config, _ = s.opts.Service.JobConfig(j.Name)
 	WriteJSON(w, http.StatusOK, j)
 }
 

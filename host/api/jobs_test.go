@@ -76,7 +76,7 @@ func TestOneJobAndItsRuns(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, 3)
 	var j Job
-	if resp := h.getJSON("/v1/jobs/job-000002", &j); resp.StatusCode != http.StatusOK || j.Name != "job-000002" {
+	if resp := h.getJSON("/v1/jobs/job-000002", &j); resp.StatusCode != http.StatusOK || j.Name != "job-000002" || j.Config == nil {
 		t.Fatalf("one job: %s %+v", resp.Status, j)
 	}
 	for _, p := range []string{"/v1/jobs/nope", "/v1/jobs/nope/runs"} {

@@ -14,8 +14,12 @@ type Service interface {
 	// JobNames returns every configured job's name, sorted. The slice is
 	// shared, not to be changed: it is replaced on reload, not edited.
 	JobNames() []string
-	// Job returns one configured job; false if none has that name.
+	// Job returns one configured job without its Config, as the list
+	// shows it; false if none has that name.
 	Job(name string) (Job, bool)
+	// JobConfig returns a job's configuration in force; false if none has
+	// that name.
+	JobConfig(name string) (*JobConfig, bool)
 	// Runs returns a job's kept runs, newest first.
 	Runs(ctx context.Context, name string) ([]Run, error)
 	SetActive(ctx context.Context, name string, active bool) error

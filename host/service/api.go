@@ -79,11 +79,16 @@ func (a *apiService) Job(name string) (api.Job, bool) {
 	j := api.Job{Name: v.Name, File: v.File, IntervalS: v.Interval.Seconds(), RunOnce: v.RunOnce,
 		State: string(v.State), LastStatus: v.LastStatus, LastError: v.LastError,
 		LastRun: timeOrNil(v.LastRun), NextRun: timeOrNil(v.NextRun), Runs: v.Runs}
-	ix := a.jobs.Load()
-	if i, ok := ix.byKey[name]; ok {
-		j.Config = jobConfig(ix.cfg, ix.cfg.Jobs[i])
-	}
 	return j, true
+}
+
+func (a *apiService) JobConfig(name string) (*api.JobConfig, bool) {
+	ix := a.jobs.Load()
+	i, ok := ix.byKey[name]
+	if !ok {
+		return nil, false
+	}
+	return jobConfig(ix.cfg, ix.cfg.Jobs[i]), true
 }
 
 func jobConfig(cfg *config.Config, j config.Job) *api.JobConfig {
