@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -21,11 +22,39 @@ import (
 // config names. The config need not be valid in full: a reload is how an
 // operator learns what is wrong with it, so only state_dir is read.
 func (inv *invocation) client() (*service.Client, error) {
+	if inv.server != "" {
+		token, err := inv.token()
+		if err != nil {
+			return nil, err
+		}
+		return service.NewRemoteClient(inv.server, token), nil
+	}
 	dir, err := inv.stateDir()
 	if err != nil {
 		return nil, err
 	}
 	return service.NewClient(dir), nil
+}
+
+// token reads the API token for --server from --token-file, or else from
+// $JOBBOX_TOKEN; never from a flag's value, which other users see in the
+// process list.
+func (inv *invocation) token() (string, error) {
+	if inv.tokenFile != "" {
+		data, err := os.ReadFile(inv.tokenFile)
+		if err != nil {
+			return "", fmt.Errorf("reading the token: %w", err)
+		}
+		t := strings.TrimSpace(string(data))
+		if t == "" || strings.IndexFunc(t, func(r rune) bool { return r <= ' ' || r >= 0x7f }) >= 0 {
+			return "", fmt.Errorf("the token file %s must hold one token, as jobbox new-token prints it", inv.tokenFile)
+		}
+		return t, nil
+	}
+	if t := strings.TrimSpace(os.Getenv("JOBBOX_TOKEN")); t != "" {
+		return t, nil
+	}
+	return "", fmt.Errorf("--server needs an API token: --token-file FILE or $JOBBOX_TOKEN (jobbox new-token makes one)")
 }
 
 // stateDir reads only state_dir from the config, as client does.

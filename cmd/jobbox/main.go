@@ -63,6 +63,10 @@ Usage:
                     token once, and the [[admin.tokens]] entry that holds its hash
   jobbox bench      [--runs 200] [--window 10s] [--case NAME] [--quick]
                     measure run cost, lateness and memory; prints one table
+
+The commands jobs, reload, activate, deactivate and history take --server URL to reach
+a service's HTTP API instead of its local socket, with a token from --token-file FILE
+or $JOBBOX_TOKEN.
 `
 
 // Exit codes.
@@ -131,10 +135,13 @@ type invocation struct {
 	newStore bool
 	force    bool
 	role     string // hash-password, new-token
-	args     []string
-	stdin    io.Reader
-	stdout   io.Writer
-	stderr   io.Writer
+	// server and tokenFile reach a service through its HTTP API.
+	server    string
+	tokenFile string
+	args      []string
+	stdin     io.Reader
+	stdout    io.Writer
+	stderr    io.Writer
 }
 
 // parse reads flags wherever they stand among the positional arguments, so
@@ -146,6 +153,11 @@ func parse(name string, args []string, stdout, stderr io.Writer) (*invocation, e
 	fs.StringVar(&inv.config, "config", "config.toml", "the config file")
 	fs.BoolVar(&inv.json, "json", false, "print JSON")
 	fs.StringVar(&inv.at, "at", "", "run as if the time were this (RFC 3339, or 2006-01-02T15:04 in the config's timezone)")
+	switch name {
+	case "jobs", "reload", "activate", "deactivate", "history":
+		fs.StringVar(&inv.server, "server", "", "the admin API's URL, such as https://jobs.example.com:8610, instead of the local socket")
+		fs.StringVar(&inv.tokenFile, "token-file", "", "a file holding the API token for --server (else $JOBBOX_TOKEN)")
+	}
 	switch name {
 	case "serve":
 		fs.BoolVar(&inv.newStore, "new-store", false, "start on a new, empty state store where one was used before but is missing or empty")

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jobbox/jobbox/host/api"
@@ -65,16 +66,19 @@ func (s *Service) serveBackup(w http.ResponseWriter, _ *http.Request) {
 	}
 }
 
-// Client talks to a running service over its admin socket.
+// Client talks to a running service over its admin socket or, with a
+// token, over its HTTP API.
 type Client struct {
-	socket string
-	http   *http.Client
+	base  string // the API's base URL
+	where string // the socket or URL, for messages
+	token string // a bearer token; "" on the socket
+	http  *http.Client
 }
 
 // NewClient returns a client of the service whose state directory is stateDir.
 func NewClient(stateDir string) *Client {
 	socket := filepath.Join(stateDir, SocketFile)
-	return &Client{socket: socket, http: &http.Client{
+	return &Client{base: "http://jobbox", where: socket, http: &http.Client{
 		Timeout: 2 * time.Minute, // a reload waits for nothing, but be generous
 		Transport: &http.Transport{DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
 			var d net.Dialer
@@ -83,10 +87,28 @@ func NewClient(stateDir string) *Client {
 	}}
 }
 
+// NewRemoteClient returns a client of the admin API at base (such as
+// https://jobs.example.com:8610) that authenticates with token.
+func NewRemoteClient(base, token string) *Client {
+	base = strings.TrimRight(base, "/")
+	return &Client{base: base, where: base, token: token, http: &http.Client{Timeout: 2 * time.Minute}}
+}
+
+func (c *Client) request(ctx context.Context, method, path string) (*http.Request, error) {
+	req, err := http.NewRequestWithContext(ctx, method, c.base+path, nil)
+	if err != nil {
+		return nil, err
+	}
+	if c.token != "" {
+		req.Header.Set("Authorization", "Bearer "+c.token)
+	}
+	return req, nil
+}
+
 // Download copies the body of the admin API's GET path to w, checking it
 // arrived whole.
 func (c *Client) Download(ctx context.Context, path string, w io.Writer) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://jobbox"+path, nil)
+	req, err := c.request(ctx, http.MethodGet, path)
 	if err != nil {
 		return err
 	}
@@ -94,7 +116,7 @@ func (c *Client) Download(ctx context.Context, path string, w io.Writer) error {
 	client.Timeout = 0 // a big store takes its time; ctx bounds the call
 	resp, err := client.Do(req)
 	if err != nil {
-		return fmt.Errorf("cannot reach the jobbox service at %s: %w", c.socket, err)
+		return fmt.Errorf("cannot reach the jobbox service at %s: %w", c.where, err)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
@@ -112,7 +134,7 @@ func (c *Client) Download(ctx context.Context, path string, w io.Writer) error {
 
 // Do calls the admin API and decodes its answer into out.
 func (c *Client) Do(ctx context.Context, method, path string, out any) error {
-	req, err := http.NewRequestWithContext(ctx, method, "http://jobbox"+path, nil)
+	req, err := c.request(ctx, method, path)
 	if err != nil {
 		return err
 	}
@@ -120,7 +142,7 @@ func (c *Client) Do(ctx context.Context, method, path string, out any) error {
 	if err != nil {
 		var opErr *net.OpError
 		if errors.As(err, &opErr) {
-			return fmt.Errorf("cannot reach the jobbox service at %s (is `jobbox serve` running with this config?): %w", c.socket, opErr.Err)
+			return fmt.Errorf("cannot reach the jobbox service at %s (is `jobbox serve` running with this config?): %w", c.where, opErr.Err)
 		}
 		return fmt.Errorf("calling the jobbox service: %w", err)
 	}
