@@ -32,7 +32,8 @@ type Options struct {
 	// FailDelay is how long a failed login waits before it is answered;
 	// negative for none (tests), 1s if zero.
 	FailDelay time.Duration
-	// Home is where a browser goes after a form login; "/" if empty.
+	// Home is where a browser goes after a form login; /v1/status if
+	// empty (the dashboard sets its own page).
 	Home string
 	// Extra are further route sets, served and checked like the built-in
 	// ones (their roles, the OpenAPI test).
@@ -68,7 +69,7 @@ func New(opts Options) *Server {
 		opts.FailDelay = time.Second
 	}
 	if opts.Home == "" {
-		opts.Home = "/"
+		opts.Home = "/v1/status"
 	}
 	if opts.Log == nil {
 		opts.Log = func(string, ...any) {}
@@ -105,9 +106,11 @@ func (s *Server) mux(auth func(*http.Request) (Principal, error)) http.Handler {
 	for _, rt := range s.routes {
 		mux.Handle(rt.Method+" "+rt.Path, s.guard(rt, auth))
 	}
-	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+	// An unknown path answers 404 only to a caller who may read the
+	// API, so the routes cannot be mapped without credentials.
+	mux.Handle("/", s.guard(Route{Role: Viewer, Handler: func(w http.ResponseWriter, r *http.Request) {
 		WriteError(w, http.StatusNotFound, "no such endpoint: "+r.Method+" "+r.URL.Path, "")
-	})
+	}}, auth))
 	return mux
 }
 

@@ -361,11 +361,16 @@ func TestPublicRoutes(t *testing.T) {
 			t.Errorf("%s: %s %s", p, resp.Status, body)
 		}
 	}
-	resp, body := h.do("GET", "/v1/nothing", "", bearer(h.tokens[Admin]))
+	resp, body := h.do("GET", "/v1/nothing", "", bearer(h.tokens[Viewer]))
 	if resp.StatusCode != http.StatusNotFound {
 		t.Errorf("unknown path: %s", resp.Status)
 	}
 	decodeError(t, body)
+	for _, method := range []string{"GET", "POST"} {
+		if resp, _ := h.do(method, "/v1/nothing", "", nil); resp.StatusCode != http.StatusUnauthorized {
+			t.Errorf("%s an unknown path without credentials: %s, want 401", method, resp.Status)
+		}
+	}
 }
 
 func TestLocalHandlerActsAsAdmin(t *testing.T) {

@@ -206,7 +206,15 @@ func (s *Service) stopAPI() {
 func (s *Service) securityLog(event string, attrs ...any) {
 	ev := s.log.Info()
 	for i := 0; i+1 < len(attrs); i += 2 {
-		ev = ev.Interface(fmt.Sprint(attrs[i]), attrs[i+1])
+		key := fmt.Sprint(attrs[i])
+		switch v := attrs[i+1].(type) {
+		case string:
+			ev = ev.Str(key, v)
+		case bool:
+			ev = ev.Bool(key, v)
+		default:
+			ev = ev.Interface(key, v)
+		}
 	}
 	ev.Str("component", "admin-api").Msg(event)
 }
