@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/jobbox/jobbox/host/api"
+	"github.com/jobbox/jobbox/host/sandbox/sandboxtest"
 )
 
 type syncBuffer struct {
@@ -39,6 +40,7 @@ func (s *syncBuffer) String() string {
 func TestServeAPI(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
+	sandboxtest.SeedCache(t, filepath.Join(dir, "state", CacheDir))
 	if err := os.WriteFile(filepath.Join(dir, "ok.lua"), []byte("return job.OK\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -95,6 +97,38 @@ func TestServeAPI(t *testing.T) {
 	if resp.StatusCode != http.StatusOK || len(page.Jobs) != 1 || page.Jobs[0].Name != "a" {
 		t.Fatalf("jobs with the token: %s %+v", resp.Status, page)
 	}
+	var job api.Job
+	getJSON(t, svc.APIURL()+"/v1/jobs/a", token, &job)
+	if job.Config == nil || job.Config.Limits["timeout_s"] != 30.0 || job.State != "waiting" {
+		t.Fatalf("one job: %+v %+v", job, job.Config)
+	}
+	var runs api.RunPage
+	getJSON(t, svc.APIURL()+"/v1/jobs/a/runs", token, &runs)
+	if runs.Runs == nil {
+		t.Fatalf("runs: %+v", runs)
+	}
+	var st api.Status
+	getJSON(t, svc.APIURL()+"/v1/status", token, &st)
+	if st.Status != "running" || st.Config != path || st.ABIVersion == "" || st.Started.IsZero() || st.Jobs != 1 {
+		t.Fatalf("status: %+v", st)
+	}
+}
+
+func getJSON(t *testing.T, url, token string, out any) {
+	t.Helper()
+	req, _ := http.NewRequest("GET", url, nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s: %s", url, resp.Status)
+	}
+	if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // TestOpenAPIComplete: the service's whole route set and openapi.json
@@ -102,6 +136,7 @@ func TestServeAPI(t *testing.T) {
 func TestOpenAPIComplete(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
+	sandboxtest.SeedCache(t, filepath.Join(dir, "state", CacheDir))
 	path := filepath.Join(dir, "config.toml")
 	if err := os.WriteFile(path, nil, 0o644); err != nil {
 		t.Fatal(err)
