@@ -8,12 +8,13 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"text/tabwriter"
 	"time"
 
+	"github.com/jobbox/jobbox/host/api"
 	"github.com/jobbox/jobbox/host/config"
 	"github.com/jobbox/jobbox/host/service"
-	"github.com/jobbox/jobbox/host/store"
 	"github.com/jobbox/jobbox/host/textsafe"
 )
 
@@ -21,11 +22,39 @@ import (
 // config names. The config need not be valid in full: a reload is how an
 // operator learns what is wrong with it, so only state_dir is read.
 func (inv *invocation) client() (*service.Client, error) {
+	if inv.server != "" {
+		token, err := inv.token()
+		if err != nil {
+			return nil, err
+		}
+		return service.NewRemoteClient(inv.server, token), nil
+	}
 	dir, err := inv.stateDir()
 	if err != nil {
 		return nil, err
 	}
 	return service.NewClient(dir), nil
+}
+
+// token reads the API token for --server from --token-file, or else from
+// $JOBBOX_TOKEN; never from a flag's value, which other users see in the
+// process list.
+func (inv *invocation) token() (string, error) {
+	if inv.tokenFile != "" {
+		data, err := os.ReadFile(inv.tokenFile)
+		if err != nil {
+			return "", fmt.Errorf("reading the token: %w", err)
+		}
+		t := strings.TrimSpace(string(data))
+		if t == "" || strings.IndexFunc(t, func(r rune) bool { return r <= ' ' || r >= 0x7f }) >= 0 {
+			return "", fmt.Errorf("the token file %s must hold one token, as jobbox new-token prints it", inv.tokenFile)
+		}
+		return t, nil
+	}
+	if t := strings.TrimSpace(os.Getenv("JOBBOX_TOKEN")); t != "" {
+		return t, nil
+	}
+	return "", fmt.Errorf("--server needs an API token: --token-file FILE or $JOBBOX_TOKEN (jobbox new-token makes one)")
 }
 
 // stateDir reads only state_dir from the config, as client does.
@@ -53,8 +82,8 @@ func (inv *invocation) call(ctx context.Context, method, path string, out any) i
 }
 
 func cmdJobs(ctx context.Context, inv *invocation) int {
-	var jobs []service.JobJSON
-	if code := inv.call(ctx, http.MethodGet, "/v1/jobs", &jobs); code != exitOK {
+	jobs, code := inv.allJobs(ctx)
+	if code != exitOK {
 		return code
 	}
 	if inv.json {
@@ -82,6 +111,25 @@ func cmdJobs(ctx context.Context, inv *invocation) int {
 	}
 	fmt.Fprintln(inv.stdout)
 	return exitOK
+}
+
+// allJobs pages through the service's jobs.
+func (inv *invocation) allJobs(ctx context.Context) ([]service.JobJSON, int) {
+	jobs := []service.JobJSON{}
+	for after := ""; ; {
+		var page api.JobPage
+		if code := inv.call(ctx, http.MethodGet, "/v1/jobs?limit=1000&after="+url.QueryEscape(after), &page); code != exitOK {
+			return nil, code
+		}
+		for _, j := range page.Jobs {
+			jobs = append(jobs, service.JobJSON{Name: j.Name, File: j.File, IntervalS: j.IntervalS, RunOnce: j.RunOnce,
+				State: j.State, LastStatus: j.LastStatus, LastError: j.LastError, LastRun: j.LastRun, NextRun: j.NextRun, Runs: j.Runs})
+		}
+		if page.Next == "" {
+			return jobs, exitOK
+		}
+		after = page.Next
+	}
 }
 
 func dash(s string) string {
@@ -136,10 +184,11 @@ func cmdHistory(ctx context.Context, inv *invocation) int {
 	if len(inv.args) != 1 {
 		return inv.fail("name one job: jobbox history NAME")
 	}
-	var runs []store.Run
-	if code := inv.call(ctx, http.MethodGet, "/v1/jobs/"+url.PathEscape(inv.args[0])+"/history", &runs); code != exitOK {
+	var page api.RunPage
+	if code := inv.call(ctx, http.MethodGet, "/v1/jobs/"+url.PathEscape(inv.args[0])+"/runs?limit=1000", &page); code != exitOK {
 		return code
 	}
+	runs := page.Runs
 	if inv.json {
 		enc := json.NewEncoder(inv.stdout)
 		enc.SetIndent("", "  ")
@@ -147,7 +196,7 @@ func cmdHistory(ctx context.Context, inv *invocation) int {
 		return exitOK
 	}
 	for _, r := range runs {
-		fmt.Fprintf(inv.stdout, "%s  %s  %s", r.Start.Local().Format(time.DateTime), r.Duration().Round(time.Millisecond), textsafe.Escape(r.Status))
+		fmt.Fprintf(inv.stdout, "%s  %s  %s", r.Start.Local().Format(time.DateTime), r.End.Sub(r.Start).Round(time.Millisecond), textsafe.Escape(r.Status))
 		if r.Error != "" {
 			fmt.Fprintf(inv.stdout, ": %s", textsafe.Escape(r.Error))
 		}

@@ -9,6 +9,8 @@
 //	jobbox deactivate NAME [--config config.toml]
 //	jobbox history    NAME [--config config.toml] [--json]
 //	jobbox store      check|backup FILE|restore FILE [--config config.toml]
+//	jobbox hash-password NAME [--role ROLE] < password
+//	jobbox new-token  NAME [--role ROLE]
 //	jobbox bench      [--runs N] [--window D] [--case NAME] [--quick]
 package main
 
@@ -55,8 +57,16 @@ Usage:
                     also while the service runs (--force: replace FILE)
   jobbox store restore FILE [--config config.toml]   replace the state store with
                     a backup; the service must be stopped
+  jobbox hash-password NAME [--role viewer|operator|admin]  make an [[admin.users]]
+                    entry from a password read from standard input (docs/admin-api.md)
+  jobbox new-token  NAME [--role viewer|operator|admin]  make an API token: prints the
+                    token once, and the [[admin.tokens]] entry that holds its hash
   jobbox bench      [--runs 200] [--window 10s] [--case NAME] [--quick]
                     measure run cost, lateness and memory; prints one table
+
+The commands jobs, reload, activate, deactivate and history take --server URL to reach
+a service's HTTP API instead of its local socket, with a token from --token-file FILE
+or $JOBBOX_TOKEN.
 `
 
 // Exit codes.
@@ -93,6 +103,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		"activate":      cmdActivate,
 		"deactivate":    cmdDeactivate,
 		"history":       cmdHistory,
+		"hash-password": cmdHashPassword,
+		"new-token":     cmdNewToken,
 		"store check":   cmdStoreCheck,
 		"store backup":  cmdStoreBackup,
 		"store restore": cmdStoreRestore,
@@ -122,23 +134,35 @@ type invocation struct {
 	// newStore (serve) and force (store backup) are their command's own.
 	newStore bool
 	force    bool
-	args     []string
-	stdout   io.Writer
-	stderr   io.Writer
+	role     string // hash-password, new-token
+	// server and tokenFile reach a service through its HTTP API.
+	server    string
+	tokenFile string
+	args      []string
+	stdin     io.Reader
+	stdout    io.Writer
+	stderr    io.Writer
 }
 
 // parse reads flags wherever they stand among the positional arguments, so
 // `jobbox run job.lua --json` and `jobbox run --json job.lua` both work.
 func parse(name string, args []string, stdout, stderr io.Writer) (*invocation, error) {
-	inv := &invocation{name: name, stdout: stdout, stderr: stderr}
+	inv := &invocation{name: name, stdout: stdout, stderr: stderr, stdin: os.Stdin}
 	fs := flag.NewFlagSet("jobbox "+name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&inv.config, "config", "config.toml", "the config file")
 	fs.BoolVar(&inv.json, "json", false, "print JSON")
 	fs.StringVar(&inv.at, "at", "", "run as if the time were this (RFC 3339, or 2006-01-02T15:04 in the config's timezone)")
 	switch name {
+	case "jobs", "reload", "activate", "deactivate", "history":
+		fs.StringVar(&inv.server, "server", "", "the admin API's URL, such as https://jobs.example.com:8610, instead of the local socket")
+		fs.StringVar(&inv.tokenFile, "token-file", "", "a file holding the API token for --server (else $JOBBOX_TOKEN)")
+	}
+	switch name {
 	case "serve":
 		fs.BoolVar(&inv.newStore, "new-store", false, "start on a new, empty state store where one was used before but is missing or empty")
+	case "hash-password", "new-token":
+		fs.StringVar(&inv.role, "role", "viewer", "the role: admin, operator or viewer")
 	case "store backup":
 		fs.BoolVar(&inv.force, "force", false, "replace FILE if it exists")
 	}

@@ -13,7 +13,7 @@ func cmdServe(ctx context.Context, inv *invocation) int {
 	if len(inv.args) > 0 {
 		return inv.fail("serve takes no arguments, got %q", inv.args)
 	}
-	svc, err := service.Start(ctx, inv.config, service.Options{Log: inv.stderr, Console: isTerminal(inv.stderr), NewStore: inv.newStore})
+	svc, err := service.Start(ctx, inv.config, service.Options{Log: inv.stderr, Console: isTerminal(inv.stderr), NewStore: inv.newStore, ServeAPI: true})
 	if err != nil {
 		return inv.fail("%v", err)
 	}

@@ -59,6 +59,7 @@ type Config struct {
 	Network   Network             `toml:"network"`
 	Data      Data                `toml:"data"`
 	Jobs      []Job               `toml:"jobs"`
+	Admin     Admin               `toml:"admin"`
 
 	// Set by Parse.
 	Path string `toml:"-"` // the file this came from
@@ -108,6 +109,7 @@ func DefaultConfig() *Config {
 			Stack: CountOf(20_000)},
 	}
 	defaultModules(c)
+	c.Admin = defaultAdmin()
 	return c
 }
 
@@ -154,6 +156,7 @@ func (c *Config) resolvePaths() {
 	c.StateDir = resolve(c.StateDir)
 	c.SMTP.CAFile = resolve(c.SMTP.CAFile)
 	c.Network.CAFile = resolve(c.Network.CAFile)
+	c.Admin.CertFile, c.Admin.KeyFile = resolve(c.Admin.CertFile), resolve(c.Admin.KeyFile)
 	roots := c.jobRoots()
 	for i := range c.Jobs {
 		j := &c.Jobs[i]
@@ -266,6 +269,7 @@ func (c *Config) Validate() error {
 		c.validateJob(i, roots, seen, fail)
 	}
 	c.validateModules(fail)
+	c.validateAdmin(fail)
 	if len(errs) > 0 {
 		// In the file's order, as an operator reads it.
 		slices.SortStableFunc(errs, func(a, b Error) int { return cmp.Compare(a.Line, b.Line) })

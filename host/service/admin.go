@@ -10,10 +10,10 @@ import (
 	"net/http"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 
-	"github.com/jobbox/jobbox/host/sched"
-	"github.com/jobbox/jobbox/host/store"
+	"github.com/jobbox/jobbox/host/api"
 )
 
 // JobJSON is one job as `jobbox jobs --json` prints it.
@@ -36,14 +36,6 @@ type StatusJSON struct {
 	Jobs   int    `json:"jobs"`
 }
 
-func jobJSON(v sched.JobView) JobJSON {
-	return JobJSON{
-		Name: v.Name, File: v.File, IntervalS: v.Interval.Seconds(), RunOnce: v.RunOnce,
-		State: string(v.State), LastStatus: v.LastStatus, LastError: v.LastError,
-		LastRun: timeOrNil(v.LastRun), NextRun: timeOrNil(v.NextRun), Runs: v.Runs,
-	}
-}
-
 func timeOrNil(t time.Time) *time.Time {
 	if t.IsZero() {
 		return nil
@@ -52,56 +44,14 @@ func timeOrNil(t time.Time) *time.Time {
 	return &t
 }
 
-// adminHandler serves the admin API: the commands `jobs`, `reload`,
-// `activate` and `deactivate` are thin clients of it.
-func (s *Service) adminHandler() http.Handler {
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /v1/status", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, http.StatusOK, StatusJSON{Status: s.sched.Status(), Jobs: len(s.sched.Jobs())})
-	})
-	mux.HandleFunc("GET /v1/jobs", func(w http.ResponseWriter, r *http.Request) {
-		views := s.sched.Jobs()
-		out := make([]JobJSON, len(views))
-		for i, v := range views {
-			out[i] = jobJSON(v)
-		}
-		writeJSON(w, http.StatusOK, out)
-	})
-	mux.HandleFunc("GET /v1/jobs/{name}/history", func(w http.ResponseWriter, r *http.Request) {
-		runs, err := s.store.History(r.Context(), r.PathValue("name"), 50)
-		if err != nil {
-			writeError(w, http.StatusInternalServerError, err)
-			return
-		}
-		if runs == nil {
-			runs = []store.Run{}
-		}
-		writeJSON(w, http.StatusOK, runs)
-	})
-	mux.HandleFunc("GET /v1/store/check", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, http.StatusOK, s.store.Check())
-	})
-	mux.HandleFunc("GET /v1/store/backup", s.serveBackup)
-	mux.HandleFunc("POST /v1/reload", func(w http.ResponseWriter, r *http.Request) {
-		if err := s.Reload(r.Context()); err != nil {
-			writeError(w, http.StatusUnprocessableEntity, err)
-			return
-		}
-		writeJSON(w, http.StatusOK, StatusJSON{Status: s.sched.Status(), Jobs: len(s.sched.Jobs())})
-	})
-	for _, action := range []struct {
-		path   string
-		active bool
-	}{{"activate", true}, {"deactivate", false}} {
-		mux.HandleFunc("POST /v1/jobs/{name}/"+action.path, func(w http.ResponseWriter, r *http.Request) {
-			if err := s.sched.SetActive(r.Context(), r.PathValue("name"), action.active); err != nil {
-				writeError(w, http.StatusNotFound, err)
-				return
-			}
-			writeJSON(w, http.StatusOK, map[string]string{"job": r.PathValue("name"), "result": action.path + "d"})
-		})
+// storeRoutes are the admin API's routes to the state store.
+func (s *Service) storeRoutes() []api.Route {
+	return []api.Route{
+		{Method: "GET", Path: "/v1/store/check", Role: api.Admin, Handler: func(w http.ResponseWriter, r *http.Request) {
+			api.WriteJSON(w, http.StatusOK, s.store.Check())
+		}},
+		{Method: "GET", Path: "/v1/store/backup", Role: api.Admin, Handler: s.serveBackup},
 	}
-	return mux
 }
 
 // serveBackup streams a consistent copy of the store. An error half way
@@ -116,26 +66,19 @@ func (s *Service) serveBackup(w http.ResponseWriter, _ *http.Request) {
 	}
 }
 
-func writeJSON(w http.ResponseWriter, code int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(code)
-	_ = json.NewEncoder(w).Encode(v)
-}
-
-func writeError(w http.ResponseWriter, code int, err error) {
-	writeJSON(w, code, map[string]string{"error": err.Error()})
-}
-
-// Client talks to a running service over its admin socket.
+// Client talks to a running service over its admin socket or, with a
+// token, over its HTTP API.
 type Client struct {
-	socket string
-	http   *http.Client
+	base  string // the API's base URL
+	where string // the socket or URL, for messages
+	token string // a bearer token; "" on the socket
+	http  *http.Client
 }
 
 // NewClient returns a client of the service whose state directory is stateDir.
 func NewClient(stateDir string) *Client {
 	socket := filepath.Join(stateDir, SocketFile)
-	return &Client{socket: socket, http: &http.Client{
+	return &Client{base: "http://jobbox", where: socket, http: &http.Client{
 		Timeout: 2 * time.Minute, // a reload waits for nothing, but be generous
 		Transport: &http.Transport{DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
 			var d net.Dialer
@@ -144,10 +87,28 @@ func NewClient(stateDir string) *Client {
 	}}
 }
 
+// NewRemoteClient returns a client of the admin API at base (such as
+// https://jobs.example.com:8610) that authenticates with token.
+func NewRemoteClient(base, token string) *Client {
+	base = strings.TrimRight(base, "/")
+	return &Client{base: base, where: base, token: token, http: &http.Client{Timeout: 2 * time.Minute}}
+}
+
+func (c *Client) request(ctx context.Context, method, path string) (*http.Request, error) {
+	req, err := http.NewRequestWithContext(ctx, method, c.base+path, nil)
+	if err != nil {
+		return nil, err
+	}
+	if c.token != "" {
+		req.Header.Set("Authorization", "Bearer "+c.token)
+	}
+	return req, nil
+}
+
 // Download copies the body of the admin API's GET path to w, checking it
 // arrived whole.
 func (c *Client) Download(ctx context.Context, path string, w io.Writer) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://jobbox"+path, nil)
+	req, err := c.request(ctx, http.MethodGet, path)
 	if err != nil {
 		return err
 	}
@@ -155,7 +116,7 @@ func (c *Client) Download(ctx context.Context, path string, w io.Writer) error {
 	client.Timeout = 0 // a big store takes its time; ctx bounds the call
 	resp, err := client.Do(req)
 	if err != nil {
-		return fmt.Errorf("cannot reach the jobbox service at %s: %w", c.socket, err)
+		return fmt.Errorf("cannot reach the jobbox service at %s: %w", c.where, err)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
@@ -173,7 +134,7 @@ func (c *Client) Download(ctx context.Context, path string, w io.Writer) error {
 
 // Do calls the admin API and decodes its answer into out.
 func (c *Client) Do(ctx context.Context, method, path string, out any) error {
-	req, err := http.NewRequestWithContext(ctx, method, "http://jobbox"+path, nil)
+	req, err := c.request(ctx, method, path)
 	if err != nil {
 		return err
 	}
@@ -181,7 +142,7 @@ func (c *Client) Do(ctx context.Context, method, path string, out any) error {
 	if err != nil {
 		var opErr *net.OpError
 		if errors.As(err, &opErr) {
-			return fmt.Errorf("cannot reach the jobbox service at %s (is `jobbox serve` running with this config?): %w", c.socket, opErr.Err)
+			return fmt.Errorf("cannot reach the jobbox service at %s (is `jobbox serve` running with this config?): %w", c.where, opErr.Err)
 		}
 		return fmt.Errorf("calling the jobbox service: %w", err)
 	}

@@ -17,6 +17,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/jobbox/jobbox/host/api"
 	"github.com/jobbox/jobbox/host/clock"
 	"github.com/jobbox/jobbox/host/config"
 	"github.com/jobbox/jobbox/host/modules"
@@ -46,6 +47,12 @@ type Options struct {
 	// NewStore starts on a new, empty store where a store was used before
 	// but is now missing or empty (`jobbox serve --new-store`).
 	NewStore bool
+	// ServeAPI serves the admin API on [admin] listen (`jobbox serve`);
+	// otherwise only on the unix socket, so tests and benchmarks that start
+	// services in parallel take no port.
+	ServeAPI bool
+	// APIRoutes are further route sets of the admin API (api.Options.Extra).
+	APIRoutes [][]api.Route
 }
 
 // Service is a running jobbox.
@@ -58,6 +65,7 @@ type Service struct {
 	sched  *sched.Scheduler
 	admin  *http.Server
 	socket string
+	api    *apiService
 
 	mu  sync.Mutex // serialises reloads
 	cfg *config.Config
@@ -116,6 +124,11 @@ func Start(ctx context.Context, path string, opts Options) (*Service, error) {
 		OnError:         func(err error) { s.log.Error().Err(err).Msg("state store") },
 	})
 	if err := s.sched.Start(ctx, Specs(cfg, s.mods)); err != nil {
+		s.close(ctx)
+		return nil, err
+	}
+	if err := s.startAPI(cfg); err != nil {
+		s.sched.Stop(ctx)
 		s.close(ctx)
 		return nil, err
 	}
@@ -291,6 +304,7 @@ func (s *Service) Reload(ctx context.Context) error {
 	// Runs hold the database pools they use: closing the old host lets
 	// go of its own references, and each pool closes with its last run.
 	_ = s.mods.Close()
+	s.apiReloaded(s.cfg, cfg)
 	s.mods, s.cfg = mods, cfg
 	s.startPrepare(cfg)
 	s.log.Info().Int("jobs", len(cfg.Jobs)).Msg("config reloaded")
@@ -326,6 +340,7 @@ func (s *Service) close(ctx context.Context) {
 	s.stopPreps()
 	s.mu.Unlock()
 	s.preps.Wait()
+	s.stopAPI()
 	if s.admin != nil {
 		_ = s.admin.Close()
 		_ = os.Remove(s.socket)
@@ -359,7 +374,7 @@ func (s *Service) serveAdmin() error {
 		ln.Close()
 		return fmt.Errorf("restricting the admin socket %s: %w", s.socket, err)
 	}
-	s.admin = &http.Server{Handler: s.adminHandler(), ReadHeaderTimeout: 5 * time.Second}
+	s.admin = &http.Server{Handler: s.api.server.LocalHandler(), ReadHeaderTimeout: 5 * time.Second}
 	go func() { _ = s.admin.Serve(ln) }()
 	return nil
 }

@@ -1,0 +1,50 @@
+package api
+
+import "net/http"
+
+// Route is one endpoint: its method, its ServeMux path, the least role
+// that may call it, and its handler. Every endpoint is a row of one
+// table, so a test can check each for its role and its documentation.
+type Route struct {
+	Method  string
+	Path    string
+	Role    Role
+	Handler http.HandlerFunc
+}
+
+// Routes returns every route served, the built-in ones and Options.Extra.
+func (s *Server) Routes() []Route { return s.routes }
+
+func (s *Server) builtinRoutes() []Route {
+	return []Route{
+		{"GET", "/healthz", Public, s.healthz},
+		{"GET", "/readyz", Public, s.readyz},
+		{"GET", "/login", Public, s.loginForm},
+		{"POST", "/v1/login", Public, s.login},
+		{"POST", "/v1/logout", Viewer, s.logout},
+		{"GET", "/v1/openapi.json", Viewer, serveOpenAPI},
+		{"GET", "/v1/status", Viewer, s.status},
+		{"GET", "/v1/jobs", Viewer, s.listJobs},
+		{"GET", "/v1/jobs/{name}", Viewer, s.getJob},
+		{"GET", "/v1/jobs/{name}/runs", Viewer, s.listRuns},
+		{"POST", "/v1/jobs/{name}/activate", Operator, s.setActive(true)},
+		{"POST", "/v1/jobs/{name}/deactivate", Operator, s.setActive(false)},
+		{"POST", "/v1/reload", Operator, s.reload},
+	}
+}
+
+func (s *Server) healthz(w http.ResponseWriter, _ *http.Request) {
+	WriteJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}
+
+func (s *Server) readyz(w http.ResponseWriter, _ *http.Request) {
+	if err := s.opts.Service.Ready(); err != nil {
+		WriteError(w, http.StatusServiceUnavailable, err.Error(), "")
+		return
+	}
+	WriteJSON(w, http.StatusOK, map[string]string{"status": "ready"})
+}
+
+func (s *Server) status(w http.ResponseWriter, _ *http.Request) {
+	WriteJSON(w, http.StatusOK, s.opts.Service.Status())
+}

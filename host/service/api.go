@@ -1,0 +1,227 @@
+package service
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"runtime/debug"
+	"slices"
+	"sync/atomic"
+	"time"
+
+	"github.com/jobbox/jobbox/abi"
+	"github.com/jobbox/jobbox/host/api"
+	"github.com/jobbox/jobbox/host/config"
+	"github.com/jobbox/jobbox/host/sched"
+	"github.com/jobbox/jobbox/host/store"
+)
+
+// apiService is what the admin API sees of the service (api.Service).
+type apiService struct {
+	s       *Service
+	started time.Time
+	jobs    atomic.Pointer[jobIndex] // replaced whole on reload
+	server  *api.Server
+	http    *http.Server // nil when [admin] listen is off
+	url     string       // where http listens
+}
+
+// jobIndex is the configured jobs by name, built once per config, so a
+// page of the jobs list seeks instead of sorting 100,000 names.
+type jobIndex struct {
+	cfg   *config.Config
+	names []string
+	byKey map[string]int // name to index in cfg.Jobs
+}
+
+func newJobIndex(cfg *config.Config) *jobIndex {
+	ix := &jobIndex{cfg: cfg, names: make([]string, len(cfg.Jobs)), byKey: make(map[string]int, len(cfg.Jobs))}
+	for i, j := range cfg.Jobs {
+		ix.names[i] = j.Name
+		ix.byKey[j.Name] = i
+	}
+	slices.Sort(ix.names)
+	return ix
+}
+
+var _ api.Service = (*apiService)(nil)
+
+func (a *apiService) Status() api.Status {
+	version := "(devel)"
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
+		version = bi.Main.Version
+	}
+	ix := a.jobs.Load()
+	return api.Status{Status: a.s.sched.Status(), Version: version,
+		ABIVersion: fmt.Sprintf("%d.%d", abi.VersionMajor, abi.VersionMinor),
+		Started:    a.started.UTC(), Config: ix.cfg.Path, Jobs: len(ix.names)}
+}
+
+func (a *apiService) Ready() error {
+	switch st := a.s.sched.Status(); st {
+	case sched.StatusRunning, sched.StatusReloading:
+		return nil
+	default:
+		return fmt.Errorf("the service is %s", st)
+	}
+}
+
+func (a *apiService) JobNames() []string { return a.jobs.Load().names }
+
+func (a *apiService) Job(name string) (api.Job, bool) {
+	v, ok := a.s.sched.Job(name)
+	if !ok {
+		return api.Job{}, false
+	}
+	j := api.Job{Name: v.Name, File: v.File, IntervalS: v.Interval.Seconds(), RunOnce: v.RunOnce,
+		State: string(v.State), LastStatus: v.LastStatus, LastError: v.LastError,
+		LastRun: timeOrNil(v.LastRun), NextRun: timeOrNil(v.NextRun), Runs: v.Runs}
+	return j, true
+}
+
+func (a *apiService) JobConfig(name string) (*api.JobConfig, bool) {
+	ix := a.jobs.Load()
+	i, ok := ix.byKey[name]
+	if !ok {
+		return nil, false
+	}
+	return jobConfig(ix.cfg, ix.cfg.Jobs[i]), true
+}
+
+func jobConfig(cfg *config.Config, j config.Job) *api.JobConfig {
+	r := cfg.JobLimits(j)
+	g := j.Grants
+	return &api.JobConfig{
+		Active: j.IsActive(),
+		Limits: map[string]any{"timeout_s": r.Timeout.Seconds(), "memory_bytes": r.Memory, "log_lines": r.LogLines,
+			"log_bytes": r.LogBytes, "host_calls": r.HostCalls, "call_bytes": r.CallBytes, "run_bytes": r.RunBytes, "stack": r.Stack},
+		Grants: map[string][]string{"mysql": g.MySQL, "data": g.Data, "network": g.Network,
+			"network_cidrs": g.NetworkCIDRs, "email_from": g.EmailFrom, "email_to": g.EmailTo},
+	}
+}
+
+func (a *apiService) Runs(ctx context.Context, name string) ([]api.Run, error) {
+	runs, err := a.s.store.History(ctx, name, a.s.Config().HistorySize)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]api.Run, len(runs))
+	for i, r := range runs {
+		out[i] = apiRun(r)
+	}
+	return out, nil
+}
+
+func apiRun(r store.Run) api.Run {
+	return api.Run{Start: r.Start.UTC(), End: r.End.UTC(), DurationS: r.Duration().Seconds(), Status: r.Status, Error: r.Error, Logs: r.Logs}
+}
+
+func (a *apiService) SetActive(ctx context.Context, name string, active bool) error {
+	return a.s.sched.SetActive(ctx, name, active)
+}
+
+func (a *apiService) Reload(ctx context.Context) error { return a.s.Reload(ctx) }
+
+// credentialsOf converts [admin]'s users and tokens; Validate has checked
+// their roles.
+func credentialsOf(a config.Admin) ([]api.User, []api.Token) {
+	users := make([]api.User, len(a.Users))
+	for i, u := range a.Users {
+		role, _ := api.ParseRole(u.Role)
+		users[i] = api.User{Name: u.Name, Role: role, PasswordHash: u.PasswordHash}
+	}
+	tokens := make([]api.Token, len(a.Tokens))
+	for i, t := range a.Tokens {
+		role, _ := api.ParseRole(t.Role)
+		tokens[i] = api.Token{Name: t.Name, Role: role, Hash: t.TokenHash}
+	}
+	return users, tokens
+}
+
+// startAPI makes the admin API and, if Options.ServeAPI, serves it on
+// [admin] listen, unless that is off.
+// With no user configured on a loopback listener it logs a one-time login
+// link; there is no default password.
+func (s *Service) startAPI(cfg *config.Config) error {
+	a := &apiService{s: s, started: s.opts.Clock.Now()}
+	a.jobs.Store(newJobIndex(cfg))
+	a.server = api.New(api.Options{Service: a, Clock: s.opts.Clock, SessionTTL: cfg.Admin.SessionTTL.Duration(),
+		TLS: cfg.Admin.TLS(), Log: s.securityLog,
+		Extra: append([][]api.Route{s.storeRoutes()}, s.opts.APIRoutes...)})
+	a.server.SetCredentials(credentialsOf(cfg.Admin))
+	s.api = a
+	if !s.opts.ServeAPI || cfg.Admin.Listen == config.AdminOff {
+		return nil
+	}
+	ln, err := net.Listen("tcp", cfg.Admin.Listen)
+	if err != nil {
+		return fmt.Errorf("admin API: listening on %s ([admin] listen): %w", cfg.Admin.Listen, err)
+	}
+	a.http = &http.Server{Handler: a.server.Handler(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
+	scheme := "http"
+	if cfg.Admin.TLS() {
+		cert, err := tls.LoadX509KeyPair(cfg.Admin.CertFile, cfg.Admin.KeyFile)
+		if err != nil {
+			ln.Close()
+			return fmt.Errorf("admin API: loading cert_file %s and key_file %s: %w", cfg.Admin.CertFile, cfg.Admin.KeyFile, err)
+		}
+		ln = tls.NewListener(ln, &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12})
+		scheme = "https"
+	}
+	go func() {
+		if err := a.http.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			s.log.Error().Err(err).Msg("admin API stopped")
+		}
+	}()
+	base := scheme + "://" + ln.Addr().String()
+	a.url = base
+	s.log.Info().Str("url", base).Msg("admin API listening")
+	if len(cfg.Admin.Users) == 0 && cfg.Admin.IsLoopback() {
+		s.log.Warn().Str("url", a.server.SetupLink(base)).
+			Msg("no admin user is configured: open this one-time link to sign in, then add one (docs/admin-api.md)")
+	}
+	return nil
+}
+
+// apiReloaded puts a reloaded config's jobs and credentials in force.
+// Call with s.mu held.
+func (s *Service) apiReloaded(old, cfg *config.Config) {
+	s.api.jobs.Store(newJobIndex(cfg))
+	s.api.server.SetCredentials(credentialsOf(cfg.Admin))
+	if old.Admin.Listen != cfg.Admin.Listen || old.Admin.CertFile != cfg.Admin.CertFile || old.Admin.KeyFile != cfg.Admin.KeyFile {
+		s.log.Warn().Msg("[admin] listen, cert_file and key_file take effect at the next start")
+	}
+}
+
+func (s *Service) stopAPI() {
+	if s.api != nil && s.api.http != nil {
+		_ = s.api.http.Close()
+	}
+}
+
+// securityLog writes the admin API's security events to the service log.
+func (s *Service) securityLog(event string, attrs ...any) {
+	ev := s.log.Info()
+	for i := 0; i+1 < len(attrs); i += 2 {
+		key := fmt.Sprint(attrs[i])
+		switch v := attrs[i+1].(type) {
+		case string:
+			ev = ev.Str(key, v)
+		case bool:
+			ev = ev.Bool(key, v)
+		default:
+			ev = ev.Interface(key, v)
+		}
+	}
+	ev.Str("component", "admin-api").Msg(event)
+}
+
+// API returns the admin API's server, for tests and further handlers.
+func (s *Service) API() *api.Server { return s.api.server }
+
+// APIURL is the admin API's address, such as http://127.0.0.1:8610; ""
+// when it is not served on TCP.
+func (s *Service) APIURL() string { return s.api.url }
