@@ -71,7 +71,18 @@ func formatDuration(d time.Duration) string {
 	case d < time.Minute:
 		return fmt.Sprintf("%.3gs", d.Seconds())
 	}
-	return strings.TrimSuffix(strings.TrimSuffix(d.Round(time.Second).String(), "0s"), "0m")
+	d = d.Round(time.Second)
+	var b strings.Builder
+	for _, part := range []struct {
+		unit time.Duration
+		name string
+	}{{time.Hour, "h"}, {time.Minute, "m"}, {time.Second, "s"}} {
+		if n := d / part.unit; n > 0 {
+			fmt.Fprintf(&b, "%d%s", n, part.name)
+			d -= n * part.unit
+		}
+	}
+	return b.String()
 }
 
 func capitalise(s string) string {

@@ -52,11 +52,20 @@ func fleet(n int) *mock.Backend {
 	}
 }
 
-func serve(t *testing.T, b web.Backend, role string) *httptest.Server {
+// serve serves the dashboard for a user of role ("" for no session), with
+// the API routes a test fakes beside it.
+func serve(t *testing.T, b web.Backend, role string, api ...map[string]http.HandlerFunc) *httptest.Server {
 	t.Helper()
-	srv := httptest.NewServer(web.Handler(b, web.Options{Identify: func(r *http.Request) (web.Identity, bool) {
+	mux := http.NewServeMux()
+	mux.Handle("/", web.Handler(b, web.Options{Identify: func(r *http.Request) (web.Identity, bool) {
 		return web.Identity{User: "ann", Role: role}, role != ""
 	}}))
+	for _, routes := range api {
+		for pattern, h := range routes {
+			mux.HandleFunc(pattern, h)
+		}
+	}
+	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
 	return srv
 }
@@ -134,6 +143,18 @@ func BenchmarkJobList(b *testing.B) {
 		h.ServeHTTP(rec, req)
 		if rec.Code != 200 {
 			b.Fatal(rec.Code)
+		}
+	}
+}
+
+func TestDurationsReadAsOperatorsWriteThem(t *testing.T) {
+	t.Parallel()
+	for d, want := range map[time.Duration]string{
+		90 * time.Second: "1m30s", time.Hour: "1h", 24 * time.Hour: "24h", time.Hour + 5*time.Second: "1h5s",
+		1500 * time.Microsecond: "1.5ms", 20 * time.Microsecond: "20µs", 2500 * time.Millisecond: "2.5s", 0: "0",
+	} {
+		if got := web.FormatDuration(d); got != want {
+			t.Errorf("%v: %q, want %q", d, got, want)
 		}
 	}
 }
