@@ -127,7 +127,7 @@ function initLive() {
   const start = () => {
     source = new EventSource("/v1/events");
     source.onmessage = onEvent;
-    for (const type of ["run-start", "run-end", "state", "service"]) source.addEventListener(type, onEvent);
+    for (const type of ["run-start", "run-end", "job-state", "service"]) source.addEventListener(type, onEvent);
     source.onopen = () => setLive(true);
     source.onerror = () => setLive(source && source.readyState === EventSource.OPEN);
   };
