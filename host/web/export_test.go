@@ -1,0 +1,4 @@
+package web
+
+// FormatDuration is formatDuration, for the tests.
+var FormatDuration = formatDuration
