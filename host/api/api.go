@@ -9,6 +9,7 @@ package api
 
 import (
 	"net/http"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -38,6 +39,9 @@ type Options struct {
 	// Extra are further route sets, served and checked like the built-in
 	// ones (their roles, the OpenAPI test).
 	Extra [][]Route
+	// Pages serves what no route matches: the dashboard (host/web), which
+	// finds its visitor with Identify. Nil answers such paths 404.
+	Pages http.Handler
 	// Log receives security events (failed logins, throttling); dropped
 	// if nil.
 	Log func(event string, attrs ...any)
@@ -108,10 +112,26 @@ func (s *Server) mux(auth func(*http.Request) (Principal, error)) http.Handler {
 	}
 	// An unknown path answers 404 only to a caller who may read the
 	// API, so the routes cannot be mapped without credentials.
-	mux.Handle("/", s.guard(Route{Role: Viewer, Handler: func(w http.ResponseWriter, r *http.Request) {
+	notFound := s.guard(Route{Role: Viewer, Handler: func(w http.ResponseWriter, r *http.Request) {
 		WriteError(w, http.StatusNotFound, "no such endpoint: "+r.Method+" "+r.URL.Path, "")
-	}}, auth))
+	}}, auth)
+	mux.Handle("/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// The pages only read (GET), and send a visitor without a
+		// session to the login page themselves.
+		if s.opts.Pages != nil && !strings.HasPrefix(r.URL.Path, "/v1/") && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
+			s.opts.Pages.ServeHTTP(w, r)
+			return
+		}
+		notFound.ServeHTTP(w, r)
+	}))
 	return mux
+}
+
+// Identify returns who sent r, for the dashboard's pages: false when r
+// has no valid session or token.
+func (s *Server) Identify(r *http.Request) (Principal, bool) {
+	p, err := s.authenticate(r)
+	return p, err == nil
 }
 
 // guard authenticates the caller of rt and checks its role.

@@ -21,9 +21,44 @@ type JobPage struct {
 	Next string `json:"next,omitempty"`
 }
 
-// listJobs pages through the jobs by name: ?after=NAME&limit=N, filtered
-// by ?state= and ?name= (a substring). A page costs a binary search and
-// the jobs it shows or skips, not the whole list.
+// JobQuery selects a page of the job list: Limit jobs in name order after
+// the name After, in State (if set) and with Name in their name (if set).
+type JobQuery struct {
+	After, State, Name string
+	Limit              int
+}
+
+// ListJobs returns a page of the job list. A page costs a binary search
+// and the jobs it shows or skips, not the whole list. The dashboard's list
+// is this page too.
+func (s *Server) ListJobs(q JobQuery) JobPage {
+	names := s.opts.Service.JobNames()
+	i := 0
+	if q.After != "" {
+		i, _ = slices.BinarySearch(names, q.After)
+		if i < len(names) && names[i] == q.After {
+			i++
+		}
+	}
+	page := JobPage{Jobs: []Job{}}
+	for ; i < len(names) && len(page.Jobs) <= q.Limit; i++ {
+		if q.Name != "" && !strings.Contains(names[i], q.Name) {
+			continue
+		}
+		j, ok := s.opts.Service.Job(names[i])
+		if !ok || (q.State != "" && j.State != q.State) {
+			continue
+		}
+		if len(page.Jobs) == q.Limit {
+			page.Next = page.Jobs[q.Limit-1].Name
+			break
+		}
+		page.Jobs = append(page.Jobs, j)
+	}
+	return page
+}
+
+// listJobs serves ListJobs: ?after=NAME&limit=N&state=S&name=SUBSTRING.
 func (s *Server) listJobs(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	limit, err := pageLimit(q.Get("limit"))
@@ -31,31 +66,7 @@ func (s *Server) listJobs(w http.ResponseWriter, r *http.Request) {
 		WriteError(w, http.StatusBadRequest, err.Error(), "limit")
 		return
 	}
-	state, name := q.Get("state"), q.Get("name")
-	names := s.opts.Service.JobNames()
-	i := 0
-	if after := q.Get("after"); after != "" {
-		i, _ = slices.BinarySearch(names, after)
-		if i < len(names) && names[i] == after {
-			i++
-		}
-	}
-	page := JobPage{Jobs: []Job{}}
-	for ; i < len(names) && len(page.Jobs) <= limit; i++ {
-		if name != "" && !strings.Contains(names[i], name) {
-			continue
-		}
-		j, ok := s.opts.Service.Job(names[i])
-		if !ok || (state != "" && j.State != state) {
-			continue
-		}
-		if len(page.Jobs) == limit {
-			page.Next = page.Jobs[limit-1].Name
-			break
-		}
-		page.Jobs = append(page.Jobs, j)
-	}
-	WriteJSON(w, http.StatusOK, page)
+	WriteJSON(w, http.StatusOK, s.ListJobs(JobQuery{After: q.Get("after"), State: q.Get("state"), Name: q.Get("name"), Limit: limit}))
 }
 
 func pageLimit(v string) (int, error) {

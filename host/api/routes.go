@@ -19,7 +19,7 @@ func (s *Server) builtinRoutes() []Route {
 	return []Route{
 		{"GET", "/healthz", Public, s.healthz},
 		{"GET", "/readyz", Public, s.readyz},
-		{"GET", "/login", Public, s.loginForm},
+		{"GET", "/login", Public, s.loginPage},
 		{"POST", "/v1/login", Public, s.login},
 		{"POST", "/v1/logout", Viewer, s.logout},
 		{"GET", "/v1/openapi.json", Viewer, serveOpenAPI},
@@ -47,4 +47,14 @@ func (s *Server) readyz(w http.ResponseWriter, _ *http.Request) {
 
 func (s *Server) status(w http.ResponseWriter, _ *http.Request) {
 	WriteJSON(w, http.StatusOK, s.opts.Service.Status())
+}
+
+// loginPage is the dashboard's login page when there is one (it also takes
+// the first-run link's token), else a plain form.
+func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
+	if s.opts.Pages != nil {
+		s.opts.Pages.ServeHTTP(w, r)
+		return
+	}
+	s.loginForm(w, r)
 }

@@ -40,11 +40,13 @@ type Status struct {
 
 // Job is one configured job with its state.
 type Job struct {
-	Name       string     `json:"name"`
-	File       string     `json:"file"`
-	IntervalS  float64    `json:"interval_s"`
-	RunOnce    bool       `json:"run_once"`
-	State      string     `json:"state"`
+	Name      string  `json:"name"`
+	File      string  `json:"file"`
+	IntervalS float64 `json:"interval_s"`
+	RunOnce   bool    `json:"run_once"`
+	State     string  `json:"state"`
+	// Reason says why a deactivated job is: exit, error or admin.
+	Reason     string     `json:"reason,omitempty"`
 	LastStatus string     `json:"last_status,omitempty"`
 	LastError  string     `json:"last_error,omitempty"`
 	LastRun    *time.Time `json:"last_run,omitempty"`

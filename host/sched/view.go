@@ -13,6 +13,7 @@ type JobView struct {
 	Interval   time.Duration
 	RunOnce    bool
 	State      State
+	Reason     string // why a deactivated job is: a store.Reason constant
 	LastStatus string
 	LastError  string
 	LastRun    time.Time
@@ -48,7 +49,19 @@ func (s *Scheduler) Job(name string) (JobView, bool) {
 func (e *entry) view() JobView {
 	return JobView{
 		Name: e.spec.Name, File: e.spec.File, Interval: e.spec.Interval, RunOnce: e.spec.RunOnce,
-		State: e.state, LastStatus: e.saved.LastStatus, LastError: e.saved.LastError,
+		State: e.state, Reason: e.saved.Reason, LastStatus: e.saved.LastStatus, LastError: e.saved.LastError,
 		LastRun: e.saved.LastRun, NextRun: e.next, Runs: e.saved.Runs,
 	}
+}
+
+// CountByState counts the configured jobs in each state, for the
+// dashboard's header: one pass under the lock, no per-job copies.
+func (s *Scheduler) CountByState() map[State]int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	counts := make(map[State]int, 8)
+	for _, e := range s.jobs {
+		counts[e.state]++
+	}
+	return counts
 }

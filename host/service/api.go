@@ -77,7 +77,7 @@ func (a *apiService) Job(name string) (api.Job, bool) {
 		return api.Job{}, false
 	}
 	j := api.Job{Name: v.Name, File: v.File, IntervalS: v.Interval.Seconds(), RunOnce: v.RunOnce,
-		State: string(v.State), LastStatus: v.LastStatus, LastError: v.LastError,
+		State: string(v.State), Reason: v.Reason, LastStatus: v.LastStatus, LastError: v.LastError,
 		LastRun: timeOrNil(v.LastRun), NextRun: timeOrNil(v.NextRun), Runs: v.Runs}
 	return j, true
 }
@@ -149,7 +149,7 @@ func (s *Service) startAPI(cfg *config.Config) error {
 	a := &apiService{s: s, started: s.opts.Clock.Now()}
 	a.jobs.Store(newJobIndex(cfg))
 	a.server = api.New(api.Options{Service: a, Clock: s.opts.Clock, SessionTTL: cfg.Admin.SessionTTL.Duration(),
-		TLS: cfg.Admin.TLS(), Log: s.securityLog,
+		TLS: cfg.Admin.TLS(), Log: s.securityLog, Pages: a.pages(), Home: "/jobs",
 		Extra: append([][]api.Route{s.storeRoutes()}, s.opts.APIRoutes...)})
 	a.server.SetCredentials(credentialsOf(cfg.Admin))
 	s.api = a

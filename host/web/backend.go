@@ -48,7 +48,7 @@ type JobFilter struct {
 // JobPage is one page of the job list.
 type JobPage struct {
 	Jobs  []Job
-	Total int    // jobs matching the filter, on every page
+	Total int    // jobs matching the filter, on every page; -1 if not counted
 	Next  string // the cursor of the next page; "" on the last
 }
 

@@ -90,9 +90,14 @@ func (h *handler) audit(ctx context.Context, r *http.Request, v *view) (string, 
 }
 
 // login serves the login form; the form's script posts to the API's
-// /v1/login, which sets the session cookie.
+// /v1/login, which sets the session cookie. With the first-run link's
+// token it is a plain form that posts the token: the GET of the link
+// changes nothing, so a link previewer cannot use it up.
 func (h *handler) login(w http.ResponseWriter, r *http.Request) {
-	h.render(w, "login.html", &view{Title: "Log in", Code: safeNext(r.URL.Query().Get("next"))})
+	q := r.URL.Query()
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Referrer-Policy", "no-referrer")
+	h.render(w, "login.html", &view{Title: "Log in", Code: safeNext(q.Get("next")), Token: q.Get("token")})
 }
 
 // safeNext keeps a post-login destination on this site: only a local

@@ -87,6 +87,7 @@ type view struct {
 	Runs       RunPage
 	Audit      AuditPage
 	Code       string
+	Token      string // the first-run link's one-time token
 	New        bool
 }
 
