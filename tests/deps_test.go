@@ -32,6 +32,7 @@ func TestDependencyGraph(t *testing.T) {
 		"abi/valuejson":        {"abi/valuejson", "abi"},
 		"host/domain":          {"host/domain", "abi"},
 		"host/policy":          {"host/policy"},
+		"host/web":             {"host/web"},
 		"host/modules/options": {"host/modules/options", "host/policy"},
 		// The admin API: standard library and golang.org/x/crypto's
 		// password hashes (docs/admin-api.md).
