@@ -2,7 +2,8 @@ package sched
 
 import (
 	"context"
-	"fmt"
+
+	"github.com/jobbox/jobbox/host/domain"
 )
 
 // Reload replaces the configured jobs. Jobs that keep their name keep their
@@ -29,11 +30,12 @@ func (s *Scheduler) Reload(specs []Spec) {
 	for _, spec := range specs {
 		e, ok := s.jobs[spec.Name]
 		if !ok {
-			s.add(spec, now)
+			s.add(spec, now, domain.TriggerReload)
 			continue
 		}
 		e.spec = spec
 		if p, changed := onReload(spec, place{e.state, e.next}, e.saved, now); changed {
+			e.trigger = domain.TriggerReload
 			s.place(e, p)
 		}
 	}
@@ -48,7 +50,7 @@ func (s *Scheduler) SetActive(ctx context.Context, name string, active bool) err
 	e, ok := s.jobs[name]
 	s.mu.Unlock()
 	if !ok {
-		return fmt.Errorf("no job named %q is configured", name)
+		return &UnknownJobError{Name: name}
 	}
 	e.saveMu.Lock()
 	defer e.saveMu.Unlock()
