@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/jobbox/jobbox/host/domain"
 	"github.com/jobbox/jobbox/host/sched"
 	"github.com/jobbox/jobbox/host/store"
 )
@@ -52,6 +53,10 @@ func timeOrNil(t time.Time) *time.Time {
 	return &t
 }
 
+// localActor is who acts through the admin socket, which only the
+// service's own user may open.
+var localActor = domain.Actor{Name: "local", From: "unix socket"}
+
 // adminHandler serves the admin API: the commands `jobs`, `reload`,
 // `activate` and `deactivate` are thin clients of it.
 func (s *Service) adminHandler() http.Handler {
@@ -83,7 +88,7 @@ func (s *Service) adminHandler() http.Handler {
 	})
 	mux.HandleFunc("GET /v1/store/backup", s.serveBackup)
 	mux.HandleFunc("POST /v1/reload", func(w http.ResponseWriter, r *http.Request) {
-		if err := s.Reload(r.Context()); err != nil {
+		if err := s.ReloadAs(r.Context(), localActor); err != nil {
 			writeError(w, http.StatusUnprocessableEntity, err)
 			return
 		}
@@ -94,7 +99,7 @@ func (s *Service) adminHandler() http.Handler {
 		active bool
 	}{{"activate", true}, {"deactivate", false}} {
 		mux.HandleFunc("POST /v1/jobs/{name}/"+action.path, func(w http.ResponseWriter, r *http.Request) {
-			if err := s.sched.SetActive(r.Context(), r.PathValue("name"), action.active); err != nil {
+			if err := s.setActive(r.Context(), localActor, r.PathValue("name"), action.active); err != nil {
 				writeError(w, http.StatusNotFound, err)
 				return
 			}
