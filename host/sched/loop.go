@@ -108,7 +108,7 @@ func (s *Scheduler) startReady() {
 		st := start{due: q.due, trigger: q.trigger}
 		if q.manual != nil {
 			st.actor = q.manual.actor
-			e.manual, e.resume = nil, place{e.state, e.next}
+			e.manual, e.resume, e.resuming = nil, place{e.state, e.next}, true
 		}
 		s.unschedule(e, Running)
 		s.inFlight++
@@ -169,6 +169,7 @@ func (s *Scheduler) finish(e *entry, run start, out domain.Outcome) {
 	var p place
 	if run.manual() {
 		st, p = afterManual(spec, e.saved, out, e.resume, now, shutdown)
+		e.resuming = false
 	} else {
 		st, p = afterRun(spec, e.saved, out, run.due, now, shutdown)
 	}

@@ -34,6 +34,12 @@ func (s *Scheduler) Reload(specs []Spec) {
 			continue
 		}
 		e.spec = spec
+		if e.resuming {
+			// A manual run is in flight: the reload moves where it returns.
+			if p, changed := onReload(spec, e.resume, e.saved, now); changed {
+				e.resume = p
+			}
+		}
 		if p, changed := onReload(spec, place{e.state, e.next}, e.saved, now); changed {
 			e.trigger = domain.TriggerReload
 			s.place(e, p)

@@ -240,3 +240,27 @@ func TestReloadTriggersFirstRuns(t *testing.T) {
 		}
 	}
 }
+
+// TestReloadDuringAManualRunMovesItsReturn: a stopped job run by hand and
+// reloaded meanwhile comes back as the reload placed it, not stopped.
+func TestReloadDuringAManualRunMovesItsReturn(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	h.runner.set("s", returns(abi.StatusStop, ""))
+	h.start(spec("s", time.Minute))
+	h.advance(time.Minute, "s")
+	h.expect("s", Stopped, never)
+	started, release := make(chan struct{}), make(chan struct{})
+	h.runner.set("s", func(context.Context) (abi.Status, string) { close(started); <-release; return abi.StatusOK, "" })
+	if _, err := h.sched.RunNow("s", ann); err != nil {
+		t.Fatal(err)
+	}
+	<-started
+	h.sched.Reload([]Spec{spec("s", time.Minute)})
+	close(release)
+	if r := h.next(); r.Trigger != domain.TriggerManual {
+		t.Fatalf("report %+v", r)
+	}
+	h.requireEmpty()
+	h.expect("s", Waiting, 2*time.Minute)
+}

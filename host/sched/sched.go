@@ -129,9 +129,10 @@ type entry struct {
 	trigger domain.Trigger
 	// manual is the run RunNow asked for that has not started; resume is
 	// where the job stood when a manual run started, for afterManual.
-	manual *manualRun
-	resume place
-	saved  store.JobState
+	manual   *manualRun
+	resume   place
+	resuming bool // a manual run is in flight: resume is where it returns
+	saved    store.JobState
 	// saveMu orders this job's store writes as their states were computed.
 	saveMu sync.Mutex
 }

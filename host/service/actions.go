@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/jobbox/jobbox/abi"
 	"github.com/jobbox/jobbox/host/domain"
 	"github.com/jobbox/jobbox/host/sched"
 	"github.com/jobbox/jobbox/host/store"
@@ -115,29 +114,3 @@ func (s *Service) Subscribe(buffer int) *Subscription { return s.bus.Subscribe(b
 
 // Events is the service's event bus.
 func (s *Service) Events() *Bus { return s.bus }
-
-// started announces a run's start.
-func (s *Service) started(st sched.Started) {
-	s.bus.Publish(Event{Time: st.At, Kind: EventRunStart, Job: st.Job, Trigger: string(st.Trigger), Actor: st.Actor.Name, Due: st.Due})
-}
-
-// publishRun announces a run's end and, when the run deactivated its job,
-// the job's change of state.
-func (s *Service) publishRun(r sched.Report) {
-	out := r.Outcome
-	s.bus.Publish(Event{
-		Time: out.End, Kind: EventRunEnd, Job: r.Job, Trigger: string(r.Trigger), Actor: r.Actor.Name, Due: r.Due,
-		Status: out.Status.String(), Error: out.Error, Duration: out.Duration(), Lateness: r.Lateness(),
-		State: string(r.State), Next: r.Next,
-	})
-	var reason string
-	switch {
-	case r.State == sched.Deactivated && out.Status == abi.StatusError:
-		reason = "error"
-	case r.State == sched.Exited:
-		reason = "exit"
-	default:
-		return
-	}
-	s.bus.Publish(Event{Time: out.End, Kind: EventJobState, Job: r.Job, State: string(r.State), Reason: reason})
-}

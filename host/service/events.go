@@ -3,6 +3,9 @@ package service
 import (
 	"sync"
 	"time"
+
+	"github.com/jobbox/jobbox/abi"
+	"github.com/jobbox/jobbox/host/sched"
 )
 
 // EventKind says what an Event reports.
@@ -125,4 +128,30 @@ func (s *Subscription) Close() {
 	s.closed = true
 	delete(s.bus.subs, s)
 	close(s.c)
+}
+
+// RunStarted announces a run's start (sched.Options.OnStart).
+func (b *Bus) RunStarted(st sched.Started) {
+	b.Publish(Event{Time: st.At, Kind: EventRunStart, Job: st.Job, Trigger: string(st.Trigger), Actor: st.Actor.Name, Due: st.Due})
+}
+
+// RunEnded announces a run's end (sched.Options.OnReport) and, when the run deactivated its job,
+// the job's change of state.
+func (b *Bus) RunEnded(r sched.Report) {
+	out := r.Outcome
+	b.Publish(Event{
+		Time: out.End, Kind: EventRunEnd, Job: r.Job, Trigger: string(r.Trigger), Actor: r.Actor.Name, Due: r.Due,
+		Status: out.Status.String(), Error: out.Error, Duration: out.Duration(), Lateness: r.Lateness(),
+		State: string(r.State), Next: r.Next,
+	})
+	var reason string
+	switch {
+	case r.State == sched.Deactivated && out.Status == abi.StatusError:
+		reason = "error"
+	case r.State == sched.Exited:
+		reason = "exit"
+	default:
+		return
+	}
+	b.Publish(Event{Time: out.End, Kind: EventJobState, Job: r.Job, State: string(r.State), Reason: reason})
 }

@@ -114,7 +114,7 @@ func Start(ctx context.Context, path string, opts Options) (*Service, error) {
 		MaxInFlight:     cfg.MaxRunsInFlight,
 		HistorySize:     cfg.HistorySize,
 		SpreadFirstRuns: cfg.SpreadFirstRuns,
-		OnStart:         s.started,
+		OnStart:         s.bus.RunStarted,
 		OnReport:        s.report,
 		OnError:         func(err error) { s.log.Error().Err(err).Msg("state store") },
 	})
@@ -231,7 +231,7 @@ func (s *Service) report(r sched.Report) {
 		ev = ev.Time("next", r.Next)
 	}
 	ev.Msg("run finished")
-	s.publishRun(r)
+	s.bus.RunEnded(r)
 	if s.opts.OnReport != nil {
 		s.opts.OnReport(r)
 	}
