@@ -3,6 +3,7 @@ package sched
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -220,15 +221,22 @@ func TestDeactivateDropsAPendingManualRun(t *testing.T) {
 }
 
 // TestReloadTriggersFirstRuns: a job a reload adds, or a stopped one it
-// starts again, runs first as the reload's run, then on schedule.
+// starts again, runs first as the reload's run, then on schedule; the
+// reload reports the states it changed.
 func TestReloadTriggersFirstRuns(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
+	var changes []StateChange
+	h.opts.OnStateChange = func(c StateChange) { changes = append(changes, c) }
 	h.runner.set("s", returns(abi.StatusStop, ""))
-	h.start(spec("s", time.Minute))
+	h.start(spec("s", time.Minute), spec("gone", time.Hour))
 	h.advance(time.Minute, "s")
 	h.runner.set("s", returns(abi.StatusOK, ""))
 	h.sched.Reload([]Spec{spec("s", time.Minute), spec("n", time.Minute)})
+	want := []StateChange{{Job: "gone", From: Waiting}, {Job: "s", From: Stopped, To: Waiting}, {Job: "n", To: Waiting}}
+	if fmt.Sprint(changes) != fmt.Sprint(want) {
+		t.Fatalf("state changes %v, want %v", changes, want)
+	}
 	for _, r := range h.advance(time.Minute, "s", "n") {
 		if r.Trigger != domain.TriggerReload {
 			t.Fatalf("first run after the reload: %+v", r)

@@ -89,6 +89,9 @@ type Options struct {
 	// on the run's goroutine: they must not block.
 	OnStart  func(Started)
 	OnReport func(Report)
+	// OnStateChange is called after a reload, without locks held, for
+	// each job whose state the reload changed.
+	OnStateChange func(StateChange)
 	// OnError is called when the store fails; the schedule carries on.
 	OnError func(error)
 }

@@ -154,8 +154,14 @@ func TestRunNowIsAuditedAndInHistory(t *testing.T) {
 		t.Fatal(err)
 	}
 	nextReport(t, reports)
+	if err := svc.Activate(ctx, ann, "bad"); err != nil {
+		t.Fatal(err)
+	}
+	if err := svc.ReloadAs(ctx, ann); err != nil {
+		t.Fatal(err)
+	}
 	got = got[:0]
-	for range 6 {
+	for range 10 {
 		e := <-sub.Events()
 		got = append(got, string(e.Kind)+" "+e.Job+" "+e.State+" "+e.Status+" "+e.Reason)
 	}
@@ -166,6 +172,10 @@ func TestRunNowIsAuditedAndInHistory(t *testing.T) {
 		"run-start bad   ",
 		"run-end bad deactivated ERROR ",
 		"job-state bad deactivated  error",
+		"job-state bad deactivated  activate",
+		"service   reloading ",
+		"job-state bad waiting  reload",
+		"service   running ",
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Fatalf("events:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))

@@ -155,3 +155,9 @@ func (b *Bus) RunEnded(r sched.Report) {
 	}
 	b.Publish(Event{Time: out.End, Kind: EventJobState, Job: r.Job, State: string(r.State), Reason: reason})
 }
+
+// Reloaded announces a job's change of state by a reload
+// (sched.Options.OnStateChange): State is empty for a removed job.
+func (b *Bus) Reloaded(c sched.StateChange) {
+	b.Publish(Event{Kind: EventJobState, Job: c.Job, State: string(c.To), Reason: "reload"})
+}

@@ -115,6 +115,7 @@ func Start(ctx context.Context, path string, opts Options) (*Service, error) {
 		HistorySize:     cfg.HistorySize,
 		SpreadFirstRuns: cfg.SpreadFirstRuns,
 		OnStart:         s.bus.RunStarted,
+		OnStateChange:   s.bus.Reloaded,
 		OnReport:        s.report,
 		OnError:         func(err error) { s.log.Error().Err(err).Msg("state store") },
 	})
