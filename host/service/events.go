@@ -1,6 +1,7 @@
 package service
 
 import (
+	"encoding/json"
 	"sync"
 	"time"
 
@@ -25,21 +26,44 @@ const (
 type Event struct {
 	// Seq grows by one per event published: a subscriber that sees a gap
 	// dropped the events in it.
-	Seq  uint64
-	Time time.Time
-	Kind EventKind
-	Job  string
+	Seq  uint64    `json:"seq"`
+	Time time.Time `json:"time"`
+	Kind EventKind `json:"kind"`
+	Job  string    `json:"job,omitempty"`
 
-	Trigger  string    // run-start, run-end: schedule, manual or reload
-	Actor    string    // who asked for a manual run, or for a state change
-	Due      time.Time // run-start, run-end
-	Status   string    // run-end: OK, SLEEP, STOP, EXIT, ERROR; service: its status
-	Error    string    // run-end: why the run failed
-	Duration time.Duration
-	Lateness time.Duration
-	State    string    // run-end, job-state: the job's state after it
-	Next     time.Time // run-end: the job's next run, if one is queued
-	Reason   string    // job-state: activate, deactivate, error, exit, reload
+	Trigger  string        `json:"trigger,omitempty"` // run-start, run-end: schedule, manual or reload
+	Actor    string        `json:"actor,omitempty"`   // who asked for a manual run, or for a state change
+	Due      time.Time     `json:"due,omitzero"`      // run-start, run-end
+	Status   string        `json:"status,omitempty"`  // run-end: OK, SLEEP, STOP, EXIT, ERROR; service: its status
+	Error    string        `json:"error,omitempty"`   // run-end: why the run failed
+	Duration time.Duration `json:"duration_ns,omitempty"`
+	Lateness time.Duration `json:"lateness_ns,omitempty"`
+	State    string        `json:"state,omitempty"`  // run-end, job-state: the job's state after it
+	Next     time.Time     `json:"next,omitzero"`    // run-end: the job's next run, if one is queued
+	Reason   string        `json:"reason,omitempty"` // job-state: activate, deactivate, error, exit, reload
+
+	enc *encoding // shared by every subscriber's copy
+}
+
+// encoding is an event's JSON, made once for all subscribers.
+type encoding struct {
+	once sync.Once
+	data []byte
+}
+
+// JSON is the event as one line of JSON, for an SSE data field. It is
+// encoded once, by the first subscriber that asks, off the run's path.
+func (e Event) JSON() []byte {
+	if e.enc == nil {
+		data, _ := json.Marshal(e)
+		return data
+	}
+	e.enc.once.Do(func() {
+		c := e
+		c.enc = nil
+		e.enc.data, _ = json.Marshal(c)
+	})
+	return e.enc.data
 }
 
 // Bus hands events to subscribers without ever waiting for one: a
@@ -89,6 +113,7 @@ func (b *Bus) Publish(e Event) {
 	defer b.mu.Unlock()
 	b.seq++
 	e.Seq = b.seq
+	e.enc = &encoding{}
 	for sub := range b.subs {
 		select {
 		case sub.c <- e:

@@ -1,7 +1,6 @@
 package service
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"sync"
@@ -98,7 +97,7 @@ func TestBlockedSubscriberNeverBlocksPublish(t *testing.T) {
 }
 
 // BenchmarkPublish: what publishing one run's event costs the run, with 0
-// and 10 subscribers each encoding every event as an SSE writer would.
+// and 10 subscribers each writing every event's JSON as an SSE writer would.
 func BenchmarkPublish(b *testing.B) {
 	for _, n := range []int{0, 10} {
 		b.Run(fmt.Sprint(n, " subscribers"), func(b *testing.B) {
@@ -108,9 +107,8 @@ func BenchmarkPublish(b *testing.B) {
 				sub := bus.Subscribe(0)
 				defer sub.Close()
 				wg.Go(func() {
-					enc := json.NewEncoder(io.Discard)
 					for e := range sub.Events() {
-						_ = enc.Encode(e)
+						_, _ = io.Discard.Write(e.JSON())
 					}
 				})
 			}
@@ -125,5 +123,21 @@ func BenchmarkPublish(b *testing.B) {
 			}
 			b.ReportMetric(float64(dropped)/float64(b.N*max(n, 1)), "dropped/event")
 		})
+	}
+}
+
+// TestEventJSON: every subscriber's copy of an event has the same JSON,
+// made once, with the event's number and none of the bus's own fields.
+func TestEventJSON(t *testing.T) {
+	t.Parallel()
+	b := NewBus()
+	one, two := b.Subscribe(1), b.Subscribe(1)
+	defer one.Close()
+	defer two.Close()
+	b.Publish(Event{Time: time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC), Kind: EventRunEnd, Job: "a", Status: "OK", Duration: time.Millisecond})
+	x, y := (<-one.Events()).JSON(), (<-two.Events()).JSON()
+	want := `{"seq":1,"time":"2026-03-02T10:00:00Z","kind":"run-end","job":"a","status":"OK","duration_ns":1000000}`
+	if string(x) != want || &x[0] != &y[0] {
+		t.Fatalf("JSON %s and %s (shared: %v); want %s", x, y, &x[0] == &y[0], want)
 	}
 }
