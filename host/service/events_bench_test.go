@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -74,13 +73,4 @@ func BenchmarkDueBurstWithSubscribers(b *testing.B) {
 			b.ReportMetric(float64(processCPU()-cpu)/float64(b.N*jobs), "cpu-ns/run")
 		})
 	}
-}
-
-// processCPU is the process's user and system CPU time so far.
-func processCPU() time.Duration {
-	var ru syscall.Rusage
-	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
