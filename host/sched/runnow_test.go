@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -271,4 +272,45 @@ func TestReloadDuringAManualRunMovesItsReturn(t *testing.T) {
 	}
 	h.requireEmpty()
 	h.expect("s", Waiting, 2*time.Minute)
+}
+
+// TestRunNowHammer: many callers ask for runs of one job while its
+// schedule runs too (run it under -race): never two runs of it at once.
+func TestRunNowHammer(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	var inFlight, most, runs atomic.Int32
+	h.runner.set("h", func(context.Context) (abi.Status, string) {
+		n := inFlight.Add(1)
+		for {
+			m := most.Load()
+			if n <= m || most.CompareAndSwap(m, n) {
+				break
+			}
+		}
+		runs.Add(1)
+		inFlight.Add(-1)
+		return abi.StatusOK, ""
+	})
+	h.reports = make(chan Report, 10_000)
+	h.start(spec("h", time.Second))
+	var callers sync.WaitGroup
+	for range 8 {
+		callers.Go(func() {
+			for range 200 {
+				if _, err := h.sched.RunNow("h", ann); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		})
+	}
+	for range 50 {
+		h.clock.Advance(time.Second)
+	}
+	callers.Wait()
+	h.settle()
+	if most.Load() != 1 || runs.Load() == 0 {
+		t.Fatalf("%d runs, at most %d at once", runs.Load(), most.Load())
+	}
 }
