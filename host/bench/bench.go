@@ -42,6 +42,10 @@ type Options struct {
 	Loads []Load
 	// CorpusDir holds the hostile corpus (LoadCorpus); "tests" if empty.
 	CorpusDir string
+	// Subscribers attaches that many event-stream clients to the
+	// scheduler scenarios: each reads every run's start and end from the
+	// service's event bus and encodes it as an SSE writer would.
+	Subscribers int
 }
 
 func (o Options) corpusDir() string {

@@ -3,6 +3,7 @@ package bench
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -353,7 +354,7 @@ func scheduler(v *env, o Options) ([]Row, error) {
 	}
 	var rows []Row
 	for _, l := range loads {
-		r, err := schedule(v.ctx, o.Scale, l.Jobs, formatInterval(l.Interval))
+		r, err := schedule(v.ctx, o.Scale, l.Jobs, formatInterval(l.Interval), o.Subscribers)
 		if err != nil {
 			return nil, err
 		}
@@ -373,7 +374,7 @@ func formatInterval(d time.Duration) string {
 	return s
 }
 
-func schedule(ctx context.Context, window time.Duration, n int, interval string) ([]Row, error) {
+func schedule(ctx context.Context, window time.Duration, n int, interval string, subscribers int) ([]Row, error) {
 	v, err := newEnv(ctx)
 	defer v.close()
 	if err != nil {
@@ -403,9 +404,13 @@ func schedule(ctx context.Context, window time.Duration, n int, interval string)
 		failed    int
 		measuring bool
 	)
+	bus, stopSubs := subscribe(subscribers)
+	defer stopSubs()
 	s := sched.New(sched.Options{
 		Runner: e, Store: st, MaxConcurrent: cfg.MaxConcurrentRuns, SpreadFirstRuns: true,
+		OnStart: bus.RunStarted,
 		OnReport: func(r sched.Report) {
+			bus.RunEnded(r)
 			mu.Lock()
 			defer mu.Unlock()
 			if !measuring {
@@ -448,6 +453,9 @@ func schedule(ctx context.Context, window time.Duration, n int, interval string)
 	slices.Sort(got)
 	slices.Sort(ends)
 	name := fmt.Sprintf("%d jobs every %s", n, interval)
+	if subscribers > 0 {
+		name += fmt.Sprintf(", %d subscribers", subscribers)
+	}
 	rows := []Row{
 		{Figure: name + ": runs per second", Median: float64(len(got)) / elapsed.Seconds(), Unit: "/s",
 			Note: fmt.Sprintf("expected %.0f/s", float64(n)/cfg.Jobs[0].Interval.Duration().Seconds())},
@@ -459,4 +467,27 @@ func schedule(ctx context.Context, window time.Duration, n int, interval string)
 			Note: fmt.Sprintf("%.0f MiB before the jobs", float64(rssBefore)/(1<<20))})
 	}
 	return rows, nil
+}
+
+// subscribe attaches n event-stream clients to a new bus, each writing
+// every event's JSON as an SSE writer would; stop closes them and waits.
+func subscribe(n int) (*service.Bus, func()) {
+	bus := service.NewBus()
+	var wg sync.WaitGroup
+	subs := make([]*service.Subscription, n)
+	for i := range subs {
+		subs[i] = bus.Subscribe(0)
+		sub := subs[i]
+		wg.Go(func() {
+			for e := range sub.Events() {
+				_, _ = io.Discard.Write(e.JSON())
+			}
+		})
+	}
+	return bus, func() {
+		for _, sub := range subs {
+			sub.Close()
+		}
+		wg.Wait()
+	}
 }

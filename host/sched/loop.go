@@ -92,6 +92,11 @@ func (s *Scheduler) startReady() {
 			s.starved.Store(false)
 			return
 		}
+		if q.manual != nil && q.entry.state == Running {
+			// A scheduled run started first: its finish queues this again.
+			s.ready.pop()
+			continue
+		}
 		// Set before trying, so a slot freed just after a failed try
 		// still wakes the loop.
 		s.starved.Store(true)
@@ -100,23 +105,41 @@ func (s *Scheduler) startReady() {
 		}
 		s.ready.pop()
 		e := q.entry
+		st := start{due: q.due, trigger: q.trigger}
+		if q.manual != nil {
+			st.actor = q.manual.actor
+			e.manual, e.resume, e.resuming = nil, place{e.state, e.next}, true
+		}
 		s.unschedule(e, Running)
 		s.inFlight++
 		s.started++
 		s.runs.Add(1)
-		go s.run(e, q.due, e.spec)
+		go s.run(e, st, e.spec)
 	}
 }
 
+// start is what a run is for: its due time, trigger and, for a manual
+// run, who asked for it.
+type start struct {
+	due     time.Time
+	trigger domain.Trigger
+	actor   domain.Actor
+}
+
+func (st start) manual() bool { return st.trigger == domain.TriggerManual }
+
 // run runs one job, holding the CPU slot startReady took for it except
 // while the sandbox hands it back (see domain.Slot).
-func (s *Scheduler) run(e *entry, due time.Time, spec Spec) {
+func (s *Scheduler) run(e *entry, st start, spec Spec) {
 	defer s.runs.Done()
+	if s.opts.OnStart != nil {
+		s.opts.OnStart(Started{Job: spec.Name, Due: st.due, Trigger: st.trigger, Actor: st.actor, At: s.opts.Clock.Now()})
+	}
 	slot := &runSlot{slots: s.cpu}
 	slot.held.Store(true)
 	out := s.opts.Runner.Run(domain.WithSlot(s.runCtx, slot), spec.Job)
 	slot.Release()
-	s.finish(e, due, out)
+	s.finish(e, st, out)
 
 	s.mu.Lock()
 	s.inFlight--
@@ -134,30 +157,45 @@ func (s *Scheduler) poke() {
 }
 
 // finish applies the semantics table to a finished run, records it, and
-// then, holding no lock, reports it.
-func (s *Scheduler) finish(e *entry, due time.Time, out domain.Outcome) {
+// then, holding no lock, reports it. A manual run asked for while this one
+// ran is queued now.
+func (s *Scheduler) finish(e *entry, run start, out domain.Outcome) {
 	shutdown := out.Status == abi.StatusError && s.runCtx.Err() != nil
 	e.saveMu.Lock()
 	s.mu.Lock()
 	spec := e.spec
-	st, p := afterRun(spec, e.saved, out, due, s.opts.Clock.Now(), shutdown)
+	now := s.opts.Clock.Now()
+	var st store.JobState
+	var p place
+	if run.manual() {
+		st, p = afterManual(spec, e.saved, out, e.resume, now, shutdown)
+		e.resuming = false
+	} else {
+		st, p = afterRun(spec, e.saved, out, run.due, now, shutdown)
+	}
 	e.saved = st
 	s.known[spec.Name] = st
 	if !e.removed && !shutdown {
+		e.trigger = domain.TriggerSchedule
 		s.place(e, p)
+		if m := e.manual; m != nil {
+			s.ready.push(queued{due: m.requested, entry: e, trigger: domain.TriggerManual, manual: m})
+		}
 	}
 	s.mu.Unlock()
-	s.record(st, out)
+	s.record(st, run, out)
 	e.saveMu.Unlock()
 
 	if s.opts.OnReport != nil {
-		s.opts.OnReport(Report{Job: spec.Name, Due: due, Outcome: out, State: p.state, Next: p.next})
+		s.opts.OnReport(Report{Job: spec.Name, Due: run.due, Trigger: run.trigger, Actor: run.actor,
+			Outcome: out, State: p.state, Next: p.next})
 	}
 }
 
 // record stores a finished run and the job's state after it.
-func (s *Scheduler) record(st store.JobState, out domain.Outcome) {
-	run := store.Run{Job: st.Name, Start: out.Start, End: out.End, Status: out.Status.String(), Error: out.Error, Logs: out.Logs}
+func (s *Scheduler) record(st store.JobState, r start, out domain.Outcome) {
+	run := store.Run{Job: st.Name, Start: out.Start, End: out.End, Status: out.Status.String(), Error: out.Error, Logs: out.Logs,
+		Due: r.due, Trigger: string(r.trigger), Actor: r.actor.Name, From: r.actor.From}
 	err := s.opts.Store.RecordRun(context.WithoutCancel(s.runCtx), st, run, s.opts.HistorySize)
 	if err != nil && s.opts.OnError != nil {
 		s.opts.OnError(fmt.Errorf("recording a run of job %q: %w", st.Name, err))

@@ -3,17 +3,27 @@ package sched
 import (
 	"slices"
 	"time"
+
+	"github.com/jobbox/jobbox/host/domain"
 )
 
-// queued is one run of a job, due at due. It is stale once the job's gen
-// has moved on (rescheduled, unscheduled or removed since).
+// queued is one run of a job, due at due. A scheduled run is stale once
+// the job's gen has moved on (rescheduled, unscheduled or removed since); a
+// manual one once the job's pending manual run is no longer it.
 type queued struct {
-	due   time.Time
-	entry *entry
-	gen   uint64
+	due     time.Time
+	entry   *entry
+	gen     uint64
+	trigger domain.Trigger
+	manual  *manualRun // set for a run RunNow asked for
 }
 
-func (q queued) stale() bool { return q.gen != q.entry.gen || q.entry.removed }
+func (q queued) stale() bool {
+	if q.manual != nil {
+		return q.entry.manual != q.manual || q.entry.removed
+	}
+	return q.gen != q.entry.gen || q.entry.removed
+}
 
 // dueQueue is the schedule: a heap of runs by due time (container/heap).
 type dueQueue []queued

@@ -134,3 +134,30 @@ func onSetActive(saved store.JobState, cur State, active bool) (store.JobState, 
 	st.Deactivated, st.Reason = true, store.ReasonAdmin
 	return st, cur != Running
 }
+
+// afterManual applies the table to a finished manual run (RunNow); prior is
+// where the job stood when it started. A return that changes the job's
+// course (an error, EXIT, STOP, SLEEP, or an operator's deactivation
+// meanwhile) acts as after a scheduled run. OK leaves the job where it
+// stood: a manual run is an extra run, so it does not shift the schedule,
+// keep a SLEEP from ending, or use up a Run Once job's run. A scheduled run
+// that came due while the manual run ran is skipped, as an overrun skips
+// its missed slots.
+func afterManual(spec Spec, saved store.JobState, out domain.Outcome, prior place, now time.Time, shutdown bool) (store.JobState, place) {
+	st, p := afterRun(spec, saved, out, now, now, shutdown)
+	if shutdown || out.Status != abi.StatusOK || st.Deactivated {
+		return st, p
+	}
+	if prior.state == Sleeping {
+		st.SleepUntil = saved.SleepUntil
+	}
+	if !prior.next.IsZero() && !prior.next.After(now) {
+		prior.next = nextSlot(prior.next, spec.Interval, now)
+		if prior.state == Sleeping {
+			// Its wake-up passed during the run: it wakes to its interval.
+			prior.state = Waiting
+			st.SleepUntil = time.Time{}
+		}
+	}
+	return st, prior
+}

@@ -54,7 +54,9 @@ const (
 // Report describes one finished run.
 type Report struct {
 	Job     string
-	Due     time.Time
+	Due     time.Time // for a manual run, when it was asked for
+	Trigger domain.Trigger
+	Actor   domain.Actor // who asked for a manual run
 	Outcome domain.Outcome
 	State   State     // the job's state after the run
 	Next    time.Time // its next run, if one is scheduled
@@ -82,8 +84,14 @@ type Options struct {
 	// instead of all one interval after the start: 100,000 jobs at the
 	// same interval then come due a few at a time, not at once.
 	SpreadFirstRuns bool
-	// OnReport is called after each run is recorded, without locks held.
+	// OnStart is called as each run starts, without locks held, before
+	// the runner is called; OnReport after each run is recorded. Both run
+	// on the run's goroutine: they must not block.
+	OnStart  func(Started)
 	OnReport func(Report)
+	// OnStateChange is called after a reload, without locks held, for
+	// each job whose state the reload changed.
+	OnStateChange func(StateChange)
 	// OnError is called when the store fails; the schedule carries on.
 	OnError func(error)
 }
@@ -119,7 +127,15 @@ type entry struct {
 	next    time.Time
 	gen     uint64 // bumped to invalidate this entry's queued runs
 	removed bool
-	saved   store.JobState
+	// trigger is what the next scheduled run is for: a reload's place, or
+	// the schedule.
+	trigger domain.Trigger
+	// manual is the run RunNow asked for that has not started; resume is
+	// where the job stood when a manual run started, for afterManual.
+	manual   *manualRun
+	resume   place
+	resuming bool // a manual run is in flight: resume is where it returns
+	saved    store.JobState
 	// saveMu orders this job's store writes as their states were computed.
 	saveMu sync.Mutex
 }
@@ -168,7 +184,7 @@ func (s *Scheduler) Start(ctx context.Context, specs []Spec) error {
 	s.known = known
 	now := s.opts.Clock.Now()
 	for _, spec := range specs {
-		s.add(spec, now)
+		s.add(spec, now, domain.TriggerSchedule)
 	}
 	s.status = StatusRunning
 	s.mu.Unlock()
@@ -181,12 +197,12 @@ func (s *Scheduler) Start(ctx context.Context, specs []Spec) error {
 	return nil
 }
 
-// add creates the entry of a job the schedule does not have yet. Call with
-// s.mu held.
-func (s *Scheduler) add(spec Spec, now time.Time) {
+// add creates the entry of a job the schedule does not have yet, whose
+// first run is for trigger. Call with s.mu held.
+func (s *Scheduler) add(spec Spec, now time.Time, trigger domain.Trigger) {
 	saved := s.known[spec.Name]
 	saved.Name = spec.Name
-	e := &entry{spec: spec, saved: saved}
+	e := &entry{spec: spec, saved: saved, trigger: trigger}
 	s.jobs[spec.Name] = e
 	s.place(e, onAdd(spec, saved, now, s.firstRun(spec, now)))
 }
@@ -214,14 +230,22 @@ func (s *Scheduler) place(e *entry, p place) {
 func (s *Scheduler) schedule(e *entry, state State, next time.Time) {
 	e.state, e.next = state, next
 	e.gen++
-	heap.Push(&s.queue, queued{due: next, entry: e, gen: e.gen})
+	trigger := e.trigger
+	if trigger == "" {
+		trigger = domain.TriggerSchedule
+	}
+	heap.Push(&s.queue, queued{due: next, entry: e, gen: e.gen, trigger: trigger})
 	s.poke()
 }
 
-// unschedule leaves e in state with no run queued. Call with s.mu held.
+// unschedule leaves e in state with no run queued. A job that leaves the
+// schedule drops its pending manual run too. Call with s.mu held.
 func (s *Scheduler) unschedule(e *entry, state State) {
 	e.state, e.next = state, time.Time{}
 	e.gen++
+	if state == Deactivated || state == Exited {
+		e.manual = nil
+	}
 }
 
 // Status is the service's status: starting, running, reloading or stopping.

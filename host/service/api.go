@@ -77,7 +77,7 @@ func (a *apiService) Job(name string) (api.Job, bool) {
 		return api.Job{}, false
 	}
 	j := api.Job{Name: v.Name, File: v.File, IntervalS: v.Interval.Seconds(), RunOnce: v.RunOnce,
-		State: string(v.State), Reason: v.Reason, LastStatus: v.LastStatus, LastError: v.LastError,
+		State: string(v.State), Reason: v.Deactivation, LastStatus: v.LastStatus, LastError: v.LastError,
 		LastRun: timeOrNil(v.LastRun), NextRun: timeOrNil(v.NextRun), Runs: v.Runs}
 	return j, true
 }

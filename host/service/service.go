@@ -20,6 +20,7 @@ import (
 	"github.com/jobbox/jobbox/host/api"
 	"github.com/jobbox/jobbox/host/clock"
 	"github.com/jobbox/jobbox/host/config"
+	"github.com/jobbox/jobbox/host/domain"
 	"github.com/jobbox/jobbox/host/modules"
 	"github.com/jobbox/jobbox/host/sandbox"
 	"github.com/jobbox/jobbox/host/sched"
@@ -66,6 +67,7 @@ type Service struct {
 	admin  *http.Server
 	socket string
 	api    *apiService
+	bus    *Bus
 
 	mu  sync.Mutex // serialises reloads
 	cfg *config.Config
@@ -91,7 +93,7 @@ func Start(ctx context.Context, path string, opts Options) (*Service, error) {
 	if opts.Log == nil {
 		opts.Log = io.Discard
 	}
-	s := &Service{opts: opts, cfg: cfg, log: newLogger(opts.Log, opts.Console, cfg.LogLevel)}
+	s := &Service{opts: opts, cfg: cfg, log: newLogger(opts.Log, opts.Console, cfg.LogLevel), bus: NewBus()}
 	s.prepCtx, s.stopPreps = context.WithCancel(context.WithoutCancel(ctx))
 	if err := SecureStateDir(cfg.StateDir); err != nil {
 		return nil, err
@@ -120,6 +122,8 @@ func Start(ctx context.Context, path string, opts Options) (*Service, error) {
 		MaxInFlight:     cfg.MaxRunsInFlight,
 		HistorySize:     cfg.HistorySize,
 		SpreadFirstRuns: cfg.SpreadFirstRuns,
+		OnStart:         s.bus.RunStarted,
+		OnStateChange:   s.bus.Reloaded,
 		OnReport:        s.report,
 		OnError:         func(err error) { s.log.Error().Err(err).Msg("state store") },
 	})
@@ -241,6 +245,7 @@ func (s *Service) report(r sched.Report) {
 		ev = ev.Time("next", r.Next)
 	}
 	ev.Msg("run finished")
+	s.bus.RunEnded(r)
 	if s.opts.OnReport != nil {
 		s.opts.OnReport(r)
 	}
@@ -278,7 +283,10 @@ func (s *Service) prepare(ctx context.Context, cfg *config.Config) {
 
 // Reload re-reads the config file. An invalid file is refused with its
 // errors, and the running config stays in force.
-func (s *Service) Reload(ctx context.Context) error {
+func (s *Service) Reload(ctx context.Context) error { return s.ReloadAs(ctx, domain.System) }
+
+// reload is Reload, its result audited by ReloadAs.
+func (s *Service) reload() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	cfg, err := config.Load(s.cfg.Path)

@@ -143,7 +143,7 @@ func checkDB(db *bolt.DB, path string, online bool) Report {
 // prepare creates the buckets and the marker file.
 func prepare(db *bolt.DB, path string) error {
 	err := db.Update(func(tx *bolt.Tx) error {
-		for _, b := range [][]byte{bucketJobs, bucketRuns} {
+		for _, b := range [][]byte{bucketJobs, bucketRuns, bucketAudit} {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return err
 			}
@@ -220,6 +220,7 @@ func (s *Bolt) RecordRun(_ context.Context, st JobState, run Run, keep int) erro
 		if err != nil {
 			return err
 		}
+		run.ID = seq
 		v, err := json.Marshal(run)
 		if err != nil {
 			return err
@@ -227,17 +228,7 @@ func (s *Bolt) RecordRun(_ context.Context, st JobState, run Run, keep int) erro
 		if err := runs.Put(seqKey(seq), v); err != nil {
 			return fmt.Errorf("saving a run of job %q: %w", st.Name, err)
 		}
-		// Drop what falls out of the window: every key below seq-keep+1.
-		if keep > 0 && seq > uint64(keep) {
-			cutoff := seqKey(seq - uint64(keep) + 1)
-			c := runs.Cursor()
-			for k, _ := c.First(); k != nil && string(k) < string(cutoff); k, _ = c.Next() {
-				if err := c.Delete(); err != nil {
-					return err
-				}
-			}
-		}
-		return nil
+		return trim(runs, seq, keep)
 	})
 }
 
@@ -250,9 +241,9 @@ func (s *Bolt) History(_ context.Context, job string, limit int) ([]Run, error) 
 		}
 		c := runs.Cursor()
 		for k, v := c.Last(); k != nil && (limit <= 0 || len(out) < limit); k, v = c.Prev() {
-			var r Run
-			if err := json.Unmarshal(v, &r); err != nil {
-				return fmt.Errorf("run %x: %w", k, err)
+			r, err := decodeRun(binary.BigEndian.Uint64(k), v)
+			if err != nil {
+				return err
 			}
 			out = append(out, r)
 		}

@@ -21,6 +21,7 @@ type Report struct {
 	Runs        int      `json:"runs"`
 	Collections int      `json:"collections"`
 	Documents   int      `json:"documents"`
+	Audit       int      `json:"audit"` // audit log entries
 	Problems    []string `json:"problems,omitempty"`
 }
 
@@ -112,6 +113,9 @@ func walk(tx *bolt.Tx, r *Report) {
 			r.Runs += countKeys(b.Bucket(k))
 			return nil
 		})
+	}
+	if b := tx.Bucket(bucketAudit); b != nil {
+		r.Audit = countKeys(b)
 	}
 	if b := tx.Bucket(bucketData); b != nil {
 		_ = b.ForEachBucket(func(k []byte) error {
