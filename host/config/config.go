@@ -59,12 +59,15 @@ type Config struct {
 	Network   Network             `toml:"network"`
 	Data      Data                `toml:"data"`
 	Jobs      []Job               `toml:"jobs"`
+	// Include names more files of [[jobs]] (glob patterns, include.go).
+	Include []string `toml:"include"`
 
 	// Set by Parse.
 	Path string `toml:"-"` // the file this came from
 	Dir  string `toml:"-"` // its directory, the base of relative paths
 
 	positions positions
+	included  []included
 }
 
 // Job is one [[jobs]] entry.
@@ -81,6 +84,8 @@ type Job struct {
 	// first job directory it lies in ("" when none; Validate says so).
 	Path string `toml:"-"`
 	Root string `toml:"-"`
+	// Source is the config file that defines the job: Path or an include.
+	Source string `toml:"-"`
 }
 
 // IsActive reports whether the job is active in the config (the default).
@@ -131,6 +136,11 @@ func Load(path string) (*Config, error) {
 // resolves its relative paths against path's directory. Unknown keys and
 // values of the wrong type are errors.
 func (c *Config) Parse(data []byte, path string) error {
+	return c.ParseWith(data, path, os.ReadFile)
+}
+
+// ParseWith is Parse reading the files the config includes with read.
+func (c *Config) ParseWith(data []byte, path string, read func(string) ([]byte, error)) error {
 	c.Path = path
 	c.Dir = filepath.Dir(path)
 	dec := toml.NewDecoder(bytes.NewReader(data)).DisallowUnknownFields().EnableUnmarshalerInterface()
@@ -138,6 +148,9 @@ func (c *Config) Parse(data []byte, path string) error {
 		return c.decodeError(err)
 	}
 	c.positions = locate(data)
+	if err := c.include(read); err != nil {
+		return err
+	}
 	c.resolvePaths()
 	return nil
 }
@@ -232,7 +245,7 @@ func (c *Config) Validate() error {
 	var errs Errors
 	fail := func(key, format string, args ...any) {
 		line, col := c.positions.of(key)
-		errs = append(errs, Error{File: c.Path, Line: line, Col: col, Message: fmt.Sprintf(format, args...)})
+		errs = append(errs, Error{File: c.fileOf(key), Line: line, Col: col, Message: fmt.Sprintf(format, args...)})
 	}
 	if c.StateDir == "" {
 		fail("state_dir", "state_dir must not be empty")
@@ -268,7 +281,9 @@ func (c *Config) Validate() error {
 	c.validateModules(fail)
 	if len(errs) > 0 {
 		// In the file's order, as an operator reads it.
-		slices.SortStableFunc(errs, func(a, b Error) int { return cmp.Compare(a.Line, b.Line) })
+		slices.SortStableFunc(errs, func(a, b Error) int {
+			return cmp.Or(cmp.Compare(c.fileRank(a.File), c.fileRank(b.File)), cmp.Compare(a.Line, b.Line))
+		})
 		return errs
 	}
 	return nil
@@ -286,8 +301,13 @@ func (c *Config) validateJob(i int, roots roots, seen map[string]int, fail failF
 		fail(key+".name", "job name %q may hold only letters, digits, '.', '_' and '-' (at most 64)", j.Name)
 	default:
 		if first, dup := seen[j.Name]; dup {
-			line, _ := c.positions.of(fmt.Sprintf("jobs.%d.name", first))
-			fail(key+".name", "job name %q is used twice (first on line %d)", j.Name, line)
+			firstKey := fmt.Sprintf("jobs.%d.name", first)
+			line, _ := c.positions.of(firstKey)
+			where := fmt.Sprintf("line %d", line)
+			if f := c.fileOf(firstKey); f != c.fileOf(key) {
+				where = fmt.Sprintf("%s, line %d", f, line)
+			}
+			fail(key+".name", "job name %q is used twice (first on %s)", j.Name, where)
 		} else {
 			seen[j.Name] = i
 		}
