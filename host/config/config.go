@@ -136,11 +136,12 @@ func Load(path string) (*Config, error) {
 // resolves its relative paths against path's directory. Unknown keys and
 // values of the wrong type are errors.
 func (c *Config) Parse(data []byte, path string) error {
-	return c.ParseWith(data, path, os.ReadFile)
+	return c.ParseWith(data, path, OSFiles{})
 }
 
-// ParseWith is Parse reading the files the config includes with read.
-func (c *Config) ParseWith(data []byte, path string, read func(string) ([]byte, error)) error {
+// ParseWith is Parse finding and reading the files the config includes
+// in files.
+func (c *Config) ParseWith(data []byte, path string, files Files) error {
 	c.Path = path
 	c.Dir = filepath.Dir(path)
 	dec := toml.NewDecoder(bytes.NewReader(data)).DisallowUnknownFields().EnableUnmarshalerInterface()
@@ -148,7 +149,7 @@ func (c *Config) ParseWith(data []byte, path string, read func(string) ([]byte, 
 		return c.decodeError(err)
 	}
 	c.positions = locate(data)
-	if err := c.include(read); err != nil {
+	if err := c.include(files); err != nil {
 		return err
 	}
 	c.resolvePaths()

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -19,6 +20,19 @@ import (
 // config's own. An included file holds [[jobs]] tables and nothing else
 // (no includes of its own), and its relative paths, like the config's, are
 // relative to the config file.
+
+// Files finds and reads the files a config includes: OSFiles, or a view
+// of a change not yet written.
+type Files interface {
+	Glob(pattern string) ([]string, error)
+	ReadFile(path string) ([]byte, error)
+}
+
+// OSFiles are the files on disk.
+type OSFiles struct{}
+
+func (OSFiles) Glob(pattern string) ([]string, error) { return filepath.Glob(pattern) }
+func (OSFiles) ReadFile(path string) ([]byte, error)  { return os.ReadFile(path) }
 
 // included is one included file: it defines jobs [first, first+count).
 type included struct {
@@ -51,18 +65,18 @@ func (c *Config) IncludeMatches(path string) bool {
 	return false
 }
 
-// include reads the files the include patterns match, with read, and adds
+// include reads the files the include patterns match, from fs, and adds
 // their jobs and their positions.
-func (c *Config) include(read func(string) ([]byte, error)) error {
+func (c *Config) include(fs Files) error {
 	for i := range c.Jobs {
 		c.Jobs[i].Source = c.Path
 	}
-	files, err := c.includedFiles()
+	files, err := c.includedFiles(fs)
 	if err != nil {
 		return err
 	}
 	for _, path := range files {
-		data, err := read(path)
+		data, err := fs.ReadFile(path)
 		if err != nil {
 			line, col := c.positions.of("include")
 			return Errors{{File: c.Path, Line: line, Col: col, Message: fmt.Sprintf("included file %s cannot be read: %v", path, unwrapPathError(err))}}
@@ -92,11 +106,11 @@ func (c *Config) include(read func(string) ([]byte, error)) error {
 
 // includedFiles expands the include patterns, leaving out the config file
 // itself and files already matched.
-func (c *Config) includedFiles() ([]string, error) {
+func (c *Config) includedFiles(fs Files) ([]string, error) {
 	var files []string
 	seen := map[string]bool{filepath.Clean(c.Path): true}
 	for i, pattern := range c.Include {
-		matches, err := filepath.Glob(c.resolve(pattern))
+		matches, err := fs.Glob(c.resolve(pattern))
 		if err == nil && pattern == "" {
 			err = errors.New("it is empty")
 		}
