@@ -55,6 +55,9 @@ func (e *Editor) Code(name string) (Code, error) {
 	if err := luaOnly(j); err != nil {
 		return Code{}, err
 	}
+	if j.Root == "" {
+		return Code{}, fmt.Errorf("job file %s lies outside the job directories (job_dirs): %w", j.File, ErrNotEditable)
+	}
 	src, _, err := jobfile.Read(specOf(s.cfg, j))
 	if err != nil {
 		return Code{}, fmt.Errorf("job %q: %w", name, err)

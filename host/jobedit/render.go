@@ -46,6 +46,9 @@ func render(fields Fields, nl string) (rendered, error) {
 	var tables []string
 	for _, k := range orderedKeys(fields) {
 		v := fields[k]
+		if !utf8.ValidString(k) {
+			return r, &InvalidError{Problems: []Problem{{Message: fmt.Sprintf("key %q is not valid UTF-8 text", k)}}}
+		}
 		if _, ok := v.(map[string]any); ok {
 			tables = append(tables, k)
 			continue
@@ -62,6 +65,9 @@ func render(fields Fields, nl string) (rendered, error) {
 		line(t, "[jobs."+key(t)+"]")
 		for _, k := range orderedKeys(sub) {
 			s, err := value(sub[k], 1)
+			if !utf8.ValidString(k) {
+				err = fmt.Errorf("key %q is not valid UTF-8 text", k)
+			}
 			if err != nil {
 				return r, &InvalidError{Problems: []Problem{{Field: t + "." + k, Message: fmt.Sprintf("%s.%s: %v", t, k, err)}}}
 			}
@@ -140,6 +146,9 @@ func value(v any, depth int) (string, error) {
 		keys := orderedKeys(v)
 		parts := make([]string, len(keys))
 		for i, k := range keys {
+			if !utf8.ValidString(k) {
+				return "", fmt.Errorf("key %q is not valid UTF-8 text", k)
+			}
 			s, err := value(v[k], depth+1)
 			if err != nil {
 				return "", err
