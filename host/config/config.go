@@ -45,6 +45,8 @@ type Config struct {
 	// JobDirs are the directories job files must lie in; the config
 	// file's own directory when unset. A symlink out of them is refused.
 	JobDirs []string `toml:"job_dirs"`
+	// Include names more files of [[jobs]] (glob patterns, include.go).
+	Include []string `toml:"include"`
 	// MaxLuaFile and MaxWasmFile cap the size of a job file of each kind;
 	// CompileTimeout and CompileMemory bound compiling a .wasm guest.
 	MaxLuaFile     Size     `toml:"max_lua_file"`
@@ -59,8 +61,6 @@ type Config struct {
 	Network   Network             `toml:"network"`
 	Data      Data                `toml:"data"`
 	Jobs      []Job               `toml:"jobs"`
-	// Include names more files of [[jobs]] (glob patterns, include.go).
-	Include []string `toml:"include"`
 
 	// Set by Parse.
 	Path string `toml:"-"` // the file this came from

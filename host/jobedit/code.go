@@ -13,7 +13,6 @@ import (
 	"github.com/jobbox/jobbox/host/config"
 	"github.com/jobbox/jobbox/host/internal/jobfile"
 	"github.com/jobbox/jobbox/host/sandbox"
-	"github.com/jobbox/jobbox/host/service"
 )
 
 // template is the seed's job template (jobs/template.lua; a test keeps the
@@ -105,8 +104,10 @@ func (e *Editor) SaveCode(ctx context.Context, name string, src []byte, ifMatch 
 	if err != nil {
 		return Code{}, fmt.Errorf("job %q: %w", name, err)
 	}
-	job := service.JobOf(s.cfg, j, nil)
-	job.Path = st.path()
+	// The job's own limits bound the check, as they do under jobbox check.
+	lim := s.cfg.JobLimits(j)
+	job := sandbox.Job{Name: j.Name, File: j.File, Path: st.path(), Root: j.Root,
+		Limits: sandbox.Limits{Timeout: lim.Timeout, MemoryBytes: lim.Memory, StackDepth: lim.Stack}}
 	problems, err := e.check.Check(ctx, job)
 	if err != nil || len(problems) > 0 {
 		st.discard()

@@ -12,7 +12,6 @@ import (
 	"github.com/jobbox/jobbox/host/config"
 	"github.com/jobbox/jobbox/host/sandbox"
 	"github.com/jobbox/jobbox/host/sandbox/sandboxtest"
-	"github.com/jobbox/jobbox/host/service"
 )
 
 // codeSite is site with an editor that checks code with engine, or a new
@@ -46,7 +45,7 @@ func TestSavedCodeRunsNext(t *testing.T) {
 	var job sandbox.Job
 	for _, j := range cfg.Jobs {
 		if j.Name == "alpha" {
-			job = service.JobOf(cfg, j, nil)
+			job = sandbox.Job{Name: j.Name, File: j.File, Path: j.Path, Root: j.Root}
 		}
 	}
 	for range 3 {
