@@ -67,9 +67,6 @@ func describe(c *Config, err error) string {
 		root, _ := filepath.Rel(filepath.Dir(mustAbs(c.Path)), j.Root)
 		fmt.Fprintf(&b, "job %s file=%s path=%s root=%s every=%s once=%v active=%v limits=%+v\n",
 			j.Name, j.File, filepath.ToSlash(j.Path), filepath.ToSlash(root), j.Interval.Duration(), j.RunOnce, j.IsActive(), c.JobLimits(j))
-		if j.Source != c.Path {
-			fmt.Fprintf(&b, "  from %s\n", filepath.ToSlash(j.Source))
-		}
 		if g := j.Grants; len(g.MySQL)+len(g.Data)+len(g.Network)+len(g.NetworkCIDRs)+len(g.EmailFrom)+len(g.EmailTo) > 0 {
 			fmt.Fprintf(&b, "  grants: %+v\n", g)
 		}
@@ -152,7 +149,7 @@ func TestDefaultsResolve(t *testing.T) {
 // FuzzParse feeds arbitrary bytes to the parser and validator: they must
 // return errors, never panic.
 func FuzzParse(f *testing.F) {
-	for _, name := range []string{"valid", "semantic", "loading", "loading-bad", "unknown-key", "wrong-type", "syntax", "modules", "bounds", "values", "include", "include-bad"} {
+	for _, name := range []string{"valid", "semantic", "loading", "loading-bad", "unknown-key", "wrong-type", "syntax", "modules", "bounds", "values", "include/ok", "include/bad"} {
 		data, err := os.ReadFile(filepath.Join("testdata", name+".toml"))
 		if err != nil {
 			f.Fatal(err)
