@@ -81,3 +81,52 @@ func TestIncludeMatches(t *testing.T) {
 		}
 	}
 }
+
+// fakeFiles is a drop-in directory held in memory.
+type fakeFiles map[string][]byte
+
+func (f fakeFiles) Glob(pattern string) ([]string, error) {
+	var out []string
+	for p := range f {
+		if ok, err := filepath.Match(pattern, p); err != nil {
+			return nil, err
+		} else if ok {
+			out = append(out, p)
+		}
+	}
+	return out, nil
+}
+
+func (f fakeFiles) ReadFile(path string) ([]byte, error) {
+	if b, ok := f[path]; ok {
+		return b, nil
+	}
+	return nil, os.ErrNotExist
+}
+
+// FuzzInclude feeds arbitrary bytes as an included file: errors name a
+// file and a position, and nothing panics.
+func FuzzInclude(f *testing.F) {
+	for _, p := range []string{"ok.d/a-first.toml", "ok.d/b-second.toml", "bad.d/bad.toml", "syntax.d/x.toml"} {
+		data, err := os.ReadFile(filepath.Join("testdata/include", p))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
+	main, err := os.ReadFile("testdata/include/ok.toml")
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		c := DefaultConfig()
+		files := fakeFiles{filepath.Join("testdata", "include", "ok.d", "x.toml"): data}
+		if err := c.ParseWith(main, "testdata/include/ok.toml", files); err != nil {
+			if !strings.HasPrefix(err.Error(), "testdata/include/") {
+				t.Fatalf("error without a file: %v", err)
+			}
+			return
+		}
+		_ = c.Validate()
+	})
+}
