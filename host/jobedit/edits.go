@@ -169,11 +169,17 @@ func (e *Editor) write(file string, base, cand []byte, r *rendered, start int) (
 		e.unseed(res.CreatedFile)
 		return Result{}, fields(&InvalidError{Problems: problemsOf(err)}, file, cand, r, start)
 	}
-	dir, err := os.OpenRoot(filepath.Dir(file))
+	// A symlinked config file stays a link: the file it leads to is
+	// replaced.
+	real := file
+	if p, err := filepath.EvalSymlinks(file); err == nil {
+		real = p
+	}
+	dir, err := os.OpenRoot(filepath.Dir(real))
 	if err == nil {
 		defer dir.Close()
 		var st *staged
-		if st, err = stage(dir, filepath.Base(file), cand, 0o644); err == nil {
+		if st, err = stage(dir, filepath.Base(real), cand, 0o644); err == nil {
 			err = st.commit(base, file)
 		}
 	}

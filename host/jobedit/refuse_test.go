@@ -237,3 +237,30 @@ func TestCreateSeedsTemplate(t *testing.T) {
 		t.Fatal("the template file of a refused job was left")
 	}
 }
+
+// TestSymlinkedConfig: editing a config file that is a symlink replaces
+// the file it leads to and keeps the link.
+func TestSymlinkedConfig(t *testing.T) {
+	t.Parallel()
+	e, dir := site(t)
+	real := filepath.Join(dir, "conf.d", "real.toml.d")
+	if err := os.Mkdir(real, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	one := filepath.Join(dir, "conf.d", "one.toml")
+	if err := os.Rename(one, filepath.Join(real, "one.toml")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("real.toml.d/one.toml", one); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.Update("delta", Fields{"file": "jobs/delta.lua", "interval": 9}, "*"); err != nil {
+		t.Fatal(err)
+	}
+	if st, err := os.Lstat(one); err != nil || st.Mode()&os.ModeSymlink == 0 {
+		t.Fatalf("the link was replaced: %v %v", st, err)
+	}
+	if b, _ := os.ReadFile(filepath.Join(real, "one.toml")); !strings.Contains(string(b), "interval = 9") {
+		t.Fatalf("the linked file holds %q", b)
+	}
+}
