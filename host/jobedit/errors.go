@@ -3,6 +3,7 @@ package jobedit
 import (
 	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 )
 
@@ -39,10 +40,11 @@ func (e *ConflictError) Is(target error) bool { return target == ErrConflict }
 // file (File, Line, Col; Field is the job's key it is about, "limits.memory",
 // when it lies in the edited job) or in a job file.
 type Problem struct {
-	File      string
-	Line, Col int
-	Field     string
-	Message   string
+	File    string `json:"file,omitempty"`
+	Line    int    `json:"line,omitempty"`
+	Col     int    `json:"col,omitempty"`
+	Field   string `json:"field,omitempty"`
+	Message string `json:"message"`
 }
 
 func (p Problem) String() string {
@@ -65,4 +67,26 @@ func (e *InvalidError) Error() string {
 		lines[i] = p.String()
 	}
 	return "refused, nothing written: " + strings.Join(lines, "; ")
+}
+
+// StatusOf returns the HTTP status an edit's error answers with: 404, 409,
+// 428, 422 (with the problems), 400, or 500 for a failure of the host
+// (a file that cannot be written).
+func StatusOf(err error) int {
+	var inv *InvalidError
+	switch {
+	case err == nil:
+		return http.StatusOK
+	case errors.Is(err, ErrNotFound):
+		return http.StatusNotFound
+	case errors.Is(err, ErrConflict):
+		return http.StatusConflict
+	case errors.Is(err, ErrETagRequired):
+		return http.StatusPreconditionRequired
+	case errors.As(err, &inv):
+		return http.StatusUnprocessableEntity
+	case errors.Is(err, ErrNotEditable):
+		return http.StatusBadRequest
+	}
+	return http.StatusInternalServerError
 }

@@ -2,6 +2,7 @@ package jobedit
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -262,5 +263,22 @@ func TestSymlinkedConfig(t *testing.T) {
 	}
 	if b, _ := os.ReadFile(filepath.Join(real, "one.toml")); !strings.Contains(string(b), "interval = 9") {
 		t.Fatalf("the linked file holds %q", b)
+	}
+}
+
+func TestStatusOf(t *testing.T) {
+	t.Parallel()
+	for err, want := range map[error]int{
+		nil:                                  200,
+		fmt.Errorf("job x: %w", ErrNotFound): 404,
+		&ConflictError{File: "f"}:            409,
+		ErrETagRequired:                      428,
+		&InvalidError{}:                      422,
+		fmt.Errorf("x: %w", ErrNotEditable):  400,
+		errors.New("disk full"):              500,
+	} {
+		if got := StatusOf(err); got != want {
+			t.Errorf("StatusOf(%v) = %d, want %d", err, got, want)
+		}
 	}
 }
