@@ -11,6 +11,7 @@ import (
 
 	"github.com/jobbox/jobbox/host/config"
 	"github.com/jobbox/jobbox/host/internal/jobfile"
+	"github.com/pelletier/go-toml/v2"
 )
 
 // Update replaces the [[jobs]] table of the job named name with fields
@@ -45,11 +46,30 @@ func (e *Editor) Update(name string, fields Fields, ifMatch string) (Result, err
 		return Result{}, err
 	}
 	data := s.files[file]
-	r, err := render(fields, newline(data))
+	r, err := rewrite(data[sp.start:sp.end], fields, newline(data))
 	if err != nil {
 		return Result{}, err
 	}
 	return e.write(file, data, splice(data, sp, r.text), &r, sp.start)
+}
+
+// rewrite returns the text of a job's table, table as written now, that
+// holds fields: edited in place where it can be (keep), written anew
+// otherwise.
+func rewrite(table []byte, fields Fields, nl string) (rendered, error) {
+	r, err := render(fields, nl)
+	if err != nil {
+		return r, err
+	}
+	var old struct {
+		Jobs []Fields `toml:"jobs"`
+	}
+	if toml.Unmarshal(table, &old) == nil && len(old.Jobs) == 1 {
+		if kept, ok := keep(table, old.Jobs[0], fields, nl); ok {
+			r.text = kept
+		}
+	}
+	return r, nil
 }
 
 // Create adds a job with fields at the end of target, the config file
@@ -197,9 +217,10 @@ func fields(err error, file string, cand []byte, r *rendered, start int) error {
 		return err
 	}
 	first := lineOf(cand, start)
+	paths := pathsByLine(r.text)
 	for i, p := range inv.Problems {
-		if n := p.Line - first; p.File == file && n >= 0 && n < len(r.keys) {
-			inv.Problems[i].Field = r.keys[n]
+		if n := p.Line - first; p.File == file && n >= 0 && n < len(paths) {
+			inv.Problems[i].Field = paths[n]
 		}
 	}
 	return err

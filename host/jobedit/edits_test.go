@@ -104,6 +104,13 @@ func TestRoundTrips(t *testing.T) {
 				"limits":{"memory":"16MiB","timeout":5}}`), j.ETag)
 		}, "beta", Fields{"name": "beta", "file": "jobs/beta.lua", "interval": "90s", "run_once": true,
 			"limits": map[string]any{"memory": "16MiB", "timeout": int64(5)}}, "config.toml"},
+		{"update-beta-drop", func(e *Editor) (Result, error) {
+			return e.Update("beta", fieldsOf(t, `{"file":"jobs/beta.lua","interval":"1m"}`), "*")
+		}, "beta", Fields{"name": "beta", "file": "jobs/beta.lua", "interval": "1m"}, "config.toml"},
+		{"update-alpha-add", func(e *Editor) (Result, error) {
+			return e.Update("alpha", fieldsOf(t, `{"file":"jobs/alpha.lua","interval":10,"run_once":true,"grants":{"data":["x"]}}`), "*")
+		}, "alpha", Fields{"name": "alpha", "file": "jobs/alpha.lua", "interval": int64(10), "run_once": true,
+			"grants": map[string]any{"data": []any{"x"}}}, "config.toml"},
 		{"update-gamma", func(e *Editor) (Result, error) {
 			j, _ := e.Job("gamma")
 			f := j.Fields

@@ -27,20 +27,18 @@ var bareKey = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
 // needs, and a guard for the recursion.
 const maxDepth = 16
 
-// rendered is a job's table as TOML text, with the key each line sets.
+// rendered is a job's table as TOML text.
 type rendered struct {
 	text []byte
-	keys []string // keys[i] is the key line i sets ("" for a header)
-	name any      // the job's name, as given
+	name any // the job's name, as given
 }
 
 // render writes fields as a [[jobs]] table, lines ending in nl.
 func render(fields Fields, nl string) (rendered, error) {
 	r := rendered{name: fields["name"]}
-	line := func(key, text string) {
+	line := func(_, text string) {
 		r.text = append(r.text, text...)
 		r.text = append(r.text, nl...)
-		r.keys = append(r.keys, key)
 	}
 	line("", "[[jobs]]")
 	var tables []string
