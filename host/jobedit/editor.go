@@ -61,6 +61,10 @@ type Result struct {
 	CreatedFile string
 	// Config is the config as now written, validated: what a reload reads.
 	Config *config.Config
+	// Before and After are the job's table before and after the edit, as
+	// decoded from the file (nil for a job created or deleted): for the
+	// audit log.
+	Before, After Fields
 }
 
 // snapshot is the config and the bytes of each of its files, as read.

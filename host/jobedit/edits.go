@@ -50,7 +50,23 @@ func (e *Editor) Update(name string, fields Fields, ifMatch string) (Result, err
 	if err != nil {
 		return Result{}, err
 	}
-	return e.write(file, data, splice(data, sp, r.text), &r, sp.start)
+	res, err := e.write(file, data, splice(data, sp, r.text), &r, sp.start)
+	if err != nil {
+		return Result{}, err
+	}
+	res.Before = tableFields(data[sp.start:sp.end])
+	return res, nil
+}
+
+// tableFields decodes the text of one job's table; nil if it does not.
+func tableFields(table []byte) Fields {
+	var doc struct {
+		Jobs []Fields `toml:"jobs"`
+	}
+	if toml.Unmarshal(table, &doc) != nil || len(doc.Jobs) != 1 {
+		return nil
+	}
+	return doc.Jobs[0]
 }
 
 // rewrite returns the text of a job's table, table as written now, that
@@ -61,11 +77,8 @@ func rewrite(table []byte, fields Fields, nl string) (rendered, error) {
 	if err != nil {
 		return r, err
 	}
-	var old struct {
-		Jobs []Fields `toml:"jobs"`
-	}
-	if toml.Unmarshal(table, &old) == nil && len(old.Jobs) == 1 {
-		if kept, ok := keep(table, old.Jobs[0], fields, nl); ok {
+	if old := tableFields(table); old != nil {
+		if kept, ok := keep(table, old, fields, nl); ok {
 			r.text = kept
 		}
 	}
@@ -135,7 +148,12 @@ func (e *Editor) Delete(name, ifMatch string) (Result, error) {
 		return Result{}, err
 	}
 	data := s.files[file]
-	return e.write(file, data, splice(data, deletion(data, sp), nil), nil, 0)
+	res, err := e.write(file, data, splice(data, deletion(data, sp), nil), nil, 0)
+	if err != nil {
+		return Result{}, err
+	}
+	res.Before = tableFields(data[sp.start:sp.end])
+	return res, nil
 }
 
 // span checks file's ETag and returns the bytes of its k-th job.
@@ -179,6 +197,9 @@ func (e *Editor) write(file string, base, cand []byte, r *rendered, start int) (
 		return Result{}, fields(err, file, cand, r, start)
 	}
 	res := Result{ConfigFile: file, ETag: ETag(cand), Config: s.cfg}
+	if r != nil {
+		res.After = tableFields(r.text)
+	}
 	if r != nil {
 		name, _ := r.name.(string)
 		if res.CreatedFile, err = e.seed(s.cfg, file, name); err != nil {

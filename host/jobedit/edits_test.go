@@ -159,6 +159,12 @@ func TestRoundTrips(t *testing.T) {
 				}
 				return nil
 			})
+			if tc.want != nil && !reflect.DeepEqual(res.After, tc.want) {
+				t.Errorf("After is %#v", res.After)
+			}
+			if before, err := (&Editor{path: filepath.Join("testdata/site/config.toml")}).Job(tc.job); err == nil && !reflect.DeepEqual(res.Before, before.Fields) {
+				t.Errorf("Before is %#v, not %#v", res.Before, before.Fields)
+			}
 			if got, _ := os.ReadFile(res.ConfigFile); ETag(got) != res.ETag {
 				t.Errorf("the result's ETag is not the file's")
 			}

@@ -36,11 +36,11 @@ type rendered struct {
 // render writes fields as a [[jobs]] table, lines ending in nl.
 func render(fields Fields, nl string) (rendered, error) {
 	r := rendered{name: fields["name"]}
-	line := func(_, text string) {
+	line := func(text string) {
 		r.text = append(r.text, text...)
 		r.text = append(r.text, nl...)
 	}
-	line("", "[[jobs]]")
+	line("[[jobs]]")
 	var tables []string
 	for _, k := range orderedKeys(fields) {
 		v := fields[k]
@@ -55,12 +55,12 @@ func render(fields Fields, nl string) (rendered, error) {
 		if err != nil {
 			return r, &InvalidError{Problems: []Problem{{Field: k, Message: fmt.Sprintf("%s: %v", k, err)}}}
 		}
-		line(k, key(k)+" = "+s)
+		line(key(k) + " = " + s)
 	}
 	for _, t := range tables {
 		sub := fields[t].(map[string]any)
-		line("", "")
-		line(t, "[jobs."+key(t)+"]")
+		line("")
+		line("[jobs." + key(t) + "]")
 		for _, k := range orderedKeys(sub) {
 			s, err := value(sub[k], 1)
 			if !utf8.ValidString(k) {
@@ -69,7 +69,7 @@ func render(fields Fields, nl string) (rendered, error) {
 			if err != nil {
 				return r, &InvalidError{Problems: []Problem{{Field: t + "." + k, Message: fmt.Sprintf("%s.%s: %v", t, k, err)}}}
 			}
-			line(t+"."+k, key(k)+" = "+s)
+			line(key(k) + " = " + s)
 		}
 	}
 	return r, nil
