@@ -282,3 +282,20 @@ func TestStatusOf(t *testing.T) {
 		}
 	}
 }
+
+// TestUpdateSeedsNewFile: pointing a job at a new Lua file creates it from
+// the template; the old file stays.
+func TestUpdateSeedsNewFile(t *testing.T) {
+	t.Parallel()
+	e, dir := site(t)
+	res, err := e.Update("gamma", Fields{"file": "jobs/gamma2.lua", "interval": 30}, "*")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := os.ReadFile(filepath.Join(dir, "jobs/gamma2.lua")); string(got) != string(Template()) || res.CreatedFile == "" {
+		t.Fatalf("created %q holding %q", res.CreatedFile, got)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "jobs/gamma.lua")); err != nil {
+		t.Fatal(err)
+	}
+}
