@@ -136,10 +136,6 @@ func keep(table []byte, old, fields Fields, nl string) ([]byte, bool) {
 	if err1 != nil || err2 != nil {
 		return nil, false
 	}
-	type change struct {
-		start, end int
-		text       string
-	}
 	var changes []change
 	seen := map[string]bool{}
 	for _, en := range l.entries {
@@ -192,30 +188,38 @@ func keep(table []byte, old, fields Fields, nl string) ([]byte, bool) {
 			changes = append(changes, change{at, at, text.String()})
 		}
 	}
-	// Apply from the end, keeping insertions at one offset in order.
+	return apply(table, changes), true
+}
+
+// change replaces table[start:end] with text; start == end inserts.
+type change struct {
+	start, end int
+	text       string
+}
+
+// apply makes changes, which do not overlap, to table. At one offset, a
+// replacement applies before the insertions, and insertions in the order
+// given.
+func apply(table []byte, changes []change) []byte {
+	// From the end, so the offsets still to apply stay valid; a stable
+	// sort keeps the order given among changes at one offset, and then
+	// the insertions there are written as one, in that order.
 	slices.SortStableFunc(changes, func(a, b change) int { return b.start - a.start })
 	out := bytes.Clone(table)
 	for i := 0; i < len(changes); {
-		j := i
-		var text strings.Builder
-		for j < len(changes) && changes[j].start == changes[i].start && changes[j].end == changes[j].start {
-			j++
-		}
-		// Insertions at one offset came in order; sorting reversed none
-		// of them (stable), so write them as they came.
-		for _, c := range changes[i:j] {
-			text.WriteString(c.text)
-		}
-		if j > i {
-			out = splice(out, span{changes[i].start, changes[i].start}, []byte(text.String()))
-			i = j
+		c := changes[i]
+		if c.end > c.start {
+			out = splice(out, span{c.start, c.end}, []byte(c.text))
+			i++
 			continue
 		}
-		c := changes[i]
-		out = splice(out, span{c.start, c.end}, []byte(c.text))
-		i++
+		var text strings.Builder
+		for ; i < len(changes) && changes[i].start == c.start && changes[i].end == c.start; i++ {
+			text.WriteString(changes[i].text)
+		}
+		out = splice(out, span{c.start, c.start}, []byte(text.String()))
 	}
-	return out, true
+	return out
 }
 
 // pathsByLine returns the key or sub-table each line of table, a job's
