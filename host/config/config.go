@@ -45,6 +45,8 @@ type Config struct {
 	// JobDirs are the directories job files must lie in; the config
 	// file's own directory when unset. A symlink out of them is refused.
 	JobDirs []string `toml:"job_dirs"`
+	// Include names more files of [[jobs]] (glob patterns, include.go).
+	Include []string `toml:"include"`
 	// MaxLuaFile and MaxWasmFile cap the size of a job file of each kind;
 	// CompileTimeout and CompileMemory bound compiling a .wasm guest.
 	MaxLuaFile     Size     `toml:"max_lua_file"`
@@ -66,6 +68,7 @@ type Config struct {
 	Dir  string `toml:"-"` // its directory, the base of relative paths
 
 	positions positions
+	included  []included
 }
 
 // Job is one [[jobs]] entry.
@@ -82,6 +85,8 @@ type Job struct {
 	// first job directory it lies in ("" when none; Validate says so).
 	Path string `toml:"-"`
 	Root string `toml:"-"`
+	// Source is the config file that defines the job: Path or an include.
+	Source string `toml:"-"`
 }
 
 // IsActive reports whether the job is active in the config (the default).
@@ -133,6 +138,12 @@ func Load(path string) (*Config, error) {
 // resolves its relative paths against path's directory. Unknown keys and
 // values of the wrong type are errors.
 func (c *Config) Parse(data []byte, path string) error {
+	return c.ParseWith(data, path, OSFiles{})
+}
+
+// ParseWith is Parse finding and reading the files the config includes
+// in files.
+func (c *Config) ParseWith(data []byte, path string, files Files) error {
 	c.Path = path
 	c.Dir = filepath.Dir(path)
 	dec := toml.NewDecoder(bytes.NewReader(data)).DisallowUnknownFields().EnableUnmarshalerInterface()
@@ -140,6 +151,9 @@ func (c *Config) Parse(data []byte, path string) error {
 		return c.decodeError(err)
 	}
 	c.positions = locate(data)
+	if err := c.include(files); err != nil {
+		return err
+	}
 	c.resolvePaths()
 	return nil
 }
@@ -235,7 +249,7 @@ func (c *Config) Validate() error {
 	var errs Errors
 	fail := func(key, format string, args ...any) {
 		line, col := c.positions.of(key)
-		errs = append(errs, Error{File: c.Path, Line: line, Col: col, Message: fmt.Sprintf(format, args...)})
+		errs = append(errs, Error{File: c.fileOf(key), Line: line, Col: col, Message: fmt.Sprintf(format, args...)})
 	}
 	if c.StateDir == "" {
 		fail("state_dir", "state_dir must not be empty")
@@ -272,7 +286,9 @@ func (c *Config) Validate() error {
 	c.validateAdmin(fail)
 	if len(errs) > 0 {
 		// In the file's order, as an operator reads it.
-		slices.SortStableFunc(errs, func(a, b Error) int { return cmp.Compare(a.Line, b.Line) })
+		slices.SortStableFunc(errs, func(a, b Error) int {
+			return cmp.Or(cmp.Compare(c.fileRank(a.File), c.fileRank(b.File)), cmp.Compare(a.Line, b.Line))
+		})
 		return errs
 	}
 	return nil
@@ -290,8 +306,13 @@ func (c *Config) validateJob(i int, roots roots, seen map[string]int, fail failF
 		fail(key+".name", "job name %q may hold only letters, digits, '.', '_' and '-' (at most 64)", j.Name)
 	default:
 		if first, dup := seen[j.Name]; dup {
-			line, _ := c.positions.of(fmt.Sprintf("jobs.%d.name", first))
-			fail(key+".name", "job name %q is used twice (first on line %d)", j.Name, line)
+			firstKey := fmt.Sprintf("jobs.%d.name", first)
+			line, _ := c.positions.of(firstKey)
+			where := fmt.Sprintf("line %d", line)
+			if f := c.fileOf(firstKey); f != c.fileOf(key) {
+				where = fmt.Sprintf("%s, line %d", f, line)
+			}
+			fail(key+".name", "job name %q is used twice (first on %s)", j.Name, where)
 		} else {
 			seen[j.Name] = i
 		}

@@ -1,0 +1,7 @@
+local job = core.job()
+
+function job.run()
+  return job.OK
+end
+
+return job
