@@ -153,7 +153,7 @@ func TestDefaultsResolve(t *testing.T) {
 // FuzzParse feeds arbitrary bytes to the parser and validator: they must
 // return errors, never panic.
 func FuzzParse(f *testing.F) {
-	for _, name := range []string{"valid", "semantic", "loading", "loading-bad", "unknown-key", "wrong-type", "syntax", "modules", "bounds", "values"} {
+	for _, name := range []string{"valid", "semantic", "loading", "loading-bad", "unknown-key", "wrong-type", "syntax", "modules", "modules-bad", "bounds", "values"} {
 		data, err := os.ReadFile(filepath.Join("testdata", name+".toml"))
 		if err != nil {
 			f.Fatal(err)
