@@ -21,12 +21,7 @@ func newCachedEngine(t *testing.T, opts Options) *Engine {
 	opts.Now = testEngine(t).opts.Now
 	// Compiling the Lua guest is the slow part of a new engine.
 	opts.CacheDir = testCacheDir()
-	e, err := New(context.Background(), opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { e.Close(context.Background()) })
-	return e
+	return newTestEngine(t, opts)
 }
 
 // takeSnapshot has e's Lua pool take a snapshot now, holding the job files
