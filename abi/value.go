@@ -4,8 +4,9 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
-	"sort"
+	"slices"
 )
 
 // Value tags. An encoded value is one tag byte followed by its body; see SPEC.md.
@@ -67,82 +68,26 @@ func appendValue(dst []byte, v any, depth int) ([]byte, error) {
 	if depth > MaxDepth {
 		return dst, fmt.Errorf("value nests deeper than %d levels", MaxDepth)
 	}
-	var err error
 	switch x := v.(type) {
-	case nil:
-		return append(dst, TagNil), nil
-	case bool:
-		if x {
-			return append(dst, TagTrue), nil
-		}
-		return append(dst, TagFalse), nil
-	case int:
-		return appendInt(dst, int64(x)), nil
-	case int8:
-		return appendInt(dst, int64(x)), nil
-	case int16:
-		return appendInt(dst, int64(x)), nil
-	case int32:
-		return appendInt(dst, int64(x)), nil
-	case int64:
-		return appendInt(dst, x), nil
-	case uint:
-		return appendUint(dst, uint64(x)), nil
-	case uint8:
-		return appendInt(dst, int64(x)), nil
-	case uint16:
-		return appendInt(dst, int64(x)), nil
-	case uint32:
-		return appendInt(dst, int64(x)), nil
-	case uint64:
-		return appendUint(dst, x), nil
-	case float32:
-		return appendFloat(dst, float64(x)), nil
-	case float64:
-		return appendFloat(dst, x), nil
-	case string:
-		return appendString(dst, x), nil
-	case []byte:
-		dst = append(dst, TagString)
-		dst = binary.AppendUvarint(dst, uint64(len(x)))
-		return append(dst, x...), nil
-	case []string:
-		dst = append(dst, TagList)
-		dst = binary.AppendUvarint(dst, uint64(len(x)))
-		for _, s := range x {
-			dst = appendString(dst, s)
-		}
-		return dst, nil
 	case []any:
 		dst = append(dst, TagList)
 		dst = binary.AppendUvarint(dst, uint64(len(x)))
-		for _, e := range x {
-			if dst, err = appendValue(dst, e, depth+1); err != nil {
-				return dst, err
-			}
-		}
-		return dst, nil
+		return appendValues(dst, depth+1, x...)
 	case Table:
 		dst = append(dst, TagTable)
 		dst = binary.AppendUvarint(dst, uint64(len(x)))
+		var err error
 		for _, f := range x {
-			if dst, err = appendValue(dst, f.Key, depth+1); err != nil {
-				return dst, err
-			}
-			if dst, err = appendValue(dst, f.Value, depth+1); err != nil {
+			if dst, err = appendValues(dst, depth+1, f.Key, f.Value); err != nil {
 				return dst, err
 			}
 		}
 		return dst, nil
 	case map[string]any:
-		keys := make([]string, 0, len(x))
-		for k := range x {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
 		dst = append(dst, TagTable)
-		dst = binary.AppendUvarint(dst, uint64(len(keys)))
-		for _, k := range keys {
+		dst = binary.AppendUvarint(dst, uint64(len(x)))
+		var err error
+		for _, k := range slices.Sorted(maps.Keys(x)) {
 			dst = appendString(dst, k)
 			if dst, err = appendValue(dst, x[k], depth+1); err != nil {
 				return dst, err
@@ -150,7 +95,73 @@ func appendValue(dst []byte, v any, depth int) ([]byte, error) {
 		}
 		return dst, nil
 	}
+	if out, ok := appendScalar(dst, v); ok {
+		return out, nil
+	}
 	return dst, fmt.Errorf("cannot encode a value of Go type %T", v)
+}
+
+// appendValues appends each of vs at depth.
+func appendValues(dst []byte, depth int, vs ...any) ([]byte, error) {
+	var err error
+	for _, v := range vs {
+		if dst, err = appendValue(dst, v, depth); err != nil {
+			return dst, err
+		}
+	}
+	return dst, nil
+}
+
+// appendScalar appends v if it is of a type that holds no other values
+// (a []string holds only strings), and reports whether it was.
+func appendScalar(dst []byte, v any) ([]byte, bool) {
+	switch x := v.(type) {
+	case nil:
+		return append(dst, TagNil), true
+	case bool:
+		if x {
+			return append(dst, TagTrue), true
+		}
+		return append(dst, TagFalse), true
+	case int:
+		return appendInt(dst, int64(x)), true
+	case int8:
+		return appendInt(dst, int64(x)), true
+	case int16:
+		return appendInt(dst, int64(x)), true
+	case int32:
+		return appendInt(dst, int64(x)), true
+	case int64:
+		return appendInt(dst, x), true
+	case uint:
+		return appendUint(dst, uint64(x)), true
+	case uint8:
+		return appendInt(dst, int64(x)), true
+	case uint16:
+		return appendInt(dst, int64(x)), true
+	case uint32:
+		return appendInt(dst, int64(x)), true
+	case uint64:
+		return appendUint(dst, x), true
+	case float32:
+		return appendFloat(dst, float64(x)), true
+	case float64:
+		return appendFloat(dst, x), true
+	case string:
+		return appendString(dst, x), true
+	case []byte:
+		dst = append(dst, TagString)
+		dst = binary.AppendUvarint(dst, uint64(len(x)))
+		return append(dst, x...), true
+	case []string:
+		dst = append(dst, TagList)
+		dst = binary.AppendUvarint(dst, uint64(len(x)))
+		for _, s := range x {
+			dst = appendString(dst, s)
+		}
+		return dst, true
+	}
+	return dst, false
 }
 
 func appendInt(dst []byte, i int64) []byte {

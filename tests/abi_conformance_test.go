@@ -15,10 +15,7 @@ import (
 // by result, and dropped by the next call.
 func TestABIConformance(t *testing.T) {
 	t.Parallel()
-	out := engineAt(t, monday).Run(context.Background(), testGuest("abi-conformance"))
-	if out.Status != abi.StatusOK {
-		t.Fatalf("got %v %q; want OK", out.Status, out.Error)
-	}
+	runsOK(t, "abi-conformance")
 }
 
 // TestEveryStatusFromACompiledGuest runs the statuses guest under a job

@@ -82,20 +82,7 @@ func TestHostileCorpusBesideCanary(t *testing.T) {
 		}
 	}
 
-	stopGC := make(chan struct{})
-	defer close(stopGC)
-	go func() {
-		tick := time.NewTicker(5 * time.Millisecond)
-		defer tick.Stop()
-		for {
-			select {
-			case <-stopGC:
-				return
-			case <-tick.C:
-				runtime.GC()
-			}
-		}
-	}()
+	collectGarbageOften(t)
 	writeFile(t, cfgPath, cfg.String())
 	if err := svc.Reload(context.Background()); err != nil {
 		t.Fatal(err)
@@ -113,6 +100,34 @@ func TestHostileCorpusBesideCanary(t *testing.T) {
 			t.Fatalf("after %s: hostile jobs finished %d of %d, canary ran %d times beside them", guard, len(done), len(corpus), len(beside))
 		}
 	}
+	checkContained(t, svc, corpus, done)
+	t.Logf("canary alone: %s", latencies(alone))
+	t.Logf("canary beside %d hostile jobs and a GC loop: %s", len(corpus), latencies(beside))
+}
+
+// collectGarbageOften forces a garbage collection every 5 ms until the
+// test ends.
+func collectGarbageOften(t *testing.T) {
+	stop := make(chan struct{})
+	t.Cleanup(func() { close(stop) })
+	go func() {
+		tick := time.NewTicker(5 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-tick.C:
+				runtime.GC()
+			}
+		}
+	}()
+}
+
+// checkContained checks that every hostile job of the corpus ended
+// deactivated with the error it expects, and is listed so.
+func checkContained(t *testing.T, svc *service.Service, corpus []bench.CorpusJob, done map[string]sched.Report) {
+	t.Helper()
 	for _, j := range corpus {
 		r := done[j.Name]
 		switch {
@@ -134,8 +149,6 @@ func TestHostileCorpusBesideCanary(t *testing.T) {
 			t.Errorf("%s: listed as %s with error %q", v.Name, v.State, v.LastError)
 		}
 	}
-	t.Logf("canary alone: %s", latencies(alone))
-	t.Logf("canary beside %d hostile jobs and a GC loop: %s", len(corpus), latencies(beside))
 }
 
 func latencies(d []time.Duration) string {

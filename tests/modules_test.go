@@ -36,31 +36,10 @@ type world struct {
 	smtp     *services.SMTP
 }
 
-func newWorld(t *testing.T) *world {
-	t.Helper()
-	w := &world{dir: t.TempDir()}
-	var productsDB, shopDB string
-	productsDB, w.products = services.Database(t,
-		"CREATE TABLE toys (id INT AUTO_INCREMENT PRIMARY KEY, type VARCHAR(64), stock INT, out_of_stock BOOL NOT NULL DEFAULT FALSE)",
-		"INSERT INTO toys (type, stock) VALUES ('Red Bikes', 0), ('Blue Bikes', 4), ('Kites', 9)")
-	shopDB, w.shop = services.Database(t,
-		"CREATE TABLE status (id INT AUTO_INCREMENT PRIMARY KEY, month CHAR(3), sales_total DECIMAL(10,2), no_specials BOOL NOT NULL)",
-		"INSERT INTO status (month, sales_total, no_specials) VALUES ('Jan', 1234.50, FALSE), ('Feb', 99.00, FALSE), ('Mar', 5.00, TRUE)")
-	ca := services.NewCA(t, w.dir)
-	w.smtp = services.StartSMTP(t, ca, w.dir)
-	config := services.HTTPS(t, ca, http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
-		rw.Header().Set("Content-Type", "application/json")
-		fmt.Fprint(rw, `{"greeting": "hello", "retries": 3, "hosts": ["a", "b"]}`)
-	}), "some.json-config.com")
-
-	jobs, err := filepath.Abs(filepath.Join("..", "jobs"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	productsDSN, _ := services.Account(t, productsDB)
-	shopDSN, _ := services.Account(t, shopDB)
-	w.config = filepath.Join(w.dir, "config.toml")
-	writeFile(t, w.config, fmt.Sprintf(`state_dir = "state"
+// worldConfig grants each seed example what it uses. Its verbs: the
+// products and shop DSNs, the SMTP port, the CA file, the address of the
+// HTTPS server, the jobs directory.
+const worldConfig = `state_dir = "state"
 timezone = "UTC"
 job_dirs = [".", "%[6]s"]
 
@@ -120,7 +99,33 @@ file = "%[6]s/run-once.lua"
 interval = 60
 run_once = true
 grants = { network = ["https://some.json-config.com"], network_cidrs = ["127.0.0.1/32"], data = ["config"] }
-`, productsDSN, shopDSN, services.Port(t, w.smtp.Addr), ca.PEMFile, config.Listener.Addr().String(), jobs))
+`
+
+func newWorld(t *testing.T) *world {
+	t.Helper()
+	w := &world{dir: t.TempDir()}
+	var productsDB, shopDB string
+	productsDB, w.products = services.Database(t,
+		"CREATE TABLE toys (id INT AUTO_INCREMENT PRIMARY KEY, type VARCHAR(64), stock INT, out_of_stock BOOL NOT NULL DEFAULT FALSE)",
+		"INSERT INTO toys (type, stock) VALUES ('Red Bikes', 0), ('Blue Bikes', 4), ('Kites', 9)")
+	shopDB, w.shop = services.Database(t,
+		"CREATE TABLE status (id INT AUTO_INCREMENT PRIMARY KEY, month CHAR(3), sales_total DECIMAL(10,2), no_specials BOOL NOT NULL)",
+		"INSERT INTO status (month, sales_total, no_specials) VALUES ('Jan', 1234.50, FALSE), ('Feb', 99.00, FALSE), ('Mar', 5.00, TRUE)")
+	ca := services.NewCA(t, w.dir)
+	w.smtp = services.StartSMTP(t, ca, w.dir)
+	config := services.HTTPS(t, ca, http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		rw.Header().Set("Content-Type", "application/json")
+		fmt.Fprint(rw, `{"greeting": "hello", "retries": 3, "hosts": ["a", "b"]}`)
+	}), "some.json-config.com")
+
+	jobs, err := filepath.Abs(filepath.Join("..", "jobs"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	productsDSN, _ := services.Account(t, productsDB)
+	shopDSN, _ := services.Account(t, shopDB)
+	w.config = filepath.Join(w.dir, "config.toml")
+	writeFile(t, w.config, fmt.Sprintf(worldConfig, productsDSN, shopDSN, services.Port(t, w.smtp.Addr), ca.PEMFile, config.Listener.Addr().String(), jobs))
 	return w
 }
 

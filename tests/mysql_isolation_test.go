@@ -5,6 +5,7 @@ package tests
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -284,7 +285,18 @@ func TestReloadWhileRunsWaitForASlot(t *testing.T) {
 	if _, err := gate.ExecContext(ctx, "SELECT RELEASE_LOCK(?)", lock); err != nil {
 		t.Fatal(err)
 	}
-	for seen := map[string]bool{}; len(seen) < 3; {
+	awaitOK(t, svc, reports, 3)
+	got := column(t, gate, "SELECT CONCAT(job, ' ', who) FROM runs ORDER BY job")
+	if want := fmt.Sprintf("w1 %[1]s@%%,w2 %[1]s@%%,w3 %[1]s@%%", oldUser); strings.Join(got, ",") != want {
+		t.Errorf("runs %q, want %q: the runs in flight use their own config's account", got, want)
+	}
+	waitFor(t, "the old pool to close", func() bool { return count(inProcesslist, oldUser) == 0 })
+}
+
+// awaitOK waits for n jobs to report, each a success.
+func awaitOK(t *testing.T, svc *service.Service, reports chan sched.Report, n int) {
+	t.Helper()
+	for seen := map[string]bool{}; len(seen) < n; {
 		select {
 		case r := <-reports:
 			t.Logf("report %s %s %q", r.Job, r.Outcome.Status, r.Outcome.Error)
@@ -296,21 +308,23 @@ func TestReloadWhileRunsWaitForASlot(t *testing.T) {
 			t.Fatalf("only %v reported; jobs %+v", seen, svc.Scheduler().Jobs())
 		}
 	}
-	rows, err := gate.QueryContext(ctx, "SELECT CONCAT(job, ' ', who) FROM runs ORDER BY job")
+}
+
+// column returns the first column of every row query returns, as text.
+func column(t *testing.T, conn *sql.Conn, query string) []string {
+	t.Helper()
+	rows, err := conn.QueryContext(context.Background(), query)
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer rows.Close()
 	var got []string
 	for rows.Next() {
 		var s string
 		_ = rows.Scan(&s)
 		got = append(got, s)
 	}
-	rows.Close()
-	if want := fmt.Sprintf("w1 %[1]s@%%,w2 %[1]s@%%,w3 %[1]s@%%", oldUser); strings.Join(got, ",") != want {
-		t.Errorf("runs %q, want %q: the runs in flight use their own config's account", got, want)
-	}
-	waitFor(t, "the old pool to close", func() bool { return count(inProcesslist, oldUser) == 0 })
+	return got
 }
 
 // TestMySQLCallEndsAtTheRunsDeadline: a statement that would outlast the

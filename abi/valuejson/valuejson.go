@@ -10,7 +10,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 
 	"github.com/jobbox/jobbox/abi"
 )
@@ -71,18 +72,13 @@ func fromDecoded(v any, depth int) (any, error) {
 		}
 		return f, err
 	case map[string]any:
-		keys := make([]string, 0, len(x))
-		for k := range x {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		t := make(abi.Table, len(keys))
-		for i, k := range keys {
+		t := make(abi.Table, 0, len(x))
+		for _, k := range slices.Sorted(maps.Keys(x)) {
 			item, err := fromDecoded(x[k], depth+1)
 			if err != nil {
 				return nil, err
 			}
-			t[i] = abi.Field{Key: k, Value: item}
+			t = append(t, abi.Field{Key: k, Value: item})
 		}
 		return t, nil
 	case []any:

@@ -81,16 +81,21 @@ func (inv *invocation) call(ctx context.Context, method, path string, out any) i
 	return exitOK
 }
 
+// printJSON writes v as indented JSON, for --json.
+func (inv *invocation) printJSON(v any) int {
+	enc := json.NewEncoder(inv.stdout)
+	enc.SetIndent("", "  ")
+	_ = enc.Encode(v)
+	return exitOK
+}
+
 func cmdJobs(ctx context.Context, inv *invocation) int {
 	jobs, code := inv.allJobs(ctx)
 	if code != exitOK {
 		return code
 	}
 	if inv.json {
-		enc := json.NewEncoder(inv.stdout)
-		enc.SetIndent("", "  ")
-		_ = enc.Encode(jobs)
-		return exitOK
+		return inv.printJSON(jobs)
 	}
 	var status service.StatusJSON
 	if code := inv.call(ctx, http.MethodGet, "/v1/status", &status); code != exitOK {
@@ -190,10 +195,7 @@ func cmdHistory(ctx context.Context, inv *invocation) int {
 	}
 	runs := page.Runs
 	if inv.json {
-		enc := json.NewEncoder(inv.stdout)
-		enc.SetIndent("", "  ")
-		_ = enc.Encode(runs)
-		return exitOK
+		return inv.printJSON(runs)
 	}
 	for _, r := range runs {
 		fmt.Fprintf(inv.stdout, "%s  %s  %s", r.Start.Local().Format(time.DateTime), r.End.Sub(r.Start).Round(time.Millisecond), textsafe.Escape(r.Status))

@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/jobbox/jobbox/host/clock"
-	"github.com/jobbox/jobbox/host/sandbox/sandboxtest"
 	"github.com/jobbox/jobbox/host/sched"
 	"github.com/jobbox/jobbox/host/service"
 )
@@ -77,8 +76,7 @@ func returns(t *testing.T, what string, f func()) {
 // the command line and as files the config names, and returns.
 func TestCheckRefusesBadJobFiles(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
-	sandboxtest.SeedCache(t, filepath.Join(dir, "state", service.CacheDir))
+	dir := seededDir(t)
 	want := badFiles(t, dir)
 	var args []string
 	var cfg strings.Builder
@@ -124,8 +122,7 @@ func checkRefusals(t *testing.T, code int, out string, want map[string]string) {
 // canary keeps its schedule, and the service stops.
 func TestServiceRefusesBadJobFilesBesideCanary(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
-	sandboxtest.SeedCache(t, filepath.Join(dir, "state", service.CacheDir))
+	dir := seededDir(t)
 	write(t, filepath.Join(dir, "canary.lua"), okJob)
 	bad := map[string]string{
 		"fifo.wasm":   "job file fifo.wasm is a named pipe (FIFO), not a regular file",

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -20,6 +21,31 @@ func jobbox(t *testing.T, args ...string) (int, string, string) {
 	return code, out.String(), errb.String()
 }
 
+// seededDir returns a fresh directory whose state directory holds a
+// compilation cache seeded with the Lua runtime, so no test compiles it.
+func seededDir(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	sandboxtest.SeedCache(t, filepath.Join(dir, "state", service.CacheDir))
+	return dir
+}
+
+// writeConfig writes dir/config.toml and returns its path.
+func writeConfig(t *testing.T, dir, content string) string {
+	t.Helper()
+	cfg := filepath.Join(dir, "config.toml")
+	write(t, cfg, content)
+	return cfg
+}
+
+// okJobConfig writes ok.lua and a config.toml that runs it as job "a"
+// every interval seconds, and returns the config's path.
+func okJobConfig(t *testing.T, dir string, interval int) string {
+	t.Helper()
+	write(t, filepath.Join(dir, "ok.lua"), okJob)
+	return writeConfig(t, dir, fmt.Sprintf("[[jobs]]\nname = \"a\"\nfile = \"ok.lua\"\ninterval = %d\n", interval))
+}
+
 func write(t *testing.T, path, content string) {
 	t.Helper()
 	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
@@ -31,8 +57,7 @@ const okJob = "local job = core.job()\nfunction job.run() core.log('hi', {n = 1}
 
 func TestRunJSON(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
-	sandboxtest.SeedCache(t, filepath.Join(dir, "state", service.CacheDir))
+	dir := seededDir(t)
 	write(t, filepath.Join(dir, "ok.lua"), okJob)
 	write(t, filepath.Join(dir, "bad.lua"), "local job = core.job()\nfunction job.run() return 42 end\nreturn job\n")
 	cfg := filepath.Join(dir, "none.toml")
@@ -54,8 +79,7 @@ func TestRunJSON(t *testing.T) {
 
 func TestCheck(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
-	sandboxtest.SeedCache(t, filepath.Join(dir, "state", service.CacheDir))
+	dir := seededDir(t)
 	write(t, filepath.Join(dir, "ok.lua"), okJob)
 	write(t, filepath.Join(dir, "done.lua"), "local job = core.job()\nfunction job.run()\n  return job.DONE\nend\nreturn job\n")
 	write(t, filepath.Join(dir, "config.toml"), "[[jobs]]\nname = \"ok\"\nfile = \"ok.lua\"\ninterval = 60\n\n[[jobs]]\nname = \"ok\"\nfile = \"done.lua\"\ninterval = \"often\"\n")
@@ -79,8 +103,7 @@ func TestCheck(t *testing.T) {
 // jobs, reload (refused when the config is broken), deactivate, activate.
 func TestAdminCommands(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
-	sandboxtest.SeedCache(t, filepath.Join(dir, "state", service.CacheDir))
+	dir := seededDir(t)
 	write(t, filepath.Join(dir, "ok.lua"), okJob)
 	cfg := filepath.Join(dir, "config.toml")
 	good := "[[jobs]]\nname = \"a\"\nfile = \"ok.lua\"\ninterval = 3600\n"
@@ -138,10 +161,8 @@ func TestAdminCommands(t *testing.T) {
 
 func TestNoService(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
-	sandboxtest.SeedCache(t, filepath.Join(dir, "state", service.CacheDir))
-	cfg := filepath.Join(dir, "config.toml")
-	write(t, cfg, "")
+	dir := seededDir(t)
+	cfg := writeConfig(t, dir, "")
 	code, _, errOut := jobbox(t, "jobs", "--config", cfg)
 	if code != 1 || !strings.Contains(errOut, "is `jobbox serve` running") {
 		t.Fatalf("%d %q", code, errOut)

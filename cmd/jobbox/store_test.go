@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/jobbox/jobbox/host/sandbox/sandboxtest"
 	"github.com/jobbox/jobbox/host/sched"
 	"github.com/jobbox/jobbox/host/service"
 )
@@ -16,8 +15,7 @@ import (
 // escape sequences: jobs, history and run print them escaped.
 func TestEscapesWhatJobsWrite(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
-	sandboxtest.SeedCache(t, filepath.Join(dir, "state", service.CacheDir))
+	dir := seededDir(t)
 	evil := "local job = core.job()\nfunction job.run() core.log('log\\27[2J') error('boom\\27[2J\\27]0;owned\\7') end\nreturn job\n"
 	write(t, filepath.Join(dir, "evil.lua"), evil)
 	cfg := filepath.Join(dir, "config.toml")
@@ -57,11 +55,8 @@ func TestEscapesWhatJobsWrite(t *testing.T) {
 // damages it, sees the service refuse it, and restores the backup.
 func TestStoreCommands(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
-	sandboxtest.SeedCache(t, filepath.Join(dir, "state", service.CacheDir))
-	write(t, filepath.Join(dir, "ok.lua"), okJob)
-	cfg := filepath.Join(dir, "config.toml")
-	write(t, cfg, "[[jobs]]\nname = \"a\"\nfile = \"ok.lua\"\ninterval = 3600\n")
+	dir := seededDir(t)
+	cfg := okJobConfig(t, dir, 3600)
 	svc, err := service.Start(context.Background(), cfg, service.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -110,10 +105,8 @@ func TestStoreCommands(t *testing.T) {
 
 func TestServeNewStore(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
-	sandboxtest.SeedCache(t, filepath.Join(dir, "state", service.CacheDir))
-	cfg := filepath.Join(dir, "config.toml")
-	write(t, cfg, "")
+	dir := seededDir(t)
+	cfg := writeConfig(t, dir, "")
 	svc, err := service.Start(context.Background(), cfg, service.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -136,11 +129,8 @@ func TestServeNewStore(t *testing.T) {
 // cache in the state directory, so they refuse one others may write.
 func TestCheckAndRunRefuseAnOpenCache(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
-	sandboxtest.SeedCache(t, filepath.Join(dir, "state", service.CacheDir))
-	write(t, filepath.Join(dir, "ok.lua"), okJob)
-	cfg := filepath.Join(dir, "config.toml")
-	write(t, cfg, "[[jobs]]\nname = \"a\"\nfile = \"ok.lua\"\ninterval = 60\n")
+	dir := seededDir(t)
+	cfg := okJobConfig(t, dir, 60)
 	cache := filepath.Join(dir, "state", service.CacheDir)
 	if err := os.MkdirAll(cache, 0o700); err != nil {
 		t.Fatal(err)

@@ -3,7 +3,7 @@
 package clock
 
 import (
-	"sort"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -124,7 +124,7 @@ func (f *Fake) Advance(d time.Duration) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.now = f.now.Add(d)
-	sort.Slice(f.timers, func(i, j int) bool { return f.timers[i].at.Before(f.timers[j].at) })
+	slices.SortFunc(f.timers, func(a, b *fakeTimer) int { return a.at.Compare(b.at) })
 	kept := f.timers[:0]
 	for _, t := range f.timers {
 		if !t.at.After(f.now) {

@@ -92,10 +92,10 @@ func (c *Config) validateAdmin(fail failFunc) {
 	if (a.CertFile == "") != (a.KeyFile == "") {
 		fail("admin", "admin: set both cert_file and key_file, or neither")
 	}
-	if ttl := a.SessionTTL; ttl.err != nil {
-		fail("admin.session_ttl", "admin.session_ttl %v", ttl.err)
-	} else if ttl.d < time.Minute || ttl.d > 30*24*time.Hour {
-		fail("admin.session_ttl", "admin.session_ttl must be from 1m to 30 days, not %s", ttl.d)
+	if ttl := a.SessionTTL; ttl.Err() != nil {
+		fail("admin.session_ttl", "admin.session_ttl %v", ttl.Err())
+	} else if d := ttl.Duration(); d < time.Minute || d > 30*24*time.Hour {
+		fail("admin.session_ttl", "admin.session_ttl must be from 1m to 30 days, not %s", d)
 	}
 	names := map[string]bool{}
 	for i, u := range a.Users {

@@ -262,10 +262,10 @@ func (c *Config) Validate() error {
 	default:
 		fail("log_level", "log_level %q must be one of debug, info, warn, error", c.LogLevel)
 	}
-	if g := c.ShutdownGrace; g.err != nil {
-		fail("shutdown_grace", "shutdown_grace %v", g.err)
-	} else if g.d > maxGrace {
-		fail("shutdown_grace", "shutdown_grace must be at most 1h, not %s", g.d)
+	if g := c.ShutdownGrace; g.Err() != nil {
+		fail("shutdown_grace", "shutdown_grace %v", g.Err())
+	} else if g.Duration() > maxGrace {
+		fail("shutdown_grace", "shutdown_grace must be at most 1h, not %s", g.Duration())
 	}
 	if c.MaxConcurrentRuns < 1 || c.MaxConcurrentRuns > maxConcurrentRuns {
 		fail("max_concurrent_runs", "max_concurrent_runs must be from 1 to %d, not %d", maxConcurrentRuns, c.MaxConcurrentRuns)
@@ -331,12 +331,12 @@ func (c *Config) validateJob(i int, roots roots, seen map[string]int, fail failF
 		}
 	}
 	switch iv := j.Interval; {
-	case !iv.set:
+	case !iv.IsSet():
 		fail(key, "%s has no interval (seconds, or a duration like \"90s\")", label)
-	case iv.err != nil:
-		fail(key+".interval", "%s: interval %v", label, iv.err)
-	case iv.d < time.Second || iv.d > maxInterval:
-		fail(key+".interval", "%s: interval must be from 1s to 366 days, not %s", label, iv.d)
+	case iv.Err() != nil:
+		fail(key+".interval", "%s: interval %v", label, iv.Err())
+	case iv.Duration() < time.Second || iv.Duration() > maxInterval:
+		fail(key+".interval", "%s: interval must be from 1s to 366 days, not %s", label, iv.Duration())
 	}
 	checkLimits(j.Limits, key+".limits", label+": limits", fail)
 }

@@ -54,21 +54,23 @@ func describe(c *Config, err error) string {
 	fmt.Fprintf(&b, "loading: job_dirs=%d max_lua_file=%d max_wasm_file=%d compile_timeout=%s compile_memory=%d\n",
 		len(c.jobRoots().dirs), c.MaxLuaFile.Bytes(), c.MaxWasmFile.Bytes(), c.CompileTimeout.Duration(), c.CompileMemory.Bytes())
 	for _, name := range slices.Sorted(maps.Keys(c.Databases)) {
-		fmt.Fprintf(&b, "database %s: %+v\n", name, c.Databases[name])
+		db := c.Databases[name]
+		fmt.Fprintf(&b, "database %s: %+v (open %d, rows %d, timeout %s)\n", name, db, db.OpenLimit(), db.RowLimit(), db.CallTimeout())
 	}
 	smtp := c.SMTP
 	smtp.CAFile = filepath.ToSlash(smtp.CAFile)
-	fmt.Fprintf(&b, "smtp: %+v\n", smtp)
+	fmt.Fprintf(&b, "smtp: %+v (timeout %s)\n", smtp, smtp.Timeout.Duration())
 	network := c.Network
 	network.CAFile = filepath.ToSlash(network.CAFile)
-	fmt.Fprintf(&b, "network: %+v\n", network)
-	fmt.Fprintf(&b, "data: %+v\n", c.Data)
+	fmt.Fprintf(&b, "network: %+v (timeout %s, %d bytes)\n", network, network.Timeout.Duration(), network.MaxResponseBytes.Bytes())
+	fmt.Fprintf(&b, "data: %+v (%d bytes)\n", c.Data, c.Data.MaxDocumentBytes.Bytes())
 	for _, j := range c.Jobs {
 		root, _ := filepath.Rel(filepath.Dir(mustAbs(c.Path)), j.Root)
 		fmt.Fprintf(&b, "job %s file=%s path=%s root=%s every=%s once=%v active=%v limits=%+v\n",
 			j.Name, j.File, filepath.ToSlash(j.Path), filepath.ToSlash(root), j.Interval.Duration(), j.RunOnce, j.IsActive(), c.JobLimits(j))
 		if g := j.Grants; len(g.MySQL)+len(g.Data)+len(g.Network)+len(g.NetworkCIDRs)+len(g.EmailFrom)+len(g.EmailTo) > 0 {
-			fmt.Fprintf(&b, "  grants: %+v\n", g)
+			origins, cidrs := g.ParsedNetwork()
+			fmt.Fprintf(&b, "  grants: %+v\n  network: %+v %v\n", g, origins, cidrs)
 		}
 	}
 	return b.String()
@@ -107,27 +109,29 @@ func forEachParsedGolden(t *testing.T, check func(t *testing.T, c *Config)) {
 }
 
 // TestValidateOnlyReads checks that Validate writes nothing of the
-// settings config.go owns. (The module sections are left out: their own
-// validation still fills in defaults, as issue 12's registry step changes.)
+// config, its module sections and grants included.
 func TestValidateOnlyReads(t *testing.T) {
 	t.Parallel()
 	forEachParsedGolden(t, func(t *testing.T, c *Config) {
-		before := ownSettings(c)
+		before := deepCopy(c)
 		_ = c.Validate()
-		if after := ownSettings(c); !reflect.DeepEqual(before, after) {
+		if after := deepCopy(c); !reflect.DeepEqual(before, after) {
 			t.Fatalf("Validate changed the config:\n--- before\n%+v\n--- after\n%+v", before, after)
 		}
 	})
 }
 
-// ownSettings returns a deep copy of c without its module sections.
-func ownSettings(c *Config) Config {
+// deepCopy returns a copy of c that shares no slice or map with it.
+func deepCopy(c *Config) Config {
 	own := *c
-	own.Databases, own.SMTP, own.Network, own.Data = nil, SMTP{}, Network{}, Data{}
+	own.Databases = maps.Clone(c.Databases)
+	own.Network.ConnectTo = maps.Clone(c.Network.ConnectTo)
 	own.JobDirs = slices.Clone(c.JobDirs)
 	own.Jobs = slices.Clone(c.Jobs)
-	for i := range own.Jobs {
-		own.Jobs[i].Grants = Grants{}
+	for i, j := range own.Jobs {
+		g := &own.Jobs[i].Grants
+		g.MySQL, g.Data, g.Network = slices.Clone(j.Grants.MySQL), slices.Clone(j.Grants.Data), slices.Clone(j.Grants.Network)
+		g.NetworkCIDRs, g.EmailFrom, g.EmailTo = slices.Clone(j.Grants.NetworkCIDRs), slices.Clone(j.Grants.EmailFrom), slices.Clone(j.Grants.EmailTo)
 	}
 	return own
 }
@@ -149,7 +153,7 @@ func TestDefaultsResolve(t *testing.T) {
 // FuzzParse feeds arbitrary bytes to the parser and validator: they must
 // return errors, never panic.
 func FuzzParse(f *testing.F) {
-	for _, name := range []string{"valid", "semantic", "loading", "loading-bad", "unknown-key", "wrong-type", "syntax", "modules", "bounds", "values"} {
+	for _, name := range []string{"valid", "semantic", "loading", "loading-bad", "unknown-key", "wrong-type", "syntax", "modules", "modules-bad", "bounds", "values"} {
 		data, err := os.ReadFile(filepath.Join("testdata", name+".toml"))
 		if err != nil {
 			f.Fatal(err)

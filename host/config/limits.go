@@ -41,40 +41,40 @@ func (c *Config) JobLimits(j Job) Resolved { return j.Limits.over(c.DefaultLimit
 // over returns base with the limits l sets in their place.
 func (l Limits) over(base Resolved) Resolved {
 	r := base
-	if l.Timeout.set {
-		r.Timeout = l.Timeout.d
+	if l.Timeout.IsSet() {
+		r.Timeout = l.Timeout.Duration()
 	}
-	if l.Memory.set {
-		r.Memory = l.Memory.n
+	if l.Memory.IsSet() {
+		r.Memory = l.Memory.Bytes()
 	}
-	if l.LogLines.set {
-		r.LogLines = int(l.LogLines.n)
+	if l.LogLines.IsSet() {
+		r.LogLines = int(l.LogLines.Int())
 	}
-	if l.LogBytes.set {
-		r.LogBytes = int(l.LogBytes.n)
+	if l.LogBytes.IsSet() {
+		r.LogBytes = int(l.LogBytes.Bytes())
 	}
-	if l.HostCalls.set {
-		r.HostCalls = int(l.HostCalls.n)
+	if l.HostCalls.IsSet() {
+		r.HostCalls = int(l.HostCalls.Int())
 	}
-	if l.CallBytes.set {
-		r.CallBytes = int(l.CallBytes.n)
+	if l.CallBytes.IsSet() {
+		r.CallBytes = int(l.CallBytes.Bytes())
 	}
-	if l.RunBytes.set {
-		r.RunBytes = int64(l.RunBytes.n)
+	if l.RunBytes.IsSet() {
+		r.RunBytes = int64(l.RunBytes.Bytes())
 	}
-	if l.Stack.set {
-		r.Stack = int(l.Stack.n)
+	if l.Stack.IsSet() {
+		r.Stack = int(l.Stack.Int())
 	}
 	return r
 }
 
 // checkLimits checks the limits l sets.
 func checkLimits(l Limits, key, label string, fail failFunc) {
-	if t := l.Timeout; t.set && (t.err != nil || t.d <= 0 || t.d > maxTimeout) {
-		fail(key+".timeout", "%s.timeout %v", label, errOr(t.err, fmt.Sprintf("must be more than 0s and at most 24h, not %s", t.d)))
+	if t := l.Timeout; t.IsSet() && (t.Err() != nil || t.Duration() <= 0 || t.Duration() > maxTimeout) {
+		fail(key+".timeout", "%s.timeout %v", label, errOr(t.Err(), fmt.Sprintf("must be more than 0s and at most 24h, not %s", t.Duration())))
 	}
-	if m := l.Memory; m.set && (m.err != nil || m.n < 1<<20 || m.n > maxMemory) {
-		fail(key+".memory", "%s.memory %v", label, errOr(m.err, fmt.Sprintf("must be from 1MiB to 4GiB (a wasm32 guest addresses at most 4GiB), not %s", m.text)))
+	if m := l.Memory; m.IsSet() && (m.Err() != nil || m.Bytes() < 1<<20 || m.Bytes() > maxMemory) {
+		fail(key+".memory", "%s.memory %v", label, errOr(m.Err(), fmt.Sprintf("must be from 1MiB to 4GiB (a wasm32 guest addresses at most 4GiB), not %s", m.String())))
 	}
 	checkCount(l.LogLines, maxLogLines, key, label, "log_lines", fail)
 	checkCount(l.HostCalls, maxHostCalls, key, label, "host_calls", fail)
@@ -88,16 +88,16 @@ func checkLimits(l Limits, key, label string, fail failFunc) {
 // The key and label of the value are those of its table joined to field,
 // only when it is wrong: a config may have many jobs.
 func checkCount(n Count, max int64, key, label, field string, fail failFunc) {
-	if n.set && !n.in(max) {
-		fail(join(key, field), "%s must be a whole number from 1 to %d, not %s", join(label, field), max, n.text)
+	if n.IsSet() && !n.In(max) {
+		fail(join(key, field), "%s must be a whole number from 1 to %d, not %s", join(label, field), max, n.String())
 	}
 }
 
 // checkBytes checks that s, when set, is a size from 1 byte to max, which
 // reads maxName.
 func checkBytes(s Size, max uint64, maxName, key, label, field string, fail failFunc) {
-	if s.set && (s.err != nil || s.n < 1 || s.n > max) {
-		fail(join(key, field), "%s %v", join(label, field), errOr(s.err, fmt.Sprintf("must be from 1 byte to %s, not %s", maxName, s.text)))
+	if s.IsSet() && (s.Err() != nil || s.Bytes() < 1 || s.Bytes() > max) {
+		fail(join(key, field), "%s %v", join(label, field), errOr(s.Err(), fmt.Sprintf("must be from 1 byte to %s, not %s", maxName, s.String())))
 	}
 }
 

@@ -96,11 +96,11 @@ func (c *Config) validateLoading(fail failFunc) roots {
 	}
 	checkBytes(c.MaxLuaFile, maxLuaFileCap, "64MiB", "", "", "max_lua_file", fail)
 	checkBytes(c.MaxWasmFile, maxWasmFileCap, "1GiB", "", "", "max_wasm_file", fail)
-	if t := c.CompileTimeout; t.err != nil || t.d < minCompileTimeout || t.d > maxCompileTimeout {
-		fail("compile_timeout", "compile_timeout %v", errOr(t.err, fmt.Sprintf("must be from %s to %s", minCompileTimeout, maxCompileTimeout)))
+	if t := c.CompileTimeout; t.Err() != nil || t.Duration() < minCompileTimeout || t.Duration() > maxCompileTimeout {
+		fail("compile_timeout", "compile_timeout %v", errOr(t.Err(), fmt.Sprintf("must be from %s to %s", minCompileTimeout, maxCompileTimeout)))
 	}
-	if m := c.CompileMemory; m.err != nil || m.n < minCompileMemory || m.n > maxCompileMemory {
-		fail("compile_memory", "compile_memory %v", errOr(m.err, "must be from 128MiB to 64GiB"))
+	if m := c.CompileMemory; m.Err() != nil || m.Bytes() < minCompileMemory || m.Bytes() > maxCompileMemory {
+		fail("compile_memory", "compile_memory %v", errOr(m.Err(), "must be from 128MiB to 64GiB"))
 	}
 	return r
 }
@@ -121,9 +121,9 @@ func (c *Config) checkJobFile(j Job, r roots, label string) error {
 // jobFileSpec says how to open j's file: inside its job directory, capped
 // by the setting for its kind.
 func (c *Config) jobFileSpec(j Job) jobfile.Spec {
-	s := jobfile.Spec{Name: j.File, Path: j.Path, Root: j.Root, Max: int64(c.MaxLuaFile.n), MaxKey: "max_lua_file"}
+	s := jobfile.Spec{Name: j.File, Path: j.Path, Root: j.Root, Max: int64(c.MaxLuaFile.Bytes()), MaxKey: "max_lua_file"}
 	if strings.ToLower(filepath.Ext(j.File)) == ".wasm" {
-		s.Max, s.MaxKey = int64(c.MaxWasmFile.n), "max_wasm_file"
+		s.Max, s.MaxKey = int64(c.MaxWasmFile.Bytes()), "max_wasm_file"
 	}
 	return s
 }

@@ -38,19 +38,16 @@ func (c *Config) Modules() options.Set {
 func (c *Config) validateModules(fail func(key, format string, args ...any)) {
 	check := &options.Checker{
 		Fail:     fail,
-		Duration: duration,
-		Size:     size,
 		Readable: func(path, key string) { c.checkPath(path, key, fail) },
 	}
 	dbs := options.Databases(c.Databases)
-	for _, v := range []options.Validator{dbs, &c.SMTP, &c.Network, &c.Data} {
+	for _, v := range []options.Validator{dbs, c.SMTP, c.Network, c.Data} {
 		v.Validate(check)
 	}
-	for i := range c.Jobs {
-		j := &c.Jobs[i]
+	for i, j := range c.Jobs {
 		job := options.Job{Key: fmt.Sprintf("jobs.%d.grants", i), Label: fmt.Sprintf("job %q", j.Name)}
-		for _, v := range []options.Validator{dbs, &c.Data, &c.Network, &c.SMTP} {
-			v.ValidateGrants(&j.Grants, job, check)
+		for _, v := range []options.Validator{dbs, c.Data, c.Network, c.SMTP} {
+			v.ValidateGrants(j.Grants, job, check)
 		}
 	}
 }

@@ -73,8 +73,8 @@ func (m *dataModule) save(ctx context.Context, name string, a args) ([]any, erro
 	if err != nil {
 		return nil, err
 	}
-	if len(b) > m.opts.MaxDocumentSize {
-		return failure(fmt.Errorf("core.data: the document is %d bytes, more than the %d a document may have", len(b), m.opts.MaxDocumentSize)), nil
+	if len(b) > int(m.opts.MaxDocumentBytes.Bytes()) {
+		return failure(fmt.Errorf("core.data: the document is %d bytes, more than the %d a document may have", len(b), m.opts.MaxDocumentBytes.Bytes())), nil
 	}
 	if err := m.documents.SaveDocument(ctx, name, id, b, m.opts.MaxCollectionDocuments); err != nil {
 		return failure(fmt.Errorf("core.data: collection %q: %w", name, err)), nil

@@ -74,7 +74,7 @@ func (m *emailModule) call(ctx context.Context, r *run, method string, a args) (
 	if st.messages++; st.messages > smtpCfg.MaxMessages {
 		return failure(fmt.Errorf("core.email: more than %d messages in one run (smtp.max_messages)", smtpCfg.MaxMessages)), nil
 	}
-	sendCtx, cancel := context.WithTimeout(ctx, smtpCfg.TimeoutPeriod)
+	sendCtx, cancel := context.WithTimeout(ctx, smtpCfg.Timeout.Duration())
 	defer cancel()
 	if err := m.send(sendCtx, msg); err != nil {
 		if ctx.Err() != nil { // the run's deadline, not smtp.timeout

@@ -14,7 +14,7 @@ import (
 // parsed strictly and checked against email_from and email_to.
 func TestEmailGrantsCoverEveryAddress(t *testing.T) {
 	t.Parallel()
-	r := &run{jobModules: &jobModules{job: "job", grants: config.Grants{EmailFrom: []string{"job@work.com"}, EmailTo: []string{"work.com"}}}}
+	r := &run{jobModules: &jobModules{job: "job", grants: jobGrants{Grants: config.Grants{EmailFrom: []string{"job@work.com"}, EmailTo: []string{"work.com"}}}}}
 	for _, c := range []struct {
 		field, value, want string // want: "" sent, else the error's text
 	}{

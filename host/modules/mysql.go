@@ -38,7 +38,7 @@ func (m *mysqlModule) call(ctx context.Context, r *run, method string, a args) (
 	if !slices.Contains(r.grants.MySQL, name) {
 		return nil, r.notGranted("core.mysql database %q", name)
 	}
-	callCtx, cancel := context.WithTimeout(ctx, m.opts[name].TimeoutPeriod)
+	callCtx, cancel := context.WithTimeout(ctx, m.opts[name].CallTimeout())
 	defer cancel()
 	res, err := m.mysqlCall(callCtx, r, method, name, a)
 	if ctx.Err() != nil {

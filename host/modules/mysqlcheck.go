@@ -28,7 +28,7 @@ func (m *mysqlModule) checkAccounts(dbs []*database) error {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			ctx, cancel := context.WithTimeout(context.Background(), min(startCheckLimit, m.opts[db.name].TimeoutPeriod))
+			ctx, cancel := context.WithTimeout(context.Background(), min(startCheckLimit, m.opts[db.name].CallTimeout()))
 			defer cancel()
 			conn, err := db.pool.Conn(ctx)
 			if err == nil {

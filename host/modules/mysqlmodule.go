@@ -82,12 +82,12 @@ func openDatabase(name string, c options.Database) (*database, error) {
 		return nil, fmt.Errorf("database %q: %w", name, err)
 	}
 	pool := sql.OpenDB(connector)
-	pool.SetMaxOpenConns(c.MaxOpen)
+	pool.SetMaxOpenConns(c.OpenLimit())
 	// Runs discard their connections (see session); only the start's
 	// privilege check leaves one idle.
 	pool.SetMaxIdleConns(1)
 	pool.SetConnMaxIdleTime(time.Minute)
-	return &database{name: name, dbName: cfg.DBName, pool: pool, maxRows: c.MaxRows, allowBroad: c.AllowBroadAccount}, nil
+	return &database{name: name, dbName: cfg.DBName, pool: pool, maxRows: c.RowLimit(), allowBroad: c.AllowBroadAccount}, nil
 }
 
 // mysqlConfig is the driver's config for a [databases] entry, which must
@@ -122,6 +122,6 @@ func mysqlConfig(name string, c options.Database) (*mysql.Config, error) {
 	// statement per call.
 	cfg.ParseTime = false
 	cfg.MultiStatements = false
-	cfg.Timeout = c.TimeoutPeriod
+	cfg.Timeout = c.CallTimeout()
 	return cfg, nil
 }

@@ -41,7 +41,7 @@ func (n *networkModule) httpClient(r *run) *httpClient {
 	netCfg := n.opts
 	cidrs := r.grants.CIDRs
 	dialer := &net.Dialer{
-		Timeout: netCfg.TimeoutPeriod,
+		Timeout: netCfg.Timeout.Duration(),
 		// Control runs after DNS resolution, on the very address being
 		// connected to, so a name that resolves (or rebinds) to a refused
 		// address is caught here.
@@ -60,11 +60,11 @@ func (n *networkModule) httpClient(r *run) *httpClient {
 		TLSClientConfig:       tlsConfig(n.roots, ""),
 		ForceAttemptHTTP2:     true,
 		MaxIdleConns:          4,
-		ResponseHeaderTimeout: netCfg.TimeoutPeriod,
+		ResponseHeaderTimeout: netCfg.Timeout.Duration(),
 	}
 	st.client = &httpClient{transport: transport, client: &http.Client{
 		Transport: transport,
-		Timeout:   netCfg.TimeoutPeriod,
+		Timeout:   netCfg.Timeout.Duration(),
 		CheckRedirect: func(req *http.Request, via []*http.Request) error {
 			// via holds the requests made so far: the first and one per
 			// redirect followed.
@@ -290,7 +290,7 @@ func (n *networkModule) do(ctx context.Context, r *run, req httpRequest) (httpRe
 	}
 	defer resp.Body.Close()
 	// Read no more than the body may have, and than the run has left.
-	limit := n.opts.MaxResponseSize
+	limit := int64(n.opts.MaxResponseBytes.Bytes())
 	b := budgetOf(ctx)
 	read := limit
 	if b.limited {

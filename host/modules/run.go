@@ -3,21 +3,33 @@ package modules
 import (
 	"context"
 	"fmt"
+	"net/netip"
 
 	"github.com/jobbox/jobbox/abi"
 	"github.com/jobbox/jobbox/host/modules/options"
+	"github.com/jobbox/jobbox/host/policy"
 	"github.com/jobbox/jobbox/host/sandbox"
 )
 
 // ForJob returns the modules of one job, as its grants allow.
 func (h *Host) ForJob(job string, grants options.Grants) sandbox.Modules {
-	return &jobModules{host: h, job: job, grants: grants}
+	g := jobGrants{Grants: grants}
+	g.Origins, g.CIDRs = grants.ParsedNetwork()
+	return &jobModules{host: h, job: job, grants: g}
 }
 
 type jobModules struct {
 	host   *Host
 	job    string
-	grants options.Grants
+	grants jobGrants
+}
+
+// jobGrants are a job's grants with the network grant parsed, once for
+// all its runs.
+type jobGrants struct {
+	options.Grants
+	Origins []policy.Origin
+	CIDRs   []netip.Prefix
 }
 
 var (

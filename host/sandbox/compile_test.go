@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"context"
+	"encoding/binary"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -41,11 +42,11 @@ func variant(guest []byte, n int) []byte {
 	out := append([]byte{}, guest...)
 	for at := 8; at < len(out); {
 		id := out[at]
-		size, w := uleb(out[at+1:])
+		size, w := binary.Uvarint(out[at+1:]) // LEB128
 		body := at + 1 + w
 		if id == 5 { // memory: count, flags, minimum
 			lo := body + 2
-			min, mw := uleb(out[lo:])
+			min, mw := binary.Uvarint(out[lo:])
 			v := min + uint64(n)
 			for i := range mw {
 				b := byte(v & 0x7f)
@@ -62,15 +63,6 @@ func variant(guest []byte, n int) []byte {
 		at = body + int(size)
 	}
 	panic("variant: no memory section")
-}
-
-func uleb(b []byte) (v uint64, n int) {
-	for shift := 0; ; shift += 7 {
-		v |= uint64(b[n]&0x7f) << shift
-		if n++; b[n-1] < 0x80 {
-			return v, n
-		}
-	}
 }
 
 // writeGuest writes bin as dir/name with modification time mtime, and

@@ -21,12 +21,7 @@ func newCachedEngine(t *testing.T, opts Options) *Engine {
 	opts.Now = testEngine(t).opts.Now
 	// Compiling the Lua guest is the slow part of a new engine.
 	opts.CacheDir = testCacheDir()
-	e, err := New(context.Background(), opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { e.Close(context.Background()) })
-	return e
+	return newTestEngine(t, opts)
 }
 
 // takeSnapshot has e's Lua pool take a snapshot now, holding the job files
@@ -159,88 +154,44 @@ func TestFailedSourcesAreNotRetried(t *testing.T) {
 	}
 }
 
-// searchLua is a job that looks for another job's constant through every
-// Lua means it has, and fails naming where it found it. The needle is
-// built at run time, so this file's own constants do not hold it.
-const searchLua = `
-local needle = ("nekot-terces"):reverse()
-local found = {}
-local seen = {}
-local function check(s, path)
-  if s:find(needle, 1, true) then found[#found + 1] = path end
-end
-local function walk(v, path, depth)
-  local t = type(v)
-  if t == "string" then return check(v, path) end
-  if depth > 40 or seen[v] or (t ~= "table" and t ~= "function" and t ~= "userdata" and t ~= "thread") then return end
-  seen[v] = true
-  if t == "table" then
-    for k, x in pairs(v) do
-      walk(k, path .. "[key]", depth + 1)
-      walk(x, path .. "." .. tostring(k), depth + 1)
-    end
-  elseif t == "function" then
-    local ok, env = pcall(getfenv, v)
-    if ok then walk(env, path .. "<env>", depth + 1) end
-  end
-  local ok, mt = pcall(getmetatable, v)
-  if ok and mt then walk(mt, path .. "<mt>", depth + 1) end
-end
-walk(_G, "_G", 0)
-walk(getmetatable(""), "string metatable", 0)
-for level = 0, 5 do
-  local ok, env = pcall(getfenv, level)
-  if ok then walk(env, "getfenv(" .. level .. ")", 0) end
-end
-for _, name in ipairs({"debug", "package", "io", "dofile", "loadfile", "require", "module", "newproxy", "_printregs"}) do
-  if rawget(_G, name) ~= nil then found[#found + 1] = name .. " is available" end
-end
-local ok, err = pcall(string.dump, print)
-if ok then found[#found + 1] = "string.dump works" end
-for _, chunk in ipairs({"return API_TOKEN", "return ...", "return getfenv(0)"}) do
-  local fn = loadstring(chunk)
-  if fn then walk({pcall(fn)}, "loadstring(" .. chunk .. ")", 0) end
-end
-local ok, msg = pcall(error)
-walk(tostring(msg), "error message", 0)
-local co = coroutine.create(function() return getfenv(0), _G end)
-walk({coroutine.resume(co)}, "coroutine", 0)
-local job = core.job()
-function job.run()
-  walk(job, "job", 0)
-  walk(core, "core", 0)
-  if #found > 0 then error("found: " .. table.concat(found, "; ")) end
-  return job.OK
-end
-return job
-`
+// hostileLua returns the source of a Lua job of the hostile corpus.
+func hostileLua(t *testing.T, name string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "..", "tests", "hostile", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
 
-// TestLuaJobCannotReachAnotherJobsConstants: a Lua job searches everything
-// it can reach for a constant of another job that the snapshot it runs in
-// holds compiled, and must not find it; the same search does find the
-// constant in its own state, which shows the search works.
+// TestLuaJobCannotReachAnotherJobsConstants: the corpus's
+// other-jobs-source.lua searches everything it can reach for a constant of
+// holds-secret.lua, which the snapshot it runs in holds compiled, and must
+// not find it; the same search does find the constant in its own state,
+// which shows the search works.
 func TestLuaJobCannotReachAnotherJobsConstants(t *testing.T) {
 	t.Parallel()
 	e := newCachedEngine(t, Options{})
 	ctx := context.Background()
-	secret := writeJob(t, "secret.lua", luaWith(`API_TOKEN = "secret-token"; local TOKEN2 = "secret-token2"`))
-	search := writeJob(t, "search.lua", searchLua)
+	searchLua := hostileLua(t, "other-jobs-source.lua")
+	secret := writeJob(t, "holds-secret.lua", hostileLua(t, "holds-secret.lua"))
+	search := writeJob(t, "other-jobs-source.lua", searchLua)
 	for _, job := range []Job{secret, search} {
 		if err := e.Prepare(ctx, job); err != nil {
 			t.Fatal(err)
 		}
 	}
 	takeSnapshot(t, e)
-	if out := e.Run(ctx, secret); out.Status != abi.StatusOK {
+	if out := e.Run(ctx, secret); !strings.Contains(out.Error, "this job holds a secret") {
 		t.Fatalf("the job holding the secret: %v %q", out.Status, out.Error)
 	}
 	for range 2 {
-		if out := e.Run(ctx, search); out.Status != abi.StatusOK {
+		if out := e.Run(ctx, search); !strings.Contains(out.Error, "searched every Lua means and found no other job's constant") {
 			t.Fatalf("the searching job: %v %q", out.Status, out.Error)
 		}
 	}
-	control := writeJob(t, "control.lua", `API_TOKEN = "secret-token"`+searchLua)
-	if out := e.Run(ctx, control); !strings.Contains(out.Error, "found: _G.API_TOKEN") {
+	control := writeJob(t, "control.lua", "API_TOKEN = \"corpus-secret-4f1c\"\n"+searchLua)
+	if out := e.Run(ctx, control); !strings.Contains(out.Error, "found another job's constant at _G.API_TOKEN") {
 		t.Fatalf("the search missed its own global: %v %q", out.Status, out.Error)
 	}
 }

@@ -4,11 +4,13 @@ import (
 	"context"
 	"fmt"
 	"runtime"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/jobbox/jobbox/abi"
 	"github.com/jobbox/jobbox/host/clock"
 	"github.com/jobbox/jobbox/host/domain"
 	"github.com/jobbox/jobbox/host/store"
@@ -67,4 +69,56 @@ func BenchmarkDueBurst(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*jobs), "ns/run")
 	b.ReportMetric(float64(peak), "goroutines-peak")
+}
+
+// startRunner is a runner that does nothing but note when it started.
+type startRunner struct{}
+
+func (startRunner) Run(context.Context, domain.Job) domain.Outcome {
+	now := time.Now()
+	return domain.Outcome{Status: abi.StatusOK, Start: now, End: now}
+}
+
+// BenchmarkSteadyLateness: 1,500 jobs every second on the real clock, their
+// first runs spread, for b.N seconds of runs that do nothing: it reports
+// how late runs start (p50 and p99), the scheduler's own path from a due
+// time to the runner.
+func BenchmarkSteadyLateness(b *testing.B) {
+	const jobs = 1500
+	var mu sync.Mutex
+	var late []time.Duration
+	measuring := false
+	s := New(Options{Clock: clock.Real{}, Runner: startRunner{}, Store: nopStore{}, MaxConcurrent: 64, SpreadFirstRuns: true,
+		OnReport: func(r Report) {
+			mu.Lock()
+			if measuring {
+				late = append(late, r.Lateness())
+			}
+			mu.Unlock()
+		}})
+	specs := make([]Spec, jobs)
+	for i := range specs {
+		specs[i] = spec(fmt.Sprint("job-", i), time.Second)
+	}
+	if err := s.Start(context.Background(), specs); err != nil {
+		b.Fatal(err)
+	}
+	defer s.Stop(context.Background())
+	time.Sleep(1500 * time.Millisecond) // every job has run once
+	mu.Lock()
+	measuring = true
+	mu.Unlock()
+	for b.Loop() {
+		time.Sleep(time.Second)
+	}
+	mu.Lock()
+	measuring = false
+	got := slices.Sorted(slices.Values(late))
+	mu.Unlock()
+	if len(got) == 0 {
+		b.Fatal("no run")
+	}
+	b.ReportMetric(float64(got[len(got)/2].Microseconds()), "µs-p50")
+	b.ReportMetric(float64(got[len(got)*99/100].Microseconds()), "µs-p99")
+	b.ReportMetric(float64(len(got))/float64(b.N), "runs/s")
 }

@@ -1,6 +1,9 @@
 -- expect: ERROR searched every Lua means and found no other job's constant
 -- Looks for holds-secret.lua's constant through everything a Lua job can
--- reach. The needle is built at run time, so this file holds no copy.
+-- reach, as its file loads and as it runs. The needle is built at run time,
+-- so this file holds no copy. host/sandbox's
+-- TestLuaJobCannotReachAnotherJobsConstants runs it too, and once beside the
+-- constant itself, to show that the search finds what is there.
 local needle = ("c1f4-terces-suproc"):reverse()
 local found, seen = {}, {}
 
@@ -25,23 +28,34 @@ local function walk(v, path, depth)
   if ok and mt then walk(mt, path .. "<mt>", depth + 1) end
 end
 
-local job = core.job()
-
-function job.run()
+local function search()
+  seen = {}
   walk(_G, "_G", 0)
   walk(getmetatable(""), "string metatable", 0)
-  for level = 0, 3 do
+  for level = 0, 5 do
     local ok, env = pcall(getfenv, level)
     if ok then walk(env, "getfenv(" .. level .. ")", 0) end
+  end
+  for _, name in ipairs({"debug", "package", "io", "dofile", "loadfile", "require", "module", "newproxy", "_printregs"}) do
+    if rawget(_G, name) ~= nil then found[#found + 1] = name .. " is available" end
   end
   for _, chunk in ipairs({"return API_TOKEN", "return ...", "return getfenv(0)"}) do
     local fn = loadstring(chunk)
     if fn then walk({pcall(fn)}, "loadstring(" .. chunk .. ")", 0) end
   end
-  local ok = pcall(string.dump, print)
-  if ok then found[#found + 1] = "string.dump" end
+  local _, msg = pcall(error)
+  walk(tostring(msg), "error message", 0)
+  if pcall(string.dump, print) then found[#found + 1] = "string.dump works" end
   local co = coroutine.create(function() return getfenv(0), _G end)
   walk({coroutine.resume(co)}, "coroutine", 0)
+end
+
+search() -- as the file loads
+
+local job = core.job()
+
+function job.run()
+  search()
   walk(job, "job", 0)
   walk(core, "core", 0)
   if #found > 0 then error("found another job's constant at " .. table.concat(found, "; ")) end

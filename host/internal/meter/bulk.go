@@ -274,14 +274,3 @@ func (rw *rewriter) growHelper(raw []byte, imm []uint32, ref []byte, shift int32
 	a = a.op(raw...).op(opEnd)
 	return helper{typ: rw.typeIndex(funcType{params: append(ref, valI32), results: []byte{valI32}}), body: a}
 }
-
-func appendS64(b []byte, v int64) []byte {
-	for {
-		c := byte(v & 0x7f)
-		v >>= 7
-		if (v == 0 && c&0x40 == 0) || (v == -1 && c&0x40 != 0) {
-			return append(b, c)
-		}
-		b = append(b, c|0x80)
-	}
-}

@@ -37,12 +37,6 @@
 // custom ones included, passes through byte for byte.
 package meter
 
-import (
-	"cmp"
-	"fmt"
-	"slices"
-)
-
 // The names the rewriter adds. A guest may not use them itself: every
 // export named with ReservedPrefix is refused.
 const (
@@ -166,103 +160,6 @@ func Instrument(bin []byte) (*Module, error) {
 	return m.rewrite()
 }
 
-// rewrite adds the imports, globals and export, renumbers every reference
-// to a defined function (they move up by the two added imports), and
-// instruments the code.
-func (m *module) rewrite() (*Module, error) {
-	for _, t := range m.funcTypes {
-		if int(t) >= len(m.types) {
-			return nil, fmt.Errorf("a function has type %d, which does not exist", t)
-		}
-	}
-	imported := m.importedFuncs
-	remap := func(f uint32) uint32 {
-		if f >= imported {
-			return f + 2
-		}
-		return f
-	}
-	rw := &rewriter{
-		module:      m,
-		remap:       remap,
-		refuelFunc:  imported,
-		stackFunc:   imported + 1,
-		fuelGlobal:  m.importedGlobals + m.definedGlobals,
-		stackGlob:   m.importedGlobals + m.definedGlobals + 1,
-		helperIndex: map[string]uint32{},
-	}
-	refuelType := rw.typeIndex(funcType{results: []byte{valI32}})
-	stackType := rw.typeIndex(funcType{})
-
-	changed := map[byte][]byte{}
-	snap := &Snapshot{}
-	var noSnapshot string
-	var err error
-	if body := m.find(secCode); body != nil {
-		if changed[secCode], noSnapshot, err = rw.code(body); err != nil {
-			return nil, err
-		}
-	}
-	if len(rw.helpers) > 0 {
-		changed[secFunction] = rw.functionSection()
-	}
-	if changed[secImport], err = m.imports(refuelType, stackType); err != nil {
-		return nil, fmt.Errorf("import section: %w", err)
-	}
-	var mutable []uint32
-	var opaque string
-	if changed[secGlobal], mutable, opaque, err = m.globals(remap); err != nil {
-		return nil, fmt.Errorf("global section: %w", err)
-	}
-	noSnapshot = cmp.Or(noSnapshot, opaque)
-	mutable = append(mutable, rw.fuelGlobal)
-	for _, g := range mutable {
-		snap.Globals = append(snap.Globals, globalExport(g))
-	}
-	if changed[secExport], err = m.exports(remap, rw.stackGlob, mutable); err != nil {
-		return nil, fmt.Errorf("export section: %w", err)
-	}
-	if body := m.find(secStart); body != nil {
-		// It would run again in every clone, on the snapshot's memory.
-		noSnapshot = cmp.Or(noSnapshot, "it has a start function")
-		r := &reader{b: body}
-		f, err := r.u32()
-		if err != nil {
-			return nil, fmt.Errorf("start section: %w", err)
-		}
-		changed[secStart] = appendU32(nil, remap(f))
-	}
-	if body := m.find(secElement); body != nil {
-		if changed[secElement], err = elements(body, remap); err != nil {
-			return nil, fmt.Errorf("element section: %w", err)
-		}
-	}
-	var tableBytes uint64
-	if m.find(secTable) != nil {
-		changed[secTable], tableBytes = m.tableSection()
-	}
-	if body := m.find(secData); body != nil {
-		stripped, segments, why, err := splitData(body)
-		if err != nil {
-			return nil, fmt.Errorf("data section: %w", err)
-		}
-		if noSnapshot = cmp.Or(noSnapshot, why); noSnapshot == "" {
-			changed[secData], snap.Data = stripped, segments
-			if m.find(secDataCount) != nil {
-				kept, _ := (&reader{b: stripped}).u32()
-				changed[secDataCount] = appendU32(nil, kept)
-			}
-		}
-	}
-	changed[secType] = rw.typeSection()
-
-	out := m.assemble(changed, remap)
-	if noSnapshot != "" {
-		return &Module{Wasm: out, NoSnapshot: noSnapshot, TableBytes: tableBytes}, nil
-	}
-	return &Module{Wasm: out, Snapshot: snap, TableBytes: tableBytes}, nil
-}
-
 // assemble emits the sections in order, the changed ones in place of the
 // originals and the new ones where the order puts them.
 func (m *module) assemble(changed map[byte][]byte, remap func(uint32) uint32) []byte {
@@ -298,52 +195,5 @@ func (m *module) assemble(changed map[byte][]byte, remap func(uint32) uint32) []
 		}
 	}
 	emitNewBefore(len(sectionOrder) + 1)
-	return out
-}
-
-type rewriter struct {
-	*module
-	remap                 func(uint32) uint32
-	refuelFunc, stackFunc uint32
-	fuelGlobal, stackGlob uint32
-	addedTypes            []funcType
-	helpers               []helper          // added functions, see bulkCall
-	helperIndex           map[string]uint32 // of each helper, by the instruction it replaces
-	backCalls             map[uint64]bool   // direct calls that close a cycle, see backCalls
-}
-
-// typeIndex returns the index of a function type equal to t, adding one
-// if the module has none.
-func (rw *rewriter) typeIndex(t funcType) uint32 {
-	all := append(slices.Clip(rw.types), rw.addedTypes...)
-	for i, have := range all {
-		if slices.Equal(have.params, t.params) && slices.Equal(have.results, t.results) {
-			return uint32(i)
-		}
-	}
-	rw.addedTypes = append(rw.addedTypes, t)
-	return uint32(len(all))
-}
-
-// functionSection declares the guest's functions and the helpers.
-func (rw *rewriter) functionSection() []byte {
-	defined := rw.funcTypes[rw.importedFuncs:]
-	out := appendU32(nil, uint32(len(defined)+len(rw.helpers)))
-	for _, t := range defined {
-		out = appendU32(out, t)
-	}
-	for _, h := range rw.helpers {
-		out = appendU32(out, h.typ)
-	}
-	return out
-}
-
-func (rw *rewriter) typeSection() []byte {
-	out := appendU32(nil, uint32(len(rw.types)+len(rw.addedTypes)))
-	for _, t := range append(slices.Clip(rw.types), rw.addedTypes...) {
-		out = append(out, 0x60)
-		out = append(appendU32(out, uint32(len(t.params))), t.params...)
-		out = append(appendU32(out, uint32(len(t.results))), t.results...)
-	}
 	return out
 }

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/jobbox/jobbox/host/policy"
+	"github.com/jobbox/jobbox/host/setting"
 )
 
 // SMTP is the [smtp] table: the relay core.email sends through.
@@ -18,18 +19,18 @@ type SMTP struct {
 	// CAFile adds trusted roots (PEM) for the relay's certificate.
 	CAFile string `toml:"ca_file"`
 	// Timeout bounds sending one message.
-	Timeout any `toml:"timeout"`
+	Timeout setting.Duration `toml:"timeout"`
 	// MaxMessages bounds the messages one run may send.
 	MaxMessages int `toml:"max_messages"`
-
-	TimeoutPeriod time.Duration `toml:"-"`
 }
 
 // DefaultSMTP is [smtp] when the config leaves it out.
-func DefaultSMTP() SMTP { return SMTP{Port: 25, TLS: "starttls", Timeout: "30s", MaxMessages: 10} }
+func DefaultSMTP() SMTP {
+	return SMTP{Port: 25, TLS: "starttls", Timeout: setting.DurationOf(30 * time.Second), MaxMessages: 10}
+}
 
-// Validate checks [smtp] and resolves its timeout.
-func (s *SMTP) Validate(c *Checker) {
+// Validate checks [smtp].
+func (s SMTP) Validate(c *Checker) {
 	switch s.TLS {
 	case "starttls", "tls", "none":
 	default:
@@ -44,16 +45,13 @@ func (s *SMTP) Validate(c *Checker) {
 	if s.MaxMessages < 1 || s.MaxMessages > maxMessages {
 		c.Fail("smtp.max_messages", "smtp.max_messages must be from 1 to %d", maxMessages)
 	}
-	var err error
-	if s.TimeoutPeriod, err = c.Duration(s.Timeout); err != nil || s.TimeoutPeriod <= 0 || s.TimeoutPeriod > maxModuleTimeout {
-		c.Fail("smtp.timeout", "smtp.timeout %v", errOr(err, "must be more than 0s and at most 1h"))
-	}
+	checkTimeout(s.Timeout, "smtp.timeout", "smtp.timeout", c)
 	c.Readable(s.CAFile, "smtp.ca_file")
 }
 
 // ValidateGrants checks a job's senders and recipient domains, and that a
 // job that may send has a relay to send through.
-func (s *SMTP) ValidateGrants(g *Grants, job Job, c *Checker) {
+func (s SMTP) ValidateGrants(g Grants, job Job, c *Checker) {
 	for _, from := range g.EmailFrom {
 		if err := policy.CheckSender(from); err != nil {
 			c.Fail(job.Key+".email_from", "%s: email_from %q %v", job.Label, from, err)

@@ -24,7 +24,22 @@ type Grants struct {
 	EmailFrom []string `toml:"email_from"`
 	// EmailTo, when set, restricts recipients to these domains.
 	EmailTo []string `toml:"email_to"`
+}
 
-	Origins []policy.Origin `toml:"-"`
-	CIDRs   []netip.Prefix  `toml:"-"`
+// ParsedNetwork returns the origins and CIDR prefixes of the network
+// grant, leaving out any that do not parse (Validate reports them).
+func (g Grants) ParsedNetwork() ([]policy.Origin, []netip.Prefix) {
+	var origins []policy.Origin
+	for _, o := range g.Network {
+		if origin, err := policy.ParseOrigin(o); err == nil {
+			origins = append(origins, origin)
+		}
+	}
+	var cidrs []netip.Prefix
+	for _, cidr := range g.NetworkCIDRs {
+		if p, err := policy.ParseCIDR(cidr); err == nil {
+			cidrs = append(cidrs, p)
+		}
+	}
+	return origins, cidrs
 }

@@ -1,9 +1,13 @@
 package options
 
 import (
+	"cmp"
+	"fmt"
 	"maps"
 	"slices"
 	"time"
+
+	"github.com/jobbox/jobbox/host/setting"
 )
 
 // Database is one [databases.NAME] table: a MySQL or MariaDB server that
@@ -18,32 +22,44 @@ type Database struct {
 	User     string `toml:"user"`
 	Password string `toml:"password"`
 	Database string `toml:"database"`
-	// MaxOpen bounds the pool's connections, shared by every job.
+	// MaxOpen bounds the pool's connections, shared by every job; 0 is
+	// the default, see OpenLimit.
 	MaxOpen int `toml:"max_open"`
-	// Timeout bounds each call.
-	Timeout any `toml:"timeout"`
-	// MaxRows bounds the rows one call may return.
+	// Timeout bounds each call; unset is the default, see CallTimeout.
+	Timeout setting.Duration `toml:"timeout"`
+	// MaxRows bounds the rows one call may return; 0 is the default, see
+	// RowLimit.
 	MaxRows int `toml:"max_rows"`
 	// AllowBroadAccount skips the check that the account reaches only
 	// its database; the service warns of it at every start and reload.
 	AllowBroadAccount bool `toml:"allow_broad_account"`
+}
 
-	TimeoutPeriod time.Duration `toml:"-"`
+// OpenLimit is the most connections the pool opens: max_open, or 10.
+func (db Database) OpenLimit() int { return cmp.Or(db.MaxOpen, 10) }
+
+// RowLimit is the most rows one call may return: max_rows, or 10,000.
+func (db Database) RowLimit() int { return cmp.Or(db.MaxRows, 10_000) }
+
+// CallTimeout bounds each call: timeout, or 10 seconds.
+func (db Database) CallTimeout() time.Duration {
+	if !db.Timeout.IsSet() {
+		return 10 * time.Second
+	}
+	return db.Timeout.Duration()
 }
 
 // Databases are the [databases] tables by name: core.mysql's settings.
 type Databases map[string]Database
 
-// Validate checks every entry, in name order, and fills in its defaults.
+// Validate checks every entry, in name order.
 func (dbs Databases) Validate(c *Checker) {
 	for _, name := range slices.Sorted(maps.Keys(dbs)) {
-		db := dbs[name]
-		db.validate(name, c)
-		dbs[name] = db
+		dbs[name].validate(name, c)
 	}
 }
 
-func (db *Database) validate(name string, c *Checker) {
+func (db Database) validate(name string, c *Checker) {
 	key := "databases." + name
 	if !identifier.MatchString(name) {
 		c.Fail(key, "database name %q may hold only letters, digits, '.', '_' and '-'", name)
@@ -54,28 +70,19 @@ func (db *Database) validate(name string, c *Checker) {
 	if db.DSN != "" && (db.Host != "" || db.Socket != "" || db.User != "" || db.Password != "" || db.Database != "") {
 		c.Fail(key+".dsn", "database %q: give either a dsn or host/user/password/database, not both", name)
 	}
-	if db.MaxOpen == 0 {
-		db.MaxOpen = 10
-	} else if db.MaxOpen < 1 || db.MaxOpen > maxOpen {
+	if db.MaxOpen != 0 && (db.MaxOpen < 1 || db.MaxOpen > maxOpen) {
 		c.Fail(key+".max_open", "database %q: max_open must be from 1 to %d", name, maxOpen)
 	}
-	if db.MaxRows == 0 {
-		db.MaxRows = 10_000
-	} else if db.MaxRows < 1 || db.MaxRows > maxRows {
+	if db.MaxRows != 0 && (db.MaxRows < 1 || db.MaxRows > maxRows) {
 		c.Fail(key+".max_rows", "database %q: max_rows must be from 1 to %d", name, maxRows)
 	}
-	db.TimeoutPeriod = 10 * time.Second
-	if db.Timeout != nil {
-		d, err := c.Duration(db.Timeout)
-		if err != nil || d <= 0 || d > maxModuleTimeout {
-			c.Fail(key+".timeout", "database %q: timeout %v", name, errOr(err, "must be more than 0s and at most 1h"))
-		}
-		db.TimeoutPeriod = d
+	if db.Timeout.IsSet() {
+		checkTimeout(db.Timeout, key+".timeout", fmt.Sprintf("database %q: timeout", name), c)
 	}
 }
 
 // ValidateGrants checks that every database granted is configured.
-func (dbs Databases) ValidateGrants(g *Grants, job Job, c *Checker) {
+func (dbs Databases) ValidateGrants(g Grants, job Job, c *Checker) {
 	for _, db := range g.MySQL {
 		if _, ok := dbs[db]; !ok {
 			c.Fail(job.Key+".mysql", "%s is granted database %q, which no [databases.%s] table configures", job.Label, db, db)

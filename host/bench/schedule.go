@@ -1,0 +1,190 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/jobbox/jobbox/host/config"
+	"github.com/jobbox/jobbox/host/sandbox"
+	"github.com/jobbox/jobbox/host/sched"
+	"github.com/jobbox/jobbox/host/service"
+	"github.com/jobbox/jobbox/host/store"
+)
+
+// scheduler is case 7: trivial Lua jobs at 1-second intervals, 100 to 2000 of them, and
+// 100,000 at 10-minute intervals, for o.Scale each: runs per second and how
+// late runs start (start of run - due time).
+func scheduler(v *env, o Options) ([]Row, error) {
+	loads := []Load{{100, time.Second}, {250, time.Second}, {500, time.Second}, {1000, time.Second},
+		{1500, time.Second}, {2000, time.Second}, {100_000, 10 * time.Minute}}
+	switch {
+	case len(o.Loads) > 0:
+		loads = o.Loads
+	case o.Quick:
+		loads = []Load{{50, time.Second}}
+	}
+	var rows []Row
+	for _, l := range loads {
+		r, err := schedule(v.ctx, o.Scale, l.Jobs, formatInterval(l.Interval), o.Subscribers)
+		if err != nil {
+			return nil, err
+		}
+		rows = append(rows, r...)
+	}
+	return rows, nil
+}
+
+// formatInterval writes d as config.toml does: 10m, not 10m0s.
+func formatInterval(d time.Duration) string {
+	s := d.String()
+	for _, unit := range []string{"m0s", "h0m"} {
+		if strings.HasSuffix(s, unit) {
+			s = s[:len(s)-2]
+		}
+	}
+	return s
+}
+
+// schedule runs n jobs every interval for window, after a warm-up, and
+// reports runs per second and lateness, with subscribers event-stream
+// clients attached.
+func schedule(ctx context.Context, window time.Duration, n int, interval string, subscribers int) ([]Row, error) {
+	v, err := newEnv(ctx)
+	defer v.close()
+	if err != nil {
+		return nil, err
+	}
+	path, err := writeConfig(v.dir, n, interval)
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := config.Load(path)
+	if err != nil {
+		return nil, err
+	}
+	st, err := store.OpenBolt(filepath.Join(v.dir, "sched.db"))
+	if err != nil {
+		return nil, err
+	}
+	defer st.Close()
+	e, err := v.engine(sandbox.Options{CacheDir: filepath.Join(os.TempDir(), "jobbox-bench-cache")})
+	if err != nil {
+		return nil, err
+	}
+	var rec recorder
+	bus, stopSubs := subscribe(subscribers)
+	defer stopSubs()
+	s := sched.New(sched.Options{
+		Runner: e, Store: st, MaxConcurrent: cfg.MaxConcurrentRuns, SpreadFirstRuns: true, OnStart: bus.RunStarted,
+		OnReport: func(r sched.Report) { bus.RunEnded(r); rec.report(r) },
+	})
+	runtime.GC()
+	rssBefore := rssBytes()
+	if err := s.Start(ctx, service.Specs(cfg, nil)); err != nil {
+		return nil, err
+	}
+	every := cfg.Jobs[0].Interval.Duration()
+	time.Sleep(min(every, 2*time.Second)) // warm-up
+	late, ends, elapsed, failed := rec.measure(window)
+	rss := rssBytes()
+	s.Stop(ctx)
+	if failed > 0 {
+		return nil, fmt.Errorf("%d runs failed", failed)
+	}
+	if len(late) == 0 {
+		return nil, fmt.Errorf("no run of %d jobs every %s finished in %s", n, interval, window)
+	}
+	name := fmt.Sprintf("%d jobs every %s", n, interval)
+	if subscribers > 0 {
+		name += fmt.Sprintf(", %d subscribers", subscribers)
+	}
+	rows := scheduleRows(name, float64(n)/every.Seconds(), late, ends, elapsed)
+	if n >= 10_000 {
+		rows = append(rows, Row{Figure: "  host RSS with all jobs configured", Median: float64(rss) / (1 << 20), Unit: "MiB",
+			Note: fmt.Sprintf("%.0f MiB before the jobs", float64(rssBefore)/(1<<20))})
+	}
+	return rows, nil
+}
+
+// scheduleRows are the rows of one load: late holds start lateness, ends
+// the time from due to the end of a run, both sorted.
+func scheduleRows(name string, expected float64, late, ends stats, elapsed time.Duration) []Row {
+	return []Row{
+		{Figure: name + ": runs per second", Median: float64(len(late)) / elapsed.Seconds(), Unit: "/s",
+			Note: fmt.Sprintf("expected %.0f/s", expected)},
+		{Figure: "  start lateness, p50 (p99–max)", Median: late.median(), Low: late.quantile(0.99), High: late[len(late)-1], Unit: "ms"},
+		{Figure: "  due time to end of run, p50 (p99–max)", Median: ends.median(), Low: ends.quantile(0.99), High: ends[len(ends)-1], Unit: "ms"},
+	}
+}
+
+// recorder collects the reports of the runs that end while it measures.
+type recorder struct {
+	mu        sync.Mutex
+	measuring bool
+	late      stats // start of run - due time
+	toEnd     stats // end of run - due time
+	failed    int
+}
+
+func (rec *recorder) report(r sched.Report) {
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	if !rec.measuring {
+		return
+	}
+	if r.Outcome.Error != "" {
+		rec.failed++
+	}
+	rec.late = append(rec.late, ms(r.Lateness()))
+	rec.toEnd = append(rec.toEnd, ms(r.Outcome.End.Sub(r.Due)))
+}
+
+// measure records for window and returns what it recorded, sorted.
+func (rec *recorder) measure(window time.Duration) (late, toEnd stats, elapsed time.Duration, failed int) {
+	rec.mu.Lock()
+	rec.measuring = true
+	rec.mu.Unlock()
+	start := time.Now()
+	time.Sleep(window)
+	rec.mu.Lock()
+	rec.measuring = false
+	late = append(stats(nil), rec.late...)
+	toEnd = append(stats(nil), rec.toEnd...)
+	failed = rec.failed
+	rec.mu.Unlock()
+	elapsed = time.Since(start)
+	slices.Sort(late)
+	slices.Sort(toEnd)
+	return late, toEnd, elapsed, failed
+}
+
+// subscribe attaches n event-stream clients to a new bus, each writing
+// every event's JSON as an SSE writer would; stop closes them and waits.
+func subscribe(n int) (*service.Bus, func()) {
+	bus := service.NewBus()
+	var wg sync.WaitGroup
+	subs := make([]*service.Subscription, n)
+	for i := range subs {
+		subs[i] = bus.Subscribe(0)
+		sub := subs[i]
+		wg.Go(func() {
+			for e := range sub.Events() {
+				_, _ = io.Discard.Write(e.JSON())
+			}
+		})
+	}
+	return bus, func() {
+		for _, sub := range subs {
+			sub.Close()
+		}
+		wg.Wait()
+	}
+}
