@@ -27,7 +27,7 @@ type session struct {
 // taking a reference on the pool, so a reload cannot close it under the
 // run) at the run's first call to it.
 func (m *mysqlModule) session(ctx context.Context, r *run, name string) (*session, error) {
-	st := stateOf(r, abi.FuncMySQL, func() *mysqlRun { return &mysqlRun{sessions: map[string]*session{}} })
+	st := mysqlState(r)
 	if s := st.sessions[name]; s != nil {
 		return s, nil
 	}
@@ -54,12 +54,29 @@ func (m *mysqlModule) session(ctx context.Context, r *run, name string) (*sessio
 	return s, nil
 }
 
-// mysqlRun is a run's use of core.mysql: its sessions by database entry.
-type mysqlRun struct{ sessions map[string]*session }
+// mysqlRun is a run's use of core.mysql: its sessions by database entry,
+// and its query log (see logCall).
+type mysqlRun struct {
+	sessions map[string]*session
+	logging  bool
+	logged   []any // statements run since the guest last took them
+}
+
+func mysqlState(r *run) *mysqlRun {
+	return stateOf(r, abi.FuncMySQL, func() *mysqlRun { return &mysqlRun{sessions: map[string]*session{}} })
+}
 
 // close discards the run's connections and lets go of their pools.
 func (s *mysqlRun) close() {
-	for name, sess := range s.sessions {
+	for name := range s.sessions {
+		s.closeSession(name)
+	}
+}
+
+// closeSession ends the run's session to one database (dbClose); a later
+// call opens a fresh one.
+func (s *mysqlRun) closeSession(name string) {
+	if sess := s.sessions[name]; sess != nil {
 		discard(sess.conn)
 		_ = sess.pools.release(sess.db)
 		delete(s.sessions, name)
