@@ -22,12 +22,11 @@ func (m *mysqlModule) selectMerge(ctx context.Context, r *run, a args) ([]any, e
 	var errList []any
 	for i, item := range items {
 		key, opts, db, err := splitKeyed(item, i)
-		res := failure(err)
-		if err == nil {
-			res, err = m.mergeOne(ctx, r, db, opts)
-			if err != nil {
-				return nil, err
-			}
+		var res []any
+		if err != nil {
+			res = failure(err)
+		} else if res, err = m.mergeOne(ctx, r, db, opts); err != nil {
+			return nil, err
 		}
 		if len(res) == 1 {
 			out = append(out, abi.Field{Key: key, Value: res[0]})
