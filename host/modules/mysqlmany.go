@@ -127,13 +127,17 @@ func prepareSelectBatch(a args) (dbCall, error) {
 	}, nil
 }
 
-// splitKeyed takes the key (the item's place when it has none) and db off
-// one select table of selectBatch or selectMerge.
+// splitKeyed takes the key and db off one select table of selectBatch or
+// selectMerge. Without a key the result goes under the table's name, as
+// updates.md says of selectBatch since 2.4, or the item's place.
 func splitKeyed(item any, i int) (key any, opts abi.Table, db any, err error) {
 	key = int64(i + 1)
 	t, ok := item.(abi.Table)
 	if !ok {
 		return key, nil, nil, fmt.Errorf("item %d must be a select table, not %s", i+1, abi.TypeName(item))
+	}
+	if tbl, ok := t.Get("tbl").(string); ok {
+		key = tbl
 	}
 	for _, f := range t {
 		switch f.Key {
