@@ -70,9 +70,9 @@ type dbCall func(ctx context.Context, db *database, conn *sql.Conn) (any, error)
 func (m *mysqlModule) onTarget(ctx context.Context, r *run, method string, t mysqlTarget, do dbCall) ([]any, error) {
 	callCtx, cancel := context.WithTimeout(withQueryLog(ctx, mysqlState(r)), t.timeout)
 	defer cancel()
-	s, err := m.session(callCtx, r, t.name)
-	if errors.Is(err, errBroadAccount) {
-		return nil, err
+	s, err := m.sessionFor(callCtx, r, t)
+	if errors.Is(err, errBroadAccount) && t.remote == nil {
+		return nil, err // the operator's entry, refused: no job can use it
 	}
 	var res any
 	if err == nil {

@@ -20,7 +20,7 @@ import (
 type session struct {
 	db    *database
 	conn  *sql.Conn
-	pools *pools // that db came from
+	pools *pools // that db came from; nil for a remote database's own pool
 }
 
 // session returns the run's connection to database name, opening it (and
@@ -54,6 +54,23 @@ func (m *mysqlModule) session(ctx context.Context, r *run, name string) (*sessio
 	return s, nil
 }
 
+// sessionFor returns the run's session to t: an entry's, or a remote
+// database's.
+func (m *mysqlModule) sessionFor(ctx context.Context, r *run, t mysqlTarget) (*session, error) {
+	if t.remote == nil {
+		return m.session(ctx, r, t.name)
+	}
+	st := mysqlState(r)
+	if s := st.sessions[t.name]; s != nil {
+		return s, nil
+	}
+	s, err := m.remoteSession(ctx, r, t)
+	if err == nil {
+		st.sessions[t.name] = s
+	}
+	return s, err
+}
+
 // mysqlRun is a run's use of core.mysql: its sessions by database entry,
 // and its query log (see logCall).
 type mysqlRun struct {
@@ -78,7 +95,11 @@ func (s *mysqlRun) close() {
 func (s *mysqlRun) closeSession(name string) {
 	if sess := s.sessions[name]; sess != nil {
 		discard(sess.conn)
-		_ = sess.pools.release(sess.db)
+		if sess.pools != nil {
+			_ = sess.pools.release(sess.db)
+		} else {
+			_ = sess.db.pool.Close()
+		}
 		delete(s.sessions, name)
 	}
 }

@@ -18,8 +18,9 @@ const codeUnauthorized = int64(901)
 
 // mysqlTarget is the [databases] entry a call runs on, and its timeout.
 type mysqlTarget struct {
-	name    string
+	name    string // the entry, or the remote database's URL with the user
 	timeout time.Duration
+	remote  *remoteAccount // for a remote database grant
 }
 
 // unauthorized is Coronium's failure for a database the job may not use:
@@ -34,7 +35,7 @@ func unauthorized(format string, a ...any) []any {
 func (m *mysqlModule) target(r *run, v any) (mysqlTarget, []any) {
 	switch x := v.(type) {
 	case string:
-		if !slices.Contains(r.grants.MySQL, x) {
+		if !slices.Contains(r.grants.MySQL, x) || strings.HasPrefix(x, "mysql://") {
 			return mysqlTarget{}, unauthorized("core.mysql database %q is not granted to job %s; grant it in config.toml (grants = { mysql = [%q] })", x, r.job, x)
 		}
 		return mysqlTarget{name: x, timeout: m.opts[x].TimeoutPeriod}, nil
@@ -70,9 +71,12 @@ func (m *mysqlModule) connTable(r *run, t abi.Table) (mysqlTarget, []any) {
 	}
 	where := ""
 	if host, _ := t.Get("host").(string); host != "" {
+		if rt, ok := remoteTarget(r, want, host, tablePort(t), t); ok {
+			return rt, nil
+		}
 		where = " at " + host
 	}
-	return mysqlTarget{}, unauthorized("no database granted to job %s is %q%s with that account; jobbox reaches only the [databases] entries config.toml grants the job", r.job, want, where)
+	return mysqlTarget{}, unauthorized("no database granted to job %s is %q%s with that account; jobbox reaches only the [databases] entries config.toml grants the job, and remote databases granted as mysql://host[:port]/database", r.job, want, where)
 }
 
 // matches reports whether entry name is the database a connection table
@@ -83,15 +87,8 @@ func (m *mysqlModule) matches(name, want string, t abi.Table) bool {
 		return false
 	}
 	if host, ok := t.Get("host").(string); ok {
-		port := "3306"
-		switch p := t.Get("port").(type) {
-		case int64:
-			port = strconv.FormatInt(p, 10)
-		case float64:
-			port = strconv.FormatFloat(p, 'f', -1, 64)
-		}
 		h, p, err := net.SplitHostPort(cfg.Addr)
-		if cfg.Net != "tcp" || err != nil || !strings.EqualFold(h, host) || p != port {
+		if cfg.Net != "tcp" || err != nil || !strings.EqualFold(h, host) || p != strconv.Itoa(tablePort(t)) {
 			return false
 		}
 	}
@@ -102,6 +99,17 @@ func (m *mysqlModule) matches(name, want string, t abi.Table) bool {
 		return false
 	}
 	return true
+}
+
+// tablePort is a connection table's port, 3306 when it gives none.
+func tablePort(t abi.Table) int {
+	switch p := t.Get("port").(type) {
+	case int64:
+		return int(p)
+	case float64:
+		return int(p)
+	}
+	return 3306
 }
 
 // connTimeout is the connection table's timeout, in milliseconds, up to

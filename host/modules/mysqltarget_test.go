@@ -17,7 +17,7 @@ import (
 func TestMySQLTargets(t *testing.T) {
 	t.Parallel()
 	cfg := "[databases.app]\ndsn = \"u:p@tcp(db.example:3307)/shop\"\ntimeout = \"5s\"\n[databases.other]\ndsn = \"u:p@tcp(127.0.0.1:1)/other\"\n"
-	r := testRun(t, cfg, config.Grants{MySQL: []string{"app"}})
+	r := testRun(t, cfg, config.Grants{MySQL: []string{"app", "mysql://db2.example:3310/crm"}})
 	m := r.host.modules[abi.FuncMySQL].(*mysqlModule)
 	for _, c := range []struct {
 		name   string
@@ -30,6 +30,11 @@ func TestMySQLTargets(t *testing.T) {
 		{"a connection table naming the entry's database", tbl("database", "shop", "timeout", int64(1500)), "app", 1500 * time.Millisecond},
 		{"the entry's own host, port and account", tbl("database", "shop", "host", "DB.example", "port", int64(3307), "user", "u", "password", "p"), "app", 5 * time.Second},
 		{"a timeout longer than the entry's", tbl("database", "app", "timeout", int64(60000)), "app", 5 * time.Second},
+		{"a remote database granted", tbl("database", "crm", "host", "DB2.example", "port", int64(3310), "user", "me", "password", "pw", "timeout", int64(3000)),
+			"mysql://me@db2.example:3310/crm", 3 * time.Second},
+		{"a remote database without an account", tbl("database", "crm", "host", "db2.example", "port", int64(3310)), "", 0},
+		{"a remote database on another port", tbl("database", "crm", "host", "db2.example", "user", "me"), "", 0},
+		{"a remote grant as a name", "mysql://db2.example:3310/crm", "", 0},
 		{"an entry not granted", "other", "", 0},
 		{"a database nobody configured", "clients", "", 0},
 		{"another host", tbl("database", "shop", "host", "my.sql.host"), "", 0},
