@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 
 	"github.com/jobbox/jobbox/abi"
 )
@@ -37,7 +38,7 @@ func (m *mysqlModule) selectMerge(ctx context.Context, r *run, a args) ([]any, e
 			status, _ = res[2].(int64)
 		}
 		errList = append(errList, abi.Table{
-			{Key: "db", Value: dbLabel(db)}, {Key: "error", Value: res[1]},
+			{Key: "db", Value: dbLabel(db)}, {Key: "error", Value: strings.TrimPrefix(fmt.Sprint(res[1]), "core.mysql.selectMerge: ")},
 			{Key: "index", Value: int64(i + 1)}, {Key: "status", Value: status},
 		})
 	}
