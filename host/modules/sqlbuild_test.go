@@ -123,3 +123,15 @@ func TestBuildRefuses(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkBuildOrderedWhere is the cost of building a select with the
+// docs' ordered where, an orderby and a limit.
+func BenchmarkBuildOrderedWhere(b *testing.B) {
+	opts := tbl("tbl", "toys", "columns", []any{"id", "name"}, "orderby", tbl("id", "DESC"), "limit", int64(10),
+		"where", []any{tbl("color", "Red", "model", "Ford"), tbl("kind", []any{"Truck", "Car"})})
+	for b.Loop() {
+		if _, err := build("select", opts); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
