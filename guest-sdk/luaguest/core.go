@@ -20,9 +20,8 @@ func installCore(L *lua.LState) {
 	core := L.NewTable()
 	L.SetField(core, "job", L.NewFunction(coreJob))
 	L.SetField(core, "log", L.NewFunction(coreLog))
-	for _, m := range []sdk.Module{sdk.MySQL, sdk.Network} {
-		L.SetField(core, string(m), moduleTable(L, m))
-	}
+	L.SetField(core, string(sdk.Network), moduleTable(L, sdk.Network))
+	L.SetField(core, string(sdk.MySQL), mysqlTable(L))
 	L.SetField(core, "email", emailModule(L))
 	L.SetField(core, "data", L.NewFunction(coreData))
 	L.SetField(core, "ASC", lua.LString("ASC"))

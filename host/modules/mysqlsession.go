@@ -20,14 +20,14 @@ import (
 type session struct {
 	db    *database
 	conn  *sql.Conn
-	pools *pools // that db came from
+	pools *pools // that db came from; nil for a remote database's own pool
 }
 
 // session returns the run's connection to database name, opening it (and
 // taking a reference on the pool, so a reload cannot close it under the
 // run) at the run's first call to it.
 func (m *mysqlModule) session(ctx context.Context, r *run, name string) (*session, error) {
-	st := stateOf(r, abi.FuncMySQL, func() *mysqlRun { return &mysqlRun{sessions: map[string]*session{}} })
+	st := mysqlState(r)
 	if s := st.sessions[name]; s != nil {
 		return s, nil
 	}
@@ -54,14 +54,52 @@ func (m *mysqlModule) session(ctx context.Context, r *run, name string) (*sessio
 	return s, nil
 }
 
-// mysqlRun is a run's use of core.mysql: its sessions by database entry.
-type mysqlRun struct{ sessions map[string]*session }
+// sessionFor returns the run's session to t: an entry's, or a remote
+// database's.
+func (m *mysqlModule) sessionFor(ctx context.Context, r *run, t mysqlTarget) (*session, error) {
+	if t.remote == nil {
+		return m.session(ctx, r, t.name)
+	}
+	st := mysqlState(r)
+	if s := st.sessions[t.name]; s != nil {
+		return s, nil
+	}
+	s, err := m.remoteSession(ctx, r, t)
+	if err == nil {
+		st.sessions[t.name] = s
+	}
+	return s, err
+}
+
+// mysqlRun is a run's use of core.mysql: its sessions by database entry,
+// and its query log (see logCall).
+type mysqlRun struct {
+	sessions map[string]*session
+	logging  bool
+	logged   []any // statements run since the guest last took them
+}
+
+func mysqlState(r *run) *mysqlRun {
+	return stateOf(r, abi.FuncMySQL, func() *mysqlRun { return &mysqlRun{sessions: map[string]*session{}} })
+}
 
 // close discards the run's connections and lets go of their pools.
 func (s *mysqlRun) close() {
-	for name, sess := range s.sessions {
+	for name := range s.sessions {
+		s.closeSession(name)
+	}
+}
+
+// closeSession ends the run's session to one database (dbClose); a later
+// call opens a fresh one.
+func (s *mysqlRun) closeSession(name string) {
+	if sess := s.sessions[name]; sess != nil {
 		discard(sess.conn)
-		_ = sess.pools.release(sess.db)
+		if sess.pools != nil {
+			_ = sess.pools.release(sess.db)
+		} else {
+			_ = sess.db.pool.Close()
+		}
 		delete(s.sessions, name)
 	}
 }

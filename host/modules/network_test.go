@@ -137,7 +137,7 @@ func TestMySQLHelpersNeedNoDatabase(t *testing.T) {
 	t.Parallel()
 	cfg := "[databases.app]\ndsn = \"u:p@tcp(127.0.0.1:1)/app\"\n"
 	r := testRun(t, cfg, config.Grants{MySQL: []string{"app"}})
-	if res, err := r.Call(context.Background(), "mysql", "escape", []any{"it's \"x\"\n"}); err != nil || res[0] != `it\'s \"x\"\n` {
+	if res, err := r.Call(context.Background(), "mysql", "escape", []any{"it's \"x\"\n"}); err != nil || res[0] != `'it\'s \"x\"\n'` {
 		t.Errorf("escape: %v %v", res, err)
 	}
 	if _, err := r.Call(context.Background(), "mysql", "escape", nil); err == nil {

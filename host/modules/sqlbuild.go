@@ -18,7 +18,7 @@ func build(method string, opts abi.Table) (statement, error) {
 	var b sqlBuilder
 	for _, f := range opts {
 		switch f.Key {
-		case "tbl", "columns", "where", "orderby", "limit", "distinct", "values", "force":
+		case "tbl", "columns", "where", "orderby", "limit", "distinct", "values", "force", "column":
 		default:
 			return statement{}, fmt.Errorf("unknown option %q", f.Key)
 		}
@@ -39,12 +39,14 @@ func build(method string, opts abi.Table) (statement, error) {
 			b.WriteString("DISTINCT ")
 		}
 		if method == "selectCount" {
-			b.WriteString("COUNT(*)")
+			if err := b.count(opts.Get("column")); err != nil {
+				return statement{}, err
+			}
 		} else if err := b.columns(opts.Get("columns")); err != nil {
 			return statement{}, err
 		}
 		b.WriteString(" FROM " + table)
-		if err := b.where(opts.Get("where"), true); err != nil {
+		if err := b.where(opts.Get("where"), whereAny); err != nil {
 			return statement{}, err
 		}
 		if method != "selectCount" {
@@ -73,7 +75,7 @@ func build(method string, opts abi.Table) (statement, error) {
 		if err := b.assign(opts.Get("values")); err != nil {
 			return statement{}, err
 		}
-		if err := b.where(opts.Get("where"), force); err != nil {
+		if err := b.where(opts.Get("where"), whereRule(force, whereAbsentOK)); err != nil {
 			return statement{}, err
 		}
 		if err := b.limit(opts.Get("limit")); err != nil {
@@ -82,7 +84,7 @@ func build(method string, opts abi.Table) (statement, error) {
 		return statement{sql: b.String(), args: b.args, kind: kindChanged}, nil
 	case "delete":
 		b.WriteString("DELETE FROM " + table)
-		if err := b.where(opts.Get("where"), force); err != nil {
+		if err := b.where(opts.Get("where"), whereRule(force, whereNeeded)); err != nil {
 			return statement{}, err
 		}
 		if err := b.limit(opts.Get("limit")); err != nil {
@@ -118,6 +120,9 @@ func quoteIdent(name string) (string, error) {
 
 func (b *sqlBuilder) param(v any) error {
 	switch v.(type) {
+	case nullText:
+		b.WriteString("NULL")
+		return nil
 	case nil, bool, int64, float64, string:
 		b.WriteString("?")
 		b.args = append(b.args, v)
@@ -154,68 +159,23 @@ func (b *sqlBuilder) columns(v any) error {
 	return nil
 }
 
-// errNoWhere is the error of an update or delete that would touch every row.
-var errNoWhere = errors.New("refusing to change every row of the table: the where is empty or all its values are nil; pass force = true to mean it")
-
-// where appends the condition: a string as given, or a table whose fields
-// AND together, a list value ORing on its column.
-func (b *sqlBuilder) where(v any, allowEmpty bool) error {
-	switch w := v.(type) {
-	case string:
-		if strings.TrimSpace(w) == "" {
-			break
-		}
-		b.WriteString(" WHERE " + w)
+// count appends COUNT(*), or COUNT(column) when selectCount names one.
+// The docs give "id" as column's default; COUNT(*) counts the same rows
+// when id is the usual NOT NULL key, and works on tables without an id.
+func (b *sqlBuilder) count(v any) error {
+	if v == nil {
+		b.WriteString("COUNT(*)")
 		return nil
-	case abi.Table:
-		if len(w) == 0 {
-			break
-		}
-		fields := append(abi.Table(nil), w...)
-		sort.Slice(fields, func(i, j int) bool { return keyOf(fields[i]) < keyOf(fields[j]) })
-		b.WriteString(" WHERE ")
-		for i, f := range fields {
-			col, err := quoteIdent(keyOf(f))
-			if err != nil {
-				return err
-			}
-			if i > 0 {
-				b.WriteString(" AND ")
-			}
-			if list, ok := f.Value.([]any); ok {
-				if len(list) == 0 {
-					b.WriteString("FALSE")
-					continue
-				}
-				b.WriteString(col + " IN (")
-				for j, item := range list {
-					if j > 0 {
-						b.WriteString(", ")
-					}
-					if err := b.param(item); err != nil {
-						return err
-					}
-				}
-				b.WriteString(")")
-				continue
-			}
-			b.WriteString(col + " = ")
-			if err := b.param(f.Value); err != nil {
-				return err
-			}
-		}
-		return nil
-	case nil:
-	case []any:
-		if len(w) > 0 {
-			return errors.New("where must be a table of column = value, or a string")
-		}
-	default:
-		return fmt.Errorf("where must be a table or a string, not %s", abi.TypeName(v))
 	}
-	if !allowEmpty {
-		return errNoWhere
+	name, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("column must be a column name, not %s", abi.TypeName(v))
 	}
+	col, err := quoteIdent(name)
+	if err != nil {
+		return err
+	}
+	b.WriteString("COUNT(" + col + ")")
 	return nil
 }
 
@@ -306,9 +266,17 @@ func (b *sqlBuilder) assign(v any) error {
 			b.WriteString(", ")
 		}
 		b.WriteString(col + " = ")
-		if err := b.param(f.Value); err != nil {
+		v := f.Value
+		if v == "NULL" { // the docs' way to store SQL NULL
+			v = nullText{}
+		}
+		if err := b.param(v); err != nil {
 			return err
 		}
 	}
 	return nil
 }
+
+// nullText is the string 'NULL' of a values table, which Coronium stores
+// as SQL NULL.
+type nullText struct{}

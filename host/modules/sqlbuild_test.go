@@ -58,6 +58,22 @@ func TestBuildGolden(t *testing.T) {
 		{"delete", "delete", tbl("tbl", "bikes", "where", tbl("id", int64(2))),
 			"DELETE FROM `bikes` WHERE `id` = ?", []any{int64(2)}},
 		{"delete every row with force", "delete", tbl("tbl", "bikes", "force", true), "DELETE FROM `bikes`", nil},
+		{"the string NULL stores SQL NULL (mysql.md, MySQL NULL Type)", "update",
+			tbl("tbl", "toys", "values", tbl("color", "NULL"), "where", tbl("color", "red")),
+			"UPDATE `toys` SET `color` = NULL WHERE `color` = ?", []any{"red"}},
+		{"update without where changes every row (where is optional)", "update", tbl("tbl", "toys", "values", tbl("color", "blue")),
+			"UPDATE `toys` SET `color` = ?", []any{"blue"}},
+		{"selectCount's column", "selectCount", tbl("tbl", "toys", "column", "id"),
+			"SELECT COUNT(`id`) FROM `toys`", nil},
+		{"ordered where: entries AND, each in parentheses", "select",
+			tbl("tbl", "toys", "where", []any{tbl("color", "Red", "model", "Ford"), tbl("kind", []any{"Truck", "Car"})}),
+			"SELECT * FROM `toys` WHERE (`color` = ? AND `model` = ?) AND (`kind` IN (?, ?))", []any{"Red", "Ford", "Truck", "Car"}},
+		{"ordered where: list fields of one entry OR", "select",
+			tbl("tbl", "toys", "where", []any{tbl("color", []any{"Red"}, "model", []any{"Ford"}, "kind", []any{"Truck", "Car"})}),
+			"SELECT * FROM `toys` WHERE (`color` IN (?) OR `kind` IN (?, ?) OR `model` IN (?))", []any{"Red", "Truck", "Car", "Ford"}},
+		{"ordered where: single values AND, lists OR within an entry", "select",
+			tbl("tbl", "toys", "where", []any{tbl("color", "Red", "kind", []any{"Truck"}, "size", []any{int64(2)})}),
+			"SELECT * FROM `toys` WHERE (`color` = ? AND (`kind` IN (?) OR `size` IN (?)))", []any{"Red", "Truck", int64(2)}},
 		{"an injection attempt stays a value", "select", tbl("tbl", "bikes", "where", tbl("name", "x' OR '1'='1")),
 			"SELECT * FROM `bikes` WHERE `name` = ?", []any{"x' OR '1'='1"}},
 	} {
@@ -90,6 +106,8 @@ func TestBuildRefuses(t *testing.T) {
 		{"orderby not ASC or DESC", "select", tbl("tbl", "bikes", "orderby", tbl("id", "sideways")), "ASC"},
 		{"a negative limit", "select", tbl("tbl", "bikes", "limit", int64(-1)), "limit"},
 		{"a delete without where", "delete", tbl("tbl", "bikes"), ""},
+		{"an update with an empty where table", "update", tbl("tbl", "bikes", "values", tbl("a", int64(1)), "where", tbl()), ""},
+		{"an empty entry of an ordered where", "select", tbl("tbl", "bikes", "where", []any{tbl()}), "where entry 1"},
 		{"an insert without values", "insert", tbl("tbl", "bikes"), "values"},
 		{"an unknown method", "upsert", tbl("tbl", "bikes"), `no such method "upsert"`},
 	} {
@@ -103,5 +121,17 @@ func TestBuildRefuses(t *testing.T) {
 				t.Fatalf("error %q; want one containing %q", err, c.errHas)
 			}
 		})
+	}
+}
+
+// BenchmarkBuildOrderedWhere is the cost of building a select with the
+// docs' ordered where, an orderby and a limit.
+func BenchmarkBuildOrderedWhere(b *testing.B) {
+	opts := tbl("tbl", "toys", "columns", []any{"id", "name"}, "orderby", tbl("id", "DESC"), "limit", int64(10),
+		"where", []any{tbl("color", "Red", "model", "Ford"), tbl("kind", []any{"Truck", "Car"})})
+	for b.Loop() {
+		if _, err := build("select", opts); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

@@ -4,7 +4,11 @@ import (
 	"cmp"
 	"fmt"
 	"maps"
+	"net"
+	"net/url"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jobbox/jobbox/host/setting"
@@ -81,11 +85,57 @@ func (db Database) validate(name string, c *Checker) {
 	}
 }
 
-// ValidateGrants checks that every database granted is configured.
+// ValidateGrants checks that every database granted is configured, or is
+// a remote database grant (see RemoteDatabase).
 func (dbs Databases) ValidateGrants(g Grants, job Job, c *Checker) {
 	for _, db := range g.MySQL {
-		if _, ok := dbs[db]; !ok {
+		if _, isRemote, err := ParseRemoteDatabase(db); isRemote {
+			if err != nil {
+				c.Fail(job.Key+".mysql", "%s: %v", job.Label, err)
+			}
+		} else if _, ok := dbs[db]; !ok {
 			c.Fail(job.Key+".mysql", "%s is granted database %q, which no [databases.%s] table configures", job.Label, db, db)
 		}
 	}
 }
+
+// RemoteDatabase is a grant of "mysql://host[:port]/database": a server the
+// job names itself in a Coronium connection table, with an account it
+// gives there. The address it resolves to passes the same policy as
+// core.network's (network_cidrs for loopback and private addresses), and
+// the account must reach that database only, like a [databases] entry's.
+type RemoteDatabase struct {
+	Host     string // lower case
+	Port     int
+	Database string
+}
+
+// ParseRemoteDatabase reads a mysql grant that starts with "mysql://";
+// isRemote is false for any other (the name of a [databases] entry).
+func ParseRemoteDatabase(s string) (rd RemoteDatabase, isRemote bool, err error) {
+	if !strings.HasPrefix(s, "mysql://") {
+		return rd, false, nil
+	}
+	u, err := url.Parse(s)
+	if err != nil || u.User != nil || u.RawQuery != "" || u.Fragment != "" || u.Hostname() == "" {
+		return rd, true, fmt.Errorf("mysql grant %q must be mysql://host[:port]/database, without an account (the job gives it)", s)
+	}
+	rd.Host, rd.Port = strings.ToLower(u.Hostname()), 3306
+	if p := u.Port(); p != "" {
+		if rd.Port, err = strconv.Atoi(p); err != nil || rd.Port < 1 || rd.Port > 65535 {
+			return rd, true, fmt.Errorf("mysql grant %q: the port must be from 1 to 65535", s)
+		}
+	}
+	rd.Database = strings.TrimPrefix(u.Path, "/")
+	if !identifier.MatchString(rd.Database) || strings.Contains(rd.Database, "/") {
+		return rd, true, fmt.Errorf("mysql grant %q must name one database after the host: mysql://host[:port]/database", s)
+	}
+	switch strings.ToLower(rd.Database) {
+	case "mysql", "information_schema", "performance_schema", "sys":
+		return rd, true, fmt.Errorf("mysql grant %q names a system schema, which no job may use", s)
+	}
+	return rd, true, nil
+}
+
+// Addr is the grant's host:port.
+func (rd RemoteDatabase) Addr() string { return net.JoinHostPort(rd.Host, strconv.Itoa(rd.Port)) }
