@@ -156,6 +156,7 @@ func openSafeLibs(L *lua.LState) {
 	for _, k := range drop {
 		os.RawSet(k, lua.LNil)
 	}
+	openBit(L)
 	L.SetGlobal("print", L.NewFunction(coreLog))
 	math := L.GetGlobal("math").(*lua.LTable)
 	L.SetField(math, "random", L.NewFunction(mathRandom))
@@ -188,6 +189,9 @@ func runJob(L *lua.LState, info sdk.Info) (sdk.Status, error) {
 	}
 	ret := L.Get(-1)
 	L.Pop(1)
+	if err := runTimers(L); err != nil {
+		return 0, err
+	}
 	return statusOf(ret)
 }
 
