@@ -19,3 +19,15 @@ func installRefusals(L *lua.LState, core *lua.LTable) {
 	}))
 	L.SetMetatable(core, meta)
 }
+
+// refuseUnknownMethods makes reading any method of module's table t that
+// names.go does not list end the run, as moduleTable does for the host's
+// modules, instead of handing the job a nil to call.
+func refuseUnknownMethods(L *lua.LState, t *lua.LTable, module string) {
+	meta := L.NewTable()
+	L.SetField(meta, "__index", L.NewFunction(func(L *lua.LState) int {
+		L.RaiseError("core.%s.%s is not available in jobbox", module, lua.LVAsString(L.Get(2)))
+		return 0
+	}))
+	L.SetMetatable(t, meta)
+}

@@ -28,10 +28,12 @@ func installUtils(L *lua.LState, core *lua.LTable) {
 	L.SetField(js, "encode", L.NewFunction(raising(jsonEncodeSafe)))
 	L.SetField(js, "decode", L.NewFunction(raising(jsonDecodeSafe)))
 	L.SetField(core, "json", js)
+	refuseUnknownMethods(L, js, "json")
 	safe := L.NewTable()
 	L.SetField(safe, "encode", L.NewFunction(jsonEncodeSafe))
 	L.SetField(safe, "decode", L.NewFunction(jsonDecodeSafe))
 	L.SetField(core, "json_safe", safe)
+	refuseUnknownMethods(L, safe, "json_safe")
 	L.SetField(core, "timer", L.NewFunction(coreTimer))
 	installRefusals(L, core)
 }
