@@ -26,3 +26,19 @@ func TestBit(t *testing.T) {
 		`bit.lshift("x", 1)`: "number expected, got string",
 	})
 }
+
+// TestLuaJITRuntime: the standard functions runtime.go replaces behave as
+// LuaJIT 2.1's do.
+func TestLuaJITRuntime(t *testing.T) {
+	t.Parallel()
+	luaCases(t, map[string]string{
+		"math.huge":    `eq(math.huge, 1/0); eq(1e300 * 1e10, math.huge); eq(-math.huge < -1e308, true)`,
+		"math.log":     `eq(math.log(8, 2), 3); eq(math.log(100, 10), 2); eq(math.log(1), 0); assert(math.abs(math.log(27, 3) - 3) < 1e-12)`,
+		"string.rep":   `eq(string.rep("a", 3, ","), "a,a,a"); eq(("ab"):rep(2), "abab"); eq(string.rep("x", 0, ","), ""); eq(string.rep("x", -1), "")`,
+		"xpcall args":  `local ok, a, b = xpcall(function(x, y) return x + y, "r" end, print, 2, 3); eq(ok, true); eq(a, 5); eq(b, "r")`,
+		"xpcall error": `local ok, msg = xpcall(function() error("e", 0) end, function(m) return "handled " .. m end); eq(ok, false); eq(msg, "handled e")`,
+		"load string":  `eq(load("return 1 + 1")(), 2); local f = load("return x", "chunk", "t", {x = 4}); eq(f(), 4)`,
+		"load error":   `local f, err = load("return +", "c"); eq(f, nil); assert(err:find("c"), err); local g, err2 = load("return 1", "c", "b"); eq(g, nil); assert(err2:find("mode is 'b'"), err2)`,
+		"load reader":  `local done = false; local f = load(function() if done then return nil end; done = true; return "return 7" end); eq(f(), 7)`,
+	})
+}

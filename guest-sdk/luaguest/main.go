@@ -156,7 +156,7 @@ func openSafeLibs(L *lua.LState) {
 	for _, k := range drop {
 		os.RawSet(k, lua.LNil)
 	}
-	openBit(L)
+	openLuaJIT(L)
 	L.SetGlobal("print", L.NewFunction(coreLog))
 	math := L.GetGlobal("math").(*lua.LTable)
 	L.SetField(math, "random", L.NewFunction(mathRandom))
