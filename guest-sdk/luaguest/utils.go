@@ -79,19 +79,15 @@ func raising(safe lua.LGFunction) lua.LGFunction {
 }
 
 // jsonEncodeSafe implements core.json_safe.encode(value): a string, or nil
-// and the error.
+// and the error, in lua-cjson's words (jsonenc.go).
 func jsonEncodeSafe(L *lua.LState) int {
-	v, err := toValue(L.CheckAny(1))
-	var b []byte
-	if err == nil {
-		b, err = valuejson.Encode(v)
-	}
+	s, err := encodeJSON(L.CheckAny(1))
 	if err != nil {
 		L.Push(lua.LNil)
-		L.Push(lua.LString(fmt.Sprintf("core.json.encode: cannot encode the value as JSON: %v", err)))
+		L.Push(lua.LString(err.Error()))
 		return 2
 	}
-	L.Push(lua.LString(b))
+	L.Push(lua.LString(s))
 	return 1
 }
 

@@ -79,7 +79,7 @@ func TestUtilsErrors(t *testing.T) {
 		`core.sf("%123d", 1)`:           "width or precision too long",
 		`core.split("a", "")`:           "the delimiter must not be empty",
 		`core.json.decode("nope")`:      "core.json.decode: the text is not valid JSON",
-		`core.json.encode({f = print})`: "cannot encode the value as JSON",
+		`core.json.encode({f = print})`: "Cannot serialise function: type not supported",
 		`core.users.get("x")`:           "core.users is not available in jobbox: ",
 		`local db = core.mongo("app")`:  "core.mongo is not available in jobbox: ",
 		`core.files.list("imgs")`:       "core.files is not available in jobbox",
