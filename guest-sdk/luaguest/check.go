@@ -28,7 +28,7 @@ var jobFields = map[string]bool{
 // a missing core.job() object, job.run or final `return job`, and reads of
 // job fields that do not exist (job.DONE, job.Ok) and would end the run.
 func check(source, file string) []problem {
-	chunk, err := parse.Parse(strings.NewReader(source), file)
+	chunk, err := parse.Parse(strings.NewReader(luaJITEscapes(source)), file)
 	if err != nil {
 		var perr *parse.Error
 		if errors.As(err, &perr) {

@@ -67,7 +67,7 @@ func tryCompile(s sdk.Source) (proto *lua.FunctionProto, ok bool) {
 // compile parses and compiles a job file, as L.Load does, with the same
 // messages ("file line:col: what"), but bound to no state.
 func compile(source, file string) (*lua.FunctionProto, error) {
-	chunk, err := parse.Parse(strings.NewReader(source), file)
+	chunk, err := parse.Parse(strings.NewReader(luaJITEscapes(source)), file)
 	if err != nil {
 		return nil, err
 	}

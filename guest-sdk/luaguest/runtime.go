@@ -104,7 +104,7 @@ func baseLoad(orig *lua.LFunction) lua.LGFunction {
 			L.Push(lua.LString("attempt to load a text chunk (mode is '" + mode + "')"))
 			return 2
 		}
-		fn, err := L.Load(strings.NewReader(string(src)), name)
+		fn, err := L.Load(strings.NewReader(luaJITEscapes(string(src))), name)
 		if err != nil {
 			L.Push(lua.LNil)
 			L.Push(lua.LString(luaError(err).Error()))

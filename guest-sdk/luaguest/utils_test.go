@@ -7,12 +7,18 @@ import (
 	lua "github.com/yuin/gopher-lua"
 )
 
-// runLua runs src in a fresh job state; src raises on a wrong result.
+// runLua runs src in a fresh job state, compiled as a job file is; src
+// raises on a wrong result.
 func runLua(t *testing.T, src string) error {
 	t.Helper()
 	L := newState()
 	defer L.Close()
-	return L.DoString(src)
+	proto, err := compile(src, "<string>")
+	if err != nil {
+		return err
+	}
+	L.Push(L.NewFunctionFromProto(proto))
+	return L.PCall(0, 0, nil)
 }
 
 // luaCases runs each Lua snippet as its own subtest and wants no error.
