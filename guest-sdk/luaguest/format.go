@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 
 	lua "github.com/yuin/gopher-lua"
@@ -86,11 +87,29 @@ func formatOne(L *lua.LState, out *strings.Builder, spec string, verb byte, arg 
 	case 'q':
 		out.WriteString(quoteLua(L.CheckString(arg)))
 	case 's':
-		s := lua.LVAsString(L.ToStringMeta(L.Get(arg)))
-		out.WriteString(fmt.Sprintf(spec+"s", s))
+		out.WriteString(padString(spec, lua.LVAsString(L.ToStringMeta(L.Get(arg)))))
 	default:
 		L.RaiseError("invalid option '%%%c' to 'format'", verb)
 	}
+}
+
+// padString applies %s's precision and width in bytes, as C does (Go's
+// fmt counts runes).
+func padString(spec, s string) string {
+	body := strings.TrimLeft(spec[1:], "-+ #0")
+	left := strings.Contains(spec[1:len(spec)-len(body)], "-")
+	width, prec, hasPrec := strings.Cut(body, ".")
+	if p, _ := strconv.Atoi(prec); hasPrec && p < len(s) {
+		s = s[:p]
+	}
+	w, _ := strconv.Atoi(width)
+	if pad := w - len(s); pad > 0 {
+		if left {
+			return s + strings.Repeat(" ", pad)
+		}
+		return strings.Repeat(" ", pad) + s
+	}
+	return s
 }
 
 // formatInt converts a number argument as C's cast does: truncating.

@@ -59,6 +59,7 @@ func TestUtils(t *testing.T) {
 		"sf inf":         `eq(core.sf("%f %5.1f %d", 1/0, -1/0, 2.9), "inf  -inf 2")`,
 		"sf s any":       `eq(core.sf("%s %s %s %5s|%-3s|", 1, true, nil, "ab", "x"), "1 true nil    ab|x  |")`,
 		"sf q c %":       `eq(core.sf("%q %c%c 100%%", 'a"b\n', 72, 105), '"a\\"b\\\n" Hi 100%')`,
+		"sf bytes":       `eq(core.sf("%4s|%-4s|%.1s|%.0s|", "é", "é", "ab", "x"), "  é|é  |a||")`,
 		"sf tostring":    `eq(core.sf("%s", setmetatable({}, {__tostring = function() return "T" end})), "T")`,
 		"trim":           `eq(core.trim("  I could use a trim  "), "I could use a trim"); eq(core.trim("\t\n x y \r"), "x y"); eq(core.trim(""), "")`,
 		"split":          `local t = core.split("Red,Green,Blue"); eq(#t, 3); eq(t[1], "Red"); eq(t[2], "Green"); eq(t[3], "Blue")`,
