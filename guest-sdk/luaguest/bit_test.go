@@ -39,6 +39,8 @@ func TestLuaJITRuntime(t *testing.T) {
 		"xpcall error": `local ok, msg = xpcall(function() error("e", 0) end, function(m) return "handled " .. m end); eq(ok, false); eq(msg, "handled e")`,
 		"load string":  `eq(load("return 1 + 1")(), 2); local f = load("return x", "chunk", "t", {x = 4}); eq(f(), 4)`,
 		"load error":   `local f, err = load("return +", "c"); eq(f, nil); assert(err:find("c"), err); local g, err2 = load("return 1", "c", "b"); eq(g, nil); assert(err2:find("mode is 'b'"), err2)`,
+		"tostring":     `eq(tostring(0.1 + 0.2), "0.3"); eq(tostring(1/3), "0.33333333333333"); eq(tostring(2^53), "9.007199254741e+15"); eq(tostring(1e15), "1e+15"); eq(tostring(100), "100"); eq(tostring(-1/0), "-inf"); eq(tostring(0/0), "nan"); eq(tostring(nil), "nil"); eq(tostring("s"), "s")`,
+		"sf %s number": `eq(core.sf("%s|%s", 0.1 + 0.2, 7), "0.3|7")`,
 		"load reader":  `local done = false; local f = load(function() if done then return nil end; done = true; return "return 7" end); eq(f(), 7)`,
 	})
 }

@@ -87,7 +87,14 @@ func formatOne(L *lua.LState, out *strings.Builder, spec string, verb byte, arg 
 	case 'q':
 		out.WriteString(quoteLua(L.CheckString(arg)))
 	case 's':
-		out.WriteString(padString(spec, lua.LVAsString(L.ToStringMeta(L.Get(arg)))))
+		v := L.Get(arg)
+		s := ""
+		if n, ok := v.(lua.LNumber); ok {
+			s = luaNumber(float64(n))
+		} else {
+			s = lua.LVAsString(L.ToStringMeta(v))
+		}
+		out.WriteString(padString(spec, s))
 	default:
 		L.RaiseError("invalid option '%%%c' to 'format'", verb)
 	}

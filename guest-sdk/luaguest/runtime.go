@@ -2,6 +2,7 @@ package main
 
 import (
 	"math"
+	"strconv"
 	"strings"
 
 	lua "github.com/yuin/gopher-lua"
@@ -24,6 +25,9 @@ func openLuaJIT(L *lua.LState) {
 		L.SetField(s, "rep", L.NewFunction(strRep))
 	}
 	L.SetGlobal("xpcall", L.NewFunction(baseXPCall))
+	if orig, ok := L.GetGlobal("tostring").(*lua.LFunction); ok {
+		L.SetGlobal("tostring", L.NewFunction(baseToString(orig)))
+	}
 	if load, ok := L.GetGlobal("load").(*lua.LFunction); ok {
 		L.SetGlobal("load", L.NewFunction(baseLoad(load)))
 	}
@@ -114,6 +118,40 @@ func baseLoad(orig *lua.LFunction) lua.LGFunction {
 			L.SetFEnv(fn, env)
 		}
 		L.Push(fn)
+		return 1
+	}
+}
+
+// luaNumber writes a number as LuaJIT's tostring does: %.14g, with inf,
+// -inf and nan. gopher-lua writes the shortest exact form instead
+// (0.30000000000000004 for 0.1 + 0.2, where Lua writes 0.3).
+func luaNumber(f float64) string {
+	switch {
+	case math.IsNaN(f):
+		return "nan"
+	case math.IsInf(f, 1):
+		return "inf"
+	case math.IsInf(f, -1):
+		return "-inf"
+	}
+	return strconv.FormatFloat(f, 'g', 14, 64)
+}
+
+// baseToString is tostring(v) with LuaJIT's number form. The `..`
+// operator and core.log still use gopher-lua's, which the interpreter
+// builds in.
+func baseToString(orig *lua.LFunction) lua.LGFunction {
+	return func(L *lua.LState) int {
+		if n, ok := L.Get(1).(lua.LNumber); ok && L.GetTop() == 1 {
+			L.Push(lua.LString(luaNumber(float64(n))))
+			return 1
+		}
+		top := L.GetTop()
+		L.Push(orig)
+		for i := 1; i <= top; i++ {
+			L.Push(L.Get(i))
+		}
+		L.Call(top, 1)
 		return 1
 	}
 }
