@@ -28,7 +28,7 @@ var jobFields = map[string]bool{
 // a missing core.job() object, job.run or final `return job`, and reads of
 // job fields that do not exist (job.DONE, job.Ok) and would end the run.
 func check(source, file string) []problem {
-	chunk, err := parse.Parse(strings.NewReader(source), file)
+	chunk, err := parse.Parse(strings.NewReader(luaJITEscapes(source)), file)
 	if err != nil {
 		var perr *parse.Error
 		if errors.As(err, &perr) {
@@ -47,7 +47,8 @@ func check(source, file string) []problem {
 	if _, err := lua.Compile(chunk, file); err != nil {
 		return []problem{{1, 1, err.Error()}}
 	}
-	c := checker{lines: strings.Split(source, "\n"), assigned: map[string]bool{}}
+	c := checker{lines: strings.Split(source, "\n"), assigned: map[string]bool{},
+		coreAssigned: map[string]bool{}, aliases: map[string]string{}}
 	c.findJob(chunk)
 	if c.jobVar == "" {
 		return []problem{{1, 1, "the file never creates its job object: start it with `local job = core.job()`"}}
@@ -65,6 +66,7 @@ func check(source, file string) []problem {
 			c.add(r.line, c.jobVar+"."+r.field, fmt.Sprintf("%s.%s is not defined: a job returns %[1]s.OK, %[1]s.SLEEP, %[1]s.STOP, %[1]s.EXIT or %[1]s.CANCEL", c.jobVar, r.field))
 		}
 	}
+	c.checkCoreReads()
 	sort.SliceStable(c.problems, func(i, j int) bool {
 		a, b := c.problems[i], c.problems[j]
 		return a.Line < b.Line || a.Line == b.Line && a.Col < b.Col
@@ -89,6 +91,11 @@ type checker struct {
 	assigned map[string]bool
 	reads    []fieldRead
 	problems []problem
+	// core names the file assigns, reads of core names, local aliases of
+	// core modules (checkcore.go)
+	coreAssigned map[string]bool
+	coreReads    []coreRead
+	aliases      map[string]string
 }
 
 // add records a problem on line, at the column where needle starts on it.
@@ -168,12 +175,15 @@ func (c *checker) stmt(s ast.Stmt) {
 		for _, l := range x.Lhs {
 			if f, ok := jobFieldOf(l, c.jobVar); ok {
 				c.assigned[f] = true
+			} else if f, ok := jobFieldOf(l, "core"); ok {
+				c.coreAssigned[f] = true
 			} else {
 				c.expr(l)
 			}
 		}
 		c.exprs(x.Rhs)
 	case *ast.LocalAssignStmt:
+		c.noteAlias(x)
 		c.exprs(x.Exprs)
 	case *ast.FuncCallStmt:
 		c.expr(x.Expr)
@@ -221,6 +231,9 @@ func (c *checker) expr(e ast.Expr) {
 	case *ast.AttrGetExpr:
 		if f, ok := jobFieldOf(x, c.jobVar); ok {
 			c.reads = append(c.reads, fieldRead{f, x.Line()})
+			return
+		}
+		if c.coreUse(x) {
 			return
 		}
 		c.expr(x.Object)

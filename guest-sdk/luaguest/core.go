@@ -27,6 +27,7 @@ func installCore(L *lua.LState) {
 	L.SetField(core, "ASC", lua.LString("ASC"))
 	L.SetField(core, "DESC", lua.LString("DESC"))
 	installHelpers(L, core)
+	installUtils(L, core)
 	L.SetGlobal("core", core)
 }
 
@@ -130,6 +131,9 @@ func moduleTable(L *lua.LState, m sdk.Module) *lua.LTable {
 	meta := L.NewTable()
 	L.SetField(meta, "__index", L.NewFunction(func(L *lua.LState) int {
 		method := L.CheckString(2)
+		if !moduleMethods[string(m)][method] {
+			L.RaiseError("core.%s.%s is not available in jobbox", m, method)
+		}
 		L.Push(L.NewFunction(func(L *lua.LState) int {
 			return callModule(L, m, method, 1)
 		}))
@@ -300,8 +304,9 @@ func fromValue(L *lua.LState, v any) lua.LValue {
 		return lua.LString(x)
 	case []any:
 		t := L.CreateTable(len(x), 0)
-		for _, e := range x {
-			t.Append(fromValue(L, e))
+		for i, e := range x {
+			// Not Append, which skips nil and would shift what follows.
+			t.RawSetInt(i+1, fromValue(L, e))
 		}
 		return t
 	case abi.Table:

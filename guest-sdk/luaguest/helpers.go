@@ -4,13 +4,9 @@ import (
 	"crypto/md5"
 	"crypto/rand"
 	"encoding/hex"
-	"fmt"
-	"math"
-	"time"
 
 	lua "github.com/yuin/gopher-lua"
 
-	"github.com/jobbox/jobbox/abi/valuejson"
 	sdk "github.com/jobbox/jobbox/guest-sdk"
 )
 
@@ -34,12 +30,9 @@ func coreData(L *lua.LState) int {
 	return 1
 }
 
-// installHelpers defines core.json, core.uuid, core.md5 and core.sleep.
+// installHelpers defines core.uuid, core.md5 and core.sleep; utils.go
+// defines core.json.
 func installHelpers(L *lua.LState, core *lua.LTable) {
-	js := L.NewTable()
-	L.SetField(js, "encode", L.NewFunction(jsonEncode))
-	L.SetField(js, "decode", L.NewFunction(jsonDecode))
-	L.SetField(core, "json", js)
 	L.SetField(core, "uuid", L.NewFunction(func(L *lua.LState) int {
 		var u [16]byte
 		_, _ = rand.Read(u[:])
@@ -53,41 +46,5 @@ func installHelpers(L *lua.LState, core *lua.LTable) {
 		L.Push(lua.LString(hex.EncodeToString(sum[:])))
 		return 1
 	}))
-	L.SetField(core, "sleep", L.NewFunction(func(L *lua.LState) int {
-		seconds := float64(L.CheckNumber(1))
-		if seconds < 0 || math.IsNaN(seconds) || seconds > 1e9 {
-			L.ArgError(1, "seconds must be a number from 0")
-		}
-		if err := sdk.Wait(time.Duration(seconds * float64(time.Second))); err != nil {
-			L.RaiseError("core.sleep: %s", err.Error())
-		}
-		return 0
-	}))
-}
-
-// jsonEncode implements core.json.encode(value): a string, or nil, err.
-func jsonEncode(L *lua.LState) int {
-	v, err := toValue(L.CheckAny(1))
-	if err == nil {
-		var b []byte
-		if b, err = valuejson.Encode(v); err == nil {
-			L.Push(lua.LString(b))
-			return 1
-		}
-	}
-	L.Push(lua.LNil)
-	L.Push(lua.LString(err.Error()))
-	return 2
-}
-
-// jsonDecode implements core.json.decode(string): a value, or nil, err.
-func jsonDecode(L *lua.LState) int {
-	v, err := valuejson.Decode([]byte(L.CheckString(1)))
-	if err != nil {
-		L.Push(lua.LNil)
-		L.Push(lua.LString(fmt.Sprintf("core.json.decode: %v", err)))
-		return 2
-	}
-	L.Push(fromValue(L, v))
-	return 1
+	L.SetField(core, "sleep", L.NewFunction(coreSleep))
 }

@@ -67,7 +67,7 @@ func tryCompile(s sdk.Source) (proto *lua.FunctionProto, ok bool) {
 // compile parses and compiles a job file, as L.Load does, with the same
 // messages ("file line:col: what"), but bound to no state.
 func compile(source, file string) (*lua.FunctionProto, error) {
-	chunk, err := parse.Parse(strings.NewReader(source), file)
+	chunk, err := parse.Parse(strings.NewReader(luaJITEscapes(source)), file)
 	if err != nil {
 		return nil, err
 	}
@@ -156,6 +156,7 @@ func openSafeLibs(L *lua.LState) {
 	for _, k := range drop {
 		os.RawSet(k, lua.LNil)
 	}
+	openLuaJIT(L)
 	L.SetGlobal("print", L.NewFunction(coreLog))
 	math := L.GetGlobal("math").(*lua.LTable)
 	L.SetField(math, "random", L.NewFunction(mathRandom))
@@ -188,6 +189,9 @@ func runJob(L *lua.LState, info sdk.Info) (sdk.Status, error) {
 	}
 	ret := L.Get(-1)
 	L.Pop(1)
+	if err := runTimers(L); err != nil {
+		return 0, err
+	}
 	return statusOf(ret)
 }
 

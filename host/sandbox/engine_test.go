@@ -167,8 +167,10 @@ function job.run()
   if s ~= '{"a":true,"b":[1,2.5,"x"]}' then error("encode: " .. s) end
   local v = core.json.decode('{"n": 3, "list": [1, {"k": "v"}]}')
   if v.n ~= 3 or v.list[2].k ~= "v" then error("decode") end
-  local bad, err = core.json.decode("{")
+  local bad, err = core.json_safe.decode("{")
   if bad ~= nil or not err:find("core.json.decode") then error("decode error: " .. tostring(err)) end
+  local ok, raised = pcall(core.json.decode, "{")
+  if ok or not tostring(raised):find("core.json.decode") then error("decode raise: " .. tostring(raised)) end
   if not core.uuid():match("^%x+%-%x+%-4%x+%-[89ab]%x+%-%x+$") then error("uuid") end
   if core.md5("abc") ~= "900150983cd24fb0d6963f7d28e17f72" then error("md5") end
   core.sleep(0.01)
