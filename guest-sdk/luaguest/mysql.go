@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 	"time"
 
@@ -19,8 +18,9 @@ var mysqlHostMethods = []string{
 }
 
 // mysqlTable builds core.mysql: the host's methods, the connection methods,
-// and the helpers that need no database, which run here. Any other name is
-// an error naming it, rather than a call the host would read as a database.
+// and the helpers that need no database, which run here. Any other name
+// ends the run (refuseUnknownMethods), rather than being a call the host
+// would read as a database.
 func mysqlTable(L *lua.LState) *lua.LTable {
 	t := L.NewTable()
 	logging := false
@@ -57,15 +57,7 @@ func mysqlTable(L *lua.LState) *lua.LTable {
 	} {
 		L.SetField(t, name, L.NewFunction(fn))
 	}
-	meta := L.NewTable()
-	L.SetField(meta, "__index", L.NewFunction(func(L *lua.LState) int {
-		var names []string
-		t.ForEach(func(k, _ lua.LValue) { names = append(names, k.String()) })
-		sort.Strings(names)
-		L.RaiseError("core.mysql has no method %q (it has %s)", L.Get(2).String(), strings.Join(names, ", "))
-		return 0
-	}))
-	L.SetMetatable(t, meta)
+	refuseUnknownMethods(L, t, "mysql")
 	return t
 }
 

@@ -27,7 +27,7 @@ func TestMySQLHelpers(t *testing.T) {
 		t.Fatal(err)
 	}
 	err = L.DoString(`return mysql.nosuch`)
-	if err == nil || !strings.Contains(err.Error(), `core.mysql has no method "nosuch"`) {
+	if err == nil || !strings.Contains(err.Error(), `core.mysql.nosuch is not available in jobbox`) {
 		t.Fatalf("an unknown method: %v", err)
 	}
 }
