@@ -21,6 +21,10 @@ type SMTP struct {
 	Timeout any `toml:"timeout"`
 	// MaxMessages bounds the messages one run may send.
 	MaxMessages int `toml:"max_messages"`
+	// AllowSkipVerification lets a message's skipVerification(true) turn
+	// off the check of the relay's certificate; without it the
+	// certificate is always verified.
+	AllowSkipVerification bool `toml:"allow_skip_verification"`
 
 	TimeoutPeriod time.Duration `toml:"-"`
 }
