@@ -13,6 +13,7 @@ import (
 
 	"github.com/jobbox/jobbox/abi"
 	"github.com/jobbox/jobbox/host/config"
+	"github.com/jobbox/jobbox/host/policy"
 )
 
 func mustMessage(t *testing.T, fields abi.Table) *message {
@@ -146,4 +147,27 @@ func TestEmailCodesAndTestMode(t *testing.T) {
 			t.Errorf("%v: %v, want nil, err, %v", c.fields, res, c.want[0])
 		}
 	}
+}
+
+// FuzzAddressesOf: whatever a job passes as an address field, every
+// address accepted passes the strict check on its own, and none can break
+// a header line.
+func FuzzAddressesOf(f *testing.F) {
+	for _, s := range []string{"user@email.com", "Chris <user@email.com>", "a@x.com, Jim <b@x.com>", `"Doe, J" <j@x.com>`, "=?utf-8?q?=0D=0A?= <a@x.com>", "a@x.com,\r\nBcc: e@e.com"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		list, err := addressesOf("to", []any{s})
+		if err != nil {
+			return
+		}
+		for _, a := range list {
+			if _, err := policy.ParseMailbox(a.String()); err != nil {
+				t.Errorf("%q gave %q, which the strict check refuses: %v", s, a.String(), err)
+			}
+			if strings.ContainsAny(a.String(), "\r\n") {
+				t.Errorf("%q gave %q, with a line break", s, a.String())
+			}
+		}
+	})
 }
