@@ -177,10 +177,7 @@ var wantStatus = map[string]string{
 func TestSeedExamplesUnderJobboxRun(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t)
-	bin := filepath.Join(t.TempDir(), "jobbox")
-	if out, err := exec.Command("go", "build", "-o", bin, "../cmd/jobbox").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := jobboxBinary(t)
 	for _, name := range []string{"template", "helper-example", "recurring", "sleep", "stop", "exit", "run-once"} {
 		cmd := exec.Command(bin, "run", "--config", w.config, "--json", "--at", janSunday, filepath.Join("..", "jobs", name+".lua"))
 		out, _ := cmd.Output()
