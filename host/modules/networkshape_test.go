@@ -12,6 +12,7 @@ import (
 
 	"github.com/jobbox/jobbox/abi"
 	"github.com/jobbox/jobbox/host/config"
+	"github.com/jobbox/jobbox/host/sandbox"
 )
 
 // echoServer answers every request with JSON of its method, path, the
@@ -138,5 +139,27 @@ func TestNetworkPipeline(t *testing.T) {
 	}
 	if _, err := r.Call(context.Background(), "network", "pipeline", []any{reqs, "https://elsewhere.example"}); err == nil || !strings.Contains(err.Error(), "not granted") {
 		t.Errorf("pipeline to an origin not granted: %v", err)
+	}
+}
+
+// TestPipelineLimits: the bodies of a pipeline count together against the
+// run's budget, and each request against network.max_requests.
+func TestPipelineLimits(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, _ *http.Request) {
+		fmt.Fprint(rw, strings.Repeat("y", 30_000))
+	}))
+	defer srv.Close()
+	base := "http://" + srv.Listener.Addr().String()
+	r := testRun(t, "[network]\nmax_requests = 3\n", config.Grants{Network: []string{base}, NetworkCIDRs: []string{"127.0.0.0/8"}})
+	two := []any{abi.Table{{Key: "path", Value: "/a"}}, abi.Table{{Key: "path", Value: "/b"}}}
+	res, err := r.Call(sandbox.WithResultBudget(context.Background(), 50_000), "network", "pipeline", []any{two, base})
+	if err != nil || res[0] != nil || !strings.Contains(fmt.Sprint(res[1]), "larger than the 50000 bytes") {
+		t.Errorf("two 30000-byte bodies under a 50000-byte budget: %v %v", res, err)
+	}
+	// Two requests were made above; the third is the last allowed.
+	res, _ = r.Call(context.Background(), "network", "pipeline", []any{two, base})
+	if res[0] != nil || !strings.Contains(fmt.Sprint(res[1]), "network.max_requests") {
+		t.Errorf("past max_requests: %v", res)
 	}
 }
