@@ -167,7 +167,7 @@ func (w *world) check(t *testing.T, docs store.Documents) {
 		t.Fatalf("run-once: %d documents in collection config (%v), want 1", len(saved), err)
 	}
 	doc := saved[0].(abi.Table)
-	if doc.Get("greeting") != "hello" || doc.Get("retries") != int64(3) || doc.String("id") == "" {
+	if doc.Get("greeting") != "hello" || doc.Get("retries") != int64(3) || doc.String("_id") == "" {
 		t.Errorf("run-once: saved %v", doc)
 	}
 }

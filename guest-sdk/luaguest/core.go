@@ -20,10 +20,10 @@ func installCore(L *lua.LState) {
 	core := L.NewTable()
 	L.SetField(core, "job", L.NewFunction(coreJob))
 	L.SetField(core, "log", L.NewFunction(coreLog))
-	L.SetField(core, string(sdk.Network), moduleTable(L, sdk.Network))
 	L.SetField(core, string(sdk.MySQL), mysqlTable(L))
 	L.SetField(core, "email", emailModule(L))
 	L.SetField(core, "data", L.NewFunction(coreData))
+	L.SetField(core, "network", networkModule(L))
 	L.SetField(core, "ASC", lua.LString("ASC"))
 	L.SetField(core, "DESC", lua.LString("DESC"))
 	installHelpers(L, core)
@@ -141,45 +141,6 @@ func moduleTable(L *lua.LState, m sdk.Module) *lua.LTable {
 	}))
 	L.SetMetatable(t, meta)
 	return t
-}
-
-// emailModule implements core.email.new(): a message whose setters collect
-// fields and whose :send() hands them to the host.
-func emailModule(L *lua.LState) *lua.LTable {
-	mod := L.NewTable()
-	L.SetField(mod, "new", L.NewFunction(func(L *lua.LState) int {
-		msg := L.NewTable()
-		fields := L.NewTable()
-		for _, name := range []string{"to", "from", "cc", "bcc", "replyTo", "subject", "text", "html", "body"} {
-			name := name
-			L.SetField(msg, name, L.NewFunction(func(L *lua.LState) int {
-				key := name
-				if key == "body" {
-					key = "text"
-				}
-				if key == "to" || key == "cc" || key == "bcc" {
-					list, ok := fields.RawGetString(key).(*lua.LTable)
-					if !ok {
-						list = L.NewTable()
-						fields.RawSetString(key, list)
-					}
-					list.Append(L.Get(2))
-				} else {
-					fields.RawSetString(key, L.Get(2))
-				}
-				L.Push(L.Get(1))
-				return 1
-			}))
-		}
-		L.SetField(msg, "send", L.NewFunction(func(L *lua.LState) int {
-			L.SetTop(0)
-			L.Push(fields)
-			return callModule(L, sdk.Email, "send", 1)
-		}))
-		L.Push(msg)
-		return 1
-	}))
-	return mod
 }
 
 // callModule calls method of module m with the Lua arguments from index

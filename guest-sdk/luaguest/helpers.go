@@ -6,32 +6,10 @@ import (
 	"encoding/hex"
 
 	lua "github.com/yuin/gopher-lua"
-
-	sdk "github.com/jobbox/jobbox/guest-sdk"
 )
 
-// coreData implements core.data(name): a collection object whose methods
-// (save, get, delete, getPage) call the host with the collection's name
-// first. Asking for the collection checks the grant at once.
-func coreData(L *lua.LState) int {
-	name := L.CheckString(1)
-	if _, err := sdk.Call(sdk.Data, "collection", name); err != nil {
-		L.RaiseError("core.data(%q): %s", name, err.Error())
-	}
-	coll := L.NewTable()
-	for _, method := range []string{"save", "get", "delete", "getPage"} {
-		L.SetField(coll, method, L.NewFunction(func(L *lua.LState) int {
-			// coll:method(...): argument 1 is the collection itself.
-			L.Replace(1, lua.LString(name))
-			return callModule(L, sdk.Data, method, 1)
-		}))
-	}
-	L.Push(coll)
-	return 1
-}
-
-// installHelpers defines core.uuid, core.md5 and core.sleep; utils.go
-// defines core.json.
+// installHelpers defines core.uuid, core.md5 and core.sleep (timer.go);
+// utils.go defines core.json.
 func installHelpers(L *lua.LState, core *lua.LTable) {
 	L.SetField(core, "uuid", L.NewFunction(func(L *lua.LState) int {
 		var u [16]byte

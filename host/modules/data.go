@@ -15,6 +15,12 @@ import (
 	"github.com/jobbox/jobbox/host/store"
 )
 
+// idKey is the field that identifies a data object, as Coronium's Mongo
+// documents do. The store keys each document by it too, so documents saved
+// before jobbox used this name (with an "id" field) are still found: the
+// store's key is the id, whatever the document holds.
+const idKey = "_id"
+
 // dataModule is core.data: documents in the host's store.
 type dataModule struct {
 	opts      options.Data
@@ -57,24 +63,23 @@ func (m *dataModule) call(ctx context.Context, r *run, method string, a args) ([
 	return nil, fmt.Errorf("core.data has no method %q", method)
 }
 
-// save stores a document under its id, or under a new one, and returns
+// save stores an object under its _id, or under a new one, and returns
 // the id.
 func (m *dataModule) save(ctx context.Context, name string, a args) ([]any, error) {
-	doc, err := a.table(0, "core.data save's document")
+	obj, err := a.table(0, "core.data save's object")
 	if err != nil {
 		return nil, err
 	}
-	id, _ := doc.Get("id").(string)
+	id, _ := obj.Get(idKey).(string)
 	if id == "" {
 		id = newID()
-		doc = append(abi.Table{{Key: "id", Value: id}}, doc...)
 	}
-	b, err := abi.Encode(doc)
+	b, err := abi.Encode(withID(obj, id))
 	if err != nil {
 		return nil, err
 	}
 	if len(b) > int(m.opts.MaxDocumentBytes.Bytes()) {
-		return failure(fmt.Errorf("core.data: the document is %d bytes, more than the %d a document may have", len(b), m.opts.MaxDocumentBytes.Bytes())), nil
+		return failure(fmt.Errorf("core.data: the object is %d bytes, more than the %d an object may have", len(b), int(m.opts.MaxDocumentBytes.Bytes()))), nil
 	}
 	if err := m.documents.SaveDocument(ctx, name, id, b, m.opts.MaxCollectionDocuments); err != nil {
 		return failure(fmt.Errorf("core.data: collection %q: %w", name, err)), nil
@@ -82,138 +87,80 @@ func (m *dataModule) save(ctx context.Context, name string, a args) ([]any, erro
 	return ok(id), nil
 }
 
-// get returns the document with an id, or the first that matches a query.
+// withID is obj with _id = id as its first field and no other _id.
+func withID(obj abi.Table, id string) abi.Table {
+	out := make(abi.Table, 0, len(obj)+1)
+	out = append(out, abi.Field{Key: idKey, Value: id})
+	for _, f := range obj {
+		if f.Key != idKey {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// decodeObject reads a stored document as the object a job sees: its
+// fields, with _id set to the store's key (documents saved by older
+// versions kept it as "id", which stays as it was).
+func decodeObject(id string, doc []byte) (abi.Table, error) {
+	v, err := abi.Decode(doc)
+	if err != nil {
+		return nil, fmt.Errorf("the stored object %s cannot be read: %w", id, err)
+	}
+	t, _ := v.(abi.Table)
+	return withID(t, id), nil
+}
+
+// get returns the object with an id, or the first that matches a query.
 func (m *dataModule) get(ctx context.Context, name string, a args) ([]any, error) {
-	if id, isID := a.at(0).(string); isID {
+	id, isID := a.at(0).(string)
+	query, err := abi.Table(nil), error(nil)
+	if !isID {
+		if query, err = a.table(0, "core.data get's id or query"); err != nil {
+			return nil, err
+		}
+		id, isID = query.Get(idKey).(string)
+		isID = isID && len(query) == 1
+	}
+	if isID {
 		doc, err := m.documents.Document(ctx, name, id)
 		if err != nil || doc == nil {
-			return failure(errOr(err, "core.data: no document with id "+id)), nil
+			return failure(errOr(err, "core.data: no object with _id "+id)), nil
 		}
-		v, err := abi.Decode(doc)
+		obj, err := decodeObject(id, doc)
 		if err != nil {
 			return nil, err
 		}
-		return ok(v), nil
-	}
-	query, err := a.table(0, "core.data get's id or query")
-	if err != nil {
-		return nil, err
+		return ok(obj), nil
 	}
 	found, err := scan(ctx, m.documents, name, false, query, 0, 1)
 	if err != nil {
 		return nil, err
 	}
 	if len(found) == 0 {
-		return failure(errors.New("core.data: no document matches")), nil
+		return failure(errors.New("core.data: no object matches the query")), nil
 	}
 	return ok(found[0]), nil
 }
 
-// deleteDocument removes the document with an id, or with the id of the
-// document given.
+// deleteDocument removes the object with an id, or with the _id of the
+// object given, and returns true.
 func (m *dataModule) deleteDocument(ctx context.Context, name string, a args) ([]any, error) {
 	id, _ := a.at(0).(string)
-	if t, ok := a.at(0).(abi.Table); ok {
-		id, _ = t.Get("id").(string)
+	if t, isObj := a.at(0).(abi.Table); isObj {
+		id, _ = t.Get(idKey).(string)
 	}
 	if id == "" {
-		return nil, errors.New("core.data delete needs an id or a document with an id")
+		return nil, errors.New("core.data delete needs an id string or an object with an _id field")
 	}
 	found, err := m.documents.DeleteDocument(ctx, name, id)
 	if err != nil {
 		return nil, err
 	}
 	if !found {
-		return failure(errors.New("core.data: no document with id " + id)), nil
+		return failure(errors.New("core.data: no object with _id " + id)), nil
 	}
 	return ok(true), nil
-}
-
-// getPage returns one page of the documents that match a query, in id
-// order or, with "DESC", its reverse.
-func (m *dataModule) getPage(ctx context.Context, name string, a args) ([]any, error) {
-	page, perPage := intArg(a.at(0), 1), intArg(a.at(1), 20)
-	if page < 1 || perPage < 1 || perPage > 1000 {
-		return nil, errors.New("core.data getPage needs page >= 1 and perPage from 1 to 1000")
-	}
-	descending := a.at(2) == "DESC"
-	query, err := a.table(3, "core.data getPage's query")
-	if err != nil {
-		return nil, err
-	}
-	found, err := scan(ctx, m.documents, name, descending, query, (page-1)*perPage, perPage)
-	if err != nil {
-		return nil, err
-	}
-	return ok(found), nil
-}
-
-// scan returns up to n documents matching query after skipping skip. It
-// stops when the run's deadline passes or the documents found pass the
-// bytes the run has left.
-func scan(ctx context.Context, docs store.Documents, collection string, descending bool, query abi.Table, skip, n int) ([]any, error) {
-	found := []any{}
-	b := budgetOf(ctx)
-	var stop error
-	err := docs.ScanDocuments(ctx, collection, descending, func(_ string, doc []byte) bool {
-		if ctx.Err() != nil {
-			stop = deadlineError(ctx)
-			return false
-		}
-		v, err := abi.Decode(doc)
-		if err != nil {
-			stop = err
-			return false
-		}
-		t, _ := v.(abi.Table)
-		if !matches(t, query) {
-			return true
-		}
-		if skip > 0 {
-			skip--
-			return true
-		}
-		if stop = b.take(len(doc)); stop != nil {
-			return false
-		}
-		found = append(found, t)
-		return len(found) < n
-	})
-	if err = errors.Join(err, stop); err != nil {
-		return nil, fmt.Errorf("core.data: collection %q: %w", collection, err)
-	}
-	return found, nil
-}
-
-// matches reports whether doc has every field of query with an equal
-// scalar value.
-func matches(doc, query abi.Table) bool {
-	for _, f := range query {
-		switch f.Value.(type) {
-		case nil, bool, int64, float64, string: // comparable
-		default:
-			return false
-		}
-		switch v := doc.Get(keyOf(f)); v.(type) {
-		case nil, bool, int64, float64, string:
-			if v != f.Value {
-				return false
-			}
-		default:
-			return false
-		}
-	}
-	return true
-}
-
-func intArg(v any, def int) int {
-	switch n := v.(type) {
-	case int64:
-		return int(n)
-	case float64:
-		return int(n)
-	}
-	return def
 }
 
 // newID returns a time-ordered UUID (version 7), so documents sort in the

@@ -109,7 +109,7 @@ func TestResultsStopAtTheRunsBudget(t *testing.T) {
 	if err != nil || res[0] != nil || !strings.Contains(fmt.Sprint(res[1]), "larger than the 50000 bytes the run has left") {
 		t.Errorf("core.network: got %v %v, want the budget passed", res, err)
 	}
-	if res, err := net.Call(context.Background(), "network", "get", []any{base + "/"}); err != nil || len(fmt.Sprint(res[0])) != 200_000 {
+	if res, err := net.Call(context.Background(), "network", "get", []any{base + "/"}); err != nil || len(bodyOf(res)) != 200_000 {
 		t.Errorf("core.network without a budget: %v", err)
 	}
 }

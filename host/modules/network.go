@@ -5,14 +5,10 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
-	"io"
 	"net"
-	"net/http"
 	"net/url"
-	"sort"
 	"strconv"
 	"strings"
-	"syscall"
 
 	"github.com/jobbox/jobbox/abi"
 	"github.com/jobbox/jobbox/abi/valuejson"
@@ -20,89 +16,13 @@ import (
 	"github.com/jobbox/jobbox/host/policy"
 )
 
-// maxRedirects bounds the hops of one request.
-const maxRedirects = 5
-
-// httpClient is one run's HTTP client: its dialer checks every address it
-// connects to, and its redirect policy checks every hop against the job's
-// grants.
-type httpClient struct {
-	client    *http.Client
-	transport *http.Transport
-}
-
-func (c *httpClient) close() { c.transport.CloseIdleConnections() }
-
-func (n *networkModule) httpClient(r *run) *httpClient {
-	st := n.state(r)
-	if st.client != nil {
-		return st.client
-	}
-	netCfg := n.opts
-	cidrs := r.grants.CIDRs
-	dialer := &net.Dialer{
-		Timeout: netCfg.Timeout.Duration(),
-		// Control runs after DNS resolution, on the very address being
-		// connected to, so a name that resolves (or rebinds) to a refused
-		// address is caught here.
-		Control: func(network, address string, _ syscall.RawConn) error {
-			return checkAddress(address, cidrs)
-		},
-	}
-	transport := &http.Transport{
-		Proxy: nil, // never the environment's proxy: it would hide the address
-		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
-			if to, ok := netCfg.ConnectTo[addr]; ok {
-				addr = to
-			}
-			return dialer.DialContext(ctx, network, addr)
-		},
-		TLSClientConfig:       tlsConfig(n.roots, ""),
-		ForceAttemptHTTP2:     true,
-		MaxIdleConns:          4,
-		ResponseHeaderTimeout: netCfg.Timeout.Duration(),
-	}
-	st.client = &httpClient{transport: transport, client: &http.Client{
-		Transport: transport,
-		Timeout:   netCfg.Timeout.Duration(),
-		CheckRedirect: func(req *http.Request, via []*http.Request) error {
-			// via holds the requests made so far: the first and one per
-			// redirect followed.
-			if len(via) > maxRedirects {
-				return fmt.Errorf("more than %d redirects", maxRedirects)
-			}
-			if err := r.allowed(req.URL); err != nil {
-				return fmt.Errorf("redirect to %s: %w", req.URL.Redacted(), err)
-			}
-			return nil
-		},
-	}}
-	return st.client
-}
-
-// allowed checks a URL against the job's network grants.
-func (r *run) allowed(u *url.URL) error {
-	scheme := strings.ToLower(u.Scheme)
-	if scheme != "http" && scheme != "https" {
-		return fmt.Errorf("scheme %q is not supported (http or https)", u.Scheme)
-	}
-	if u.User != nil {
-		return errors.New("URLs with a user name are not supported")
-	}
-	port := policy.DefaultPort(scheme)
-	if p := u.Port(); p != "" {
-		n, err := strconv.Atoi(p)
-		if err != nil {
-			return fmt.Errorf("invalid port %q", p)
-		}
-		port = n
-	}
-	host := u.Hostname()
-	if policy.AnyAllows(r.grants.Origins, scheme, host, port) {
-		return nil
-	}
-	return r.notGranted("core.network access to %s://%s", scheme, net.JoinHostPort(host, strconv.Itoa(port)))
-}
+// Coronium's general error codes (client/codes.md) that core.network
+// returns as the third value of a failure.
+const (
+	codeNetwork    = 815 // General Network error.
+	codeJSONDecode = 830 // JSON decode failed.
+	codeJSONEncode = 831 // JSON encode failed.
+)
 
 // networkModule is core.network: HTTP to the origins granted to a job.
 type networkModule struct {
@@ -137,194 +57,166 @@ func (n *networkModule) provision() (err error) {
 	return nil
 }
 
-// call serves core.network.METHOD(url, ...).
+// call serves core.network.METHOD(...). Every method but encode and
+// pipeline takes the URL first. A URL outside the job's grants fails the
+// run; a request that fails returns nil, err, code.
 func (n *networkModule) call(ctx context.Context, r *run, method string, a args) ([]any, error) {
 	if len(r.grants.Origins) == 0 {
 		return nil, r.notGranted("core.network")
 	}
-	if method == "encode" {
+	switch method {
+	case "encode":
 		t, err := a.table(0, "core.network.encode's argument")
 		if err != nil {
 			return nil, err
 		}
 		return ok(formEncode(t)), nil
+	case "pipeline":
+		return n.pipeline(ctx, r, a)
 	}
 	rawURL, err := a.string(0, "core.network."+method+"'s URL")
 	if err != nil {
 		return nil, err
 	}
-	u, err := url.Parse(rawURL)
-	if err != nil {
-		return nil, fmt.Errorf("core.network.%s: %q is not a URL: %w", method, rawURL, err)
-	}
-	if err := r.allowed(u); err != nil {
-		return nil, fmt.Errorf("core.network.%s: %w", method, err)
+	if err := r.check(method, rawURL); err != nil {
+		return nil, err
 	}
 	req, err := requestOf(method, rawURL, a)
 	if err != nil {
+		var je jsonEncodeError
+		if errors.As(err, &je) {
+			return failure(err, int64(codeJSONEncode)), nil
+		}
 		return nil, err
 	}
+	resp, fail := n.send(ctx, r, method, req, budgetOf(ctx))
+	if fail != nil {
+		return fail, nil
+	}
+	if method != "getJson" {
+		return ok(resp.table()), nil
+	}
+	if resp.status < 200 || resp.status > 299 {
+		return failure(fmt.Errorf("core.network.getJson %s: HTTP %d", redacted(rawURL), resp.status), int64(resp.status)), nil
+	}
+	v, err := valuejson.Decode([]byte(resp.body))
+	if err != nil {
+		return failure(fmt.Errorf("core.network.getJson %s: the response is not JSON: %w", redacted(rawURL), err), int64(codeJSONDecode)), nil
+	}
+	return ok(v), nil
+}
+
+// check parses a URL and checks it against the job's grants.
+func (r *run) check(method, rawURL string) error {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return fmt.Errorf("core.network.%s: %q is not a URL: %w", method, rawURL, err)
+	}
+	if err := r.allowed(u); err != nil {
+		return fmt.Errorf("core.network.%s: %w", method, err)
+	}
+	return nil
+}
+
+// send makes one request of the run, counted against network.max_requests;
+// a failure comes back as the call's result (nil, err, 815).
+func (n *networkModule) send(ctx context.Context, r *run, method string, req httpRequest, b *budget) (httpResponse, []any) {
 	st := n.state(r)
 	if st.requests++; st.requests > n.opts.MaxRequests {
-		return failure(fmt.Errorf("core.network: more than %d requests in one run (network.max_requests)", n.opts.MaxRequests)), nil
+		return httpResponse{}, failure(fmt.Errorf("core.network: more than %d requests in one run (network.max_requests)", n.opts.MaxRequests), int64(codeNetwork))
 	}
-	resp, err := n.do(ctx, r, req)
+	resp, err := n.do(ctx, r, req, b)
 	if err != nil && ctx.Err() != nil {
 		err = deadlineError(ctx)
 	}
 	if err != nil {
-		return failure(fmt.Errorf("core.network.%s %s: %w", method, u.Redacted(), err)), nil
+		return httpResponse{}, failure(fmt.Errorf("core.network.%s %s %s: %w", method, req.method, redacted(req.url), err), int64(codeNetwork))
 	}
-	if method == "request" {
-		return ok(resp.table()), nil
-	}
-	if resp.status < 200 || resp.status > 299 {
-		return failure(fmt.Errorf("core.network.%s %s: HTTP %d", method, u.Redacted(), resp.status), int64(resp.status)), nil
-	}
-	if method == "getJson" || method == "postJson" {
-		v, err := valuejson.Decode([]byte(resp.body))
-		if err != nil {
-			return failure(fmt.Errorf("core.network.%s %s: the response is not JSON: %w", method, u.Redacted(), err)), nil
-		}
-		return ok(v), nil
-	}
-	return ok(resp.body), nil
+	return resp, nil
 }
 
-type httpRequest struct {
-	method, url, body, contentType string
-	headers                        abi.Table
+func redacted(rawURL string) string {
+	if u, err := url.Parse(rawURL); err == nil {
+		return u.Redacted()
+	}
+	return rawURL
 }
 
-type httpResponse struct {
-	status  int
-	headers http.Header
-	body    string
-}
-
-func (resp httpResponse) table() abi.Table {
-	keys := make([]string, 0, len(resp.headers))
-	for k := range resp.headers {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	headers := make(abi.Table, 0, len(keys))
-	for _, k := range keys {
-		headers = append(headers, abi.Field{Key: k, Value: strings.Join(resp.headers[k], ", ")})
-	}
-	return abi.Table{{Key: "status", Value: int64(resp.status)}, {Key: "headers", Value: headers}, {Key: "body", Value: resp.body}}
-}
-
-// requestOf reads the request of core.network.METHOD(url, ...) from its
-// arguments after the URL: a body, options and their headers.
-func requestOf(method, rawURL string, a args) (httpRequest, error) {
-	req := httpRequest{method: "GET", url: rawURL}
-	var opts abi.Table
-	var err error
-	switch method {
-	case "request":
-		if opts, err = a.table(1, "core.network.request's options"); err != nil {
-			return req, err
-		}
-		if m, ok := opts.Get("method").(string); ok {
-			req.method = strings.ToUpper(m)
-		}
-		req.body, _ = opts.Get("body").(string)
-	case "get", "getJson":
-		if opts, err = a.table(1, "core.network."+method+"'s options"); err != nil {
-			return req, err
-		}
-	case "post":
-		req.method = "POST"
-		if req.body, err = a.string(1, "core.network.post's body"); err != nil {
-			return req, err
-		}
-		if opts, err = a.table(2, "core.network.post's options"); err != nil {
-			return req, err
-		}
-		req.contentType = "application/x-www-form-urlencoded"
-	case "postJson":
-		req.method, req.contentType = "POST", "application/json"
-		b, err := valuejson.Encode(a.at(1))
-		if err != nil {
-			return req, fmt.Errorf("core.network.postJson: %w", err)
-		}
-		req.body = string(b)
-		if opts, err = a.table(2, "core.network.postJson's options"); err != nil {
-			return req, err
-		}
-	default:
-		return req, fmt.Errorf("core.network has no method %q", method)
-	}
-	if h, ok := opts.Get("headers").(abi.Table); ok {
-		req.headers = h
-	}
-	return req, nil
-}
-
-// do sends req with the run's client, and reads no more of the response
-// than network.max_response_bytes and the run's budget allow.
-func (n *networkModule) do(ctx context.Context, r *run, req httpRequest) (httpResponse, error) {
-	hr, err := http.NewRequestWithContext(ctx, req.method, req.url, strings.NewReader(req.body))
+// pipeline serves core.network.pipeline(requests, url): the requests in
+// order against one base URL, each checked against the grants and counted
+// against network.max_requests, their bodies together against the run's
+// budget. The first request that fails fails the call.
+func (n *networkModule) pipeline(ctx context.Context, r *run, a args) ([]any, error) {
+	base, err := a.string(1, "core.network.pipeline's url")
 	if err != nil {
-		return httpResponse{}, err
+		return nil, err
 	}
-	if req.contentType != "" {
-		hr.Header.Set("Content-Type", req.contentType)
-	}
-	hr.Header.Set("User-Agent", "jobbox")
-	for _, f := range req.headers {
-		v, ok := f.Value.(string)
-		if !ok {
-			return httpResponse{}, fmt.Errorf("header %v must be a string", f.Key)
-		}
-		hr.Header.Set(keyOf(f), v)
-	}
-	resp, err := n.httpClient(r).client.Do(hr)
+	reqs, err := pipelineRequests(a.at(0), base)
 	if err != nil {
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			err = ue.Err
-		}
-		return httpResponse{}, err
+		return nil, err
 	}
-	defer resp.Body.Close()
-	// Read no more than the body may have, and than the run has left.
-	limit := int64(n.opts.MaxResponseBytes.Bytes())
+	for _, req := range reqs {
+		if err := r.check("pipeline", req.url); err != nil {
+			return nil, err
+		}
+	}
 	b := budgetOf(ctx)
-	read := limit
-	if b.limited {
-		read = min(read, b.left)
-	}
-	body, err := io.ReadAll(io.LimitReader(resp.Body, read+1))
-	if err != nil {
-		if ctx.Err() != nil {
-			err = deadlineError(ctx)
+	responses := make([]any, 0, len(reqs))
+	for _, req := range reqs {
+		resp, fail := n.send(ctx, r, "pipeline", req, b)
+		if fail != nil {
+			return fail, nil
 		}
-		return httpResponse{}, err
+		responses = append(responses, resp.table())
 	}
-	if int64(len(body)) > limit {
-		return httpResponse{}, fmt.Errorf("the response is larger than %d bytes (network.max_response_bytes)", limit)
+	return ok(responses), nil
+}
+
+// allowed checks a URL against the job's network grants.
+func (r *run) allowed(u *url.URL) error {
+	scheme := strings.ToLower(u.Scheme)
+	if scheme != "http" && scheme != "https" {
+		return fmt.Errorf("scheme %q is not supported (http or https)", u.Scheme)
 	}
-	if err := b.take(len(body)); err != nil {
-		return httpResponse{}, err
+	if u.User != nil {
+		return errors.New("URLs with a user name are not supported")
 	}
-	return httpResponse{status: resp.StatusCode, headers: resp.Header, body: string(body)}, nil
+	port := policy.DefaultPort(scheme)
+	if p := u.Port(); p != "" {
+		n, err := strconv.Atoi(p)
+		if err != nil {
+			return fmt.Errorf("invalid port %q", p)
+		}
+		port = n
+	}
+	host := u.Hostname()
+	if policy.AnyAllows(r.grants.Origins, scheme, host, port) {
+		return nil
+	}
+	return r.notGranted("core.network access to %s://%s", scheme, net.JoinHostPort(host, strconv.Itoa(port)))
 }
 
 func formEncode(t abi.Table) string {
 	v := url.Values{}
 	for _, f := range t {
-		switch x := f.Value.(type) {
-		case string:
-			v.Add(keyOf(f), x)
-		case int64:
-			v.Add(keyOf(f), strconv.FormatInt(x, 10))
-		case float64:
-			v.Add(keyOf(f), strconv.FormatFloat(x, 'g', -1, 64))
-		case bool:
-			v.Add(keyOf(f), strconv.FormatBool(x))
+		if s, ok := scalarText(f.Value); ok {
+			v.Add(keyOf(f), s)
 		}
 	}
 	return v.Encode()
+}
+
+// scalarText is a string, number or boolean as Lua's tostring writes it.
+func scalarText(v any) (string, bool) {
+	switch x := v.(type) {
+	case string:
+		return x, true
+	case int64:
+		return strconv.FormatInt(x, 10), true
+	case float64:
+		return strconv.FormatFloat(x, 'g', -1, 64), true
+	case bool:
+		return strconv.FormatBool(x), true
+	}
+	return "", false
 }

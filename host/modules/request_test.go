@@ -22,7 +22,7 @@ func TestRequestOf(t *testing.T) {
 		{"post", args{"u", "a=1"}, httpRequest{method: "POST", url: "u", body: "a=1", contentType: "application/x-www-form-urlencoded"}, ""},
 		{"postJson", args{"u", abi.Table{{Key: "a", Value: int64(1)}}}, httpRequest{method: "POST", url: "u", body: `{"a":1}`, contentType: "application/json"}, ""},
 		{"post", args{"u", int64(1)}, httpRequest{}, "core.network.post's body must be a string"},
-		{"get", args{"u", "x"}, httpRequest{}, "core.network.get's options must be a table"},
+		{"get", args{"u", "x"}, httpRequest{}, "core.network.get's headers must be a table"},
 		{"delete", args{"u"}, httpRequest{}, `core.network has no method "delete"`},
 	} {
 		got, err := requestOf(c.method, "u", c.a)

@@ -22,6 +22,11 @@ type SMTP struct {
 	Timeout setting.Duration `toml:"timeout"`
 	// MaxMessages bounds the messages one run may send.
 	MaxMessages int `toml:"max_messages"`
+	// AllowSkipVerification lets a message's skipVerification(true) turn
+	// off the check of the relay's certificate; without it the
+	// certificate is always verified.
+	AllowSkipVerification bool `toml:"allow_skip_verification"`
+
 }
 
 // DefaultSMTP is [smtp] when the config leaves it out.

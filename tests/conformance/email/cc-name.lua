@@ -1,0 +1,18 @@
+-- doc: docs-src/docs/server/modules/email.md (cc: With name)
+-- expect: OK
+-- smtp: Cc: "Chris" <cc@example.com>
+local job = core.job()
+
+local function check(ok, what) if not ok then error("conformance: " .. what, 2) end end
+
+function job.run()
+  local msg = core.email.new()
+  msg:to("user@example.com")
+  msg:cc("Chris <cc@example.com>")
+  msg:from("jobs@example.com")
+  local resp, err = msg:send()
+  check(resp, "send failed: " .. tostring(err))
+  return job.OK
+end
+
+return job
