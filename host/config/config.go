@@ -59,6 +59,8 @@ type Config struct {
 	Network   Network             `toml:"network"`
 	Data      Data                `toml:"data"`
 	Jobs      []Job               `toml:"jobs"`
+	// Metrics configures the Prometheus listener (metrics.go).
+	Metrics Metrics `toml:"metrics"`
 
 	// Set by Parse.
 	Path string `toml:"-"` // the file this came from
@@ -106,6 +108,7 @@ func DefaultConfig() *Config {
 		Limits: Limits{Timeout: DurationOf(30 * time.Second), Memory: SizeOf("64MiB"), LogLines: CountOf(1000),
 			LogBytes: SizeOf("64KiB"), HostCalls: CountOf(100_000), CallBytes: SizeOf("1MiB"), RunBytes: SizeOf("64MiB"),
 			Stack: CountOf(20_000)},
+		Metrics: DefaultMetrics(),
 	}
 	defaultModules(c)
 	return c
@@ -266,6 +269,7 @@ func (c *Config) Validate() error {
 		c.validateJob(i, roots, seen, fail)
 	}
 	c.validateModules(fail)
+	c.validateMetrics(fail)
 	if len(errs) > 0 {
 		// In the file's order, as an operator reads it.
 		slices.SortStableFunc(errs, func(a, b Error) int { return cmp.Compare(a.Line, b.Line) })

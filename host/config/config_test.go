@@ -63,6 +63,9 @@ func describe(c *Config, err error) string {
 	network.CAFile = filepath.ToSlash(network.CAFile)
 	fmt.Fprintf(&b, "network: %+v\n", network)
 	fmt.Fprintf(&b, "data: %+v\n", c.Data)
+	if c.Metrics != DefaultMetrics() {
+		fmt.Fprintf(&b, "metrics: %+v\n", c.Metrics)
+	}
 	for _, j := range c.Jobs {
 		root, _ := filepath.Rel(filepath.Dir(mustAbs(c.Path)), j.Root)
 		fmt.Fprintf(&b, "job %s file=%s path=%s root=%s every=%s once=%v active=%v limits=%+v\n",
