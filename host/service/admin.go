@@ -98,6 +98,9 @@ func (s *Service) adminHandler() http.Handler {
 				writeError(w, http.StatusNotFound, err)
 				return
 			}
+			if !action.active {
+				s.metrics.Deactivated(store.ReasonAdmin)
+			}
 			writeJSON(w, http.StatusOK, map[string]string{"job": r.PathValue("name"), "result": action.path + "d"})
 		})
 	}
