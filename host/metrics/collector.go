@@ -1,6 +1,7 @@
 package metrics
 
 import (
+	"slices"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -52,13 +53,19 @@ func (c *sourceCollector) Collect(ch chan<- prometheus.Metric) {
 // collectJobs counts the jobs by state and sends the times of the jobs
 // with a label of their own.
 func (c *sourceCollector) collectJobs(ch chan<- prometheus.Metric) {
-	byState := make(map[string]int, len(states))
-	for _, s := range states {
-		byState[s] = 0
-	}
+	// Counted by index, not in a map: a scrape may see 100,000 jobs.
+	counts := make([]int, len(states))
+	var others map[string]int // states this list lacks, were one added
 	unlabelled := 0
 	for j := range c.source.Jobs {
-		byState[j.State]++
+		if i := slices.Index(states, j.State); i >= 0 {
+			counts[i]++
+		} else {
+			if others == nil {
+				others = map[string]int{}
+			}
+			others[j.State]++
+		}
 		if !c.jobs.labelled(j.Name) {
 			unlabelled++
 			continue
@@ -70,7 +77,10 @@ func (c *sourceCollector) collectJobs(ch chan<- prometheus.Metric) {
 			ch <- prometheus.MustNewConstMetric(lastDesc, prometheus.GaugeValue, unixSeconds(j.Last), j.Name)
 		}
 	}
-	for s, n := range byState {
+	for i, n := range counts {
+		ch <- prometheus.MustNewConstMetric(jobsDesc, prometheus.GaugeValue, float64(n), states[i])
+	}
+	for s, n := range others {
 		ch <- prometheus.MustNewConstMetric(jobsDesc, prometheus.GaugeValue, float64(n), s)
 	}
 	ch <- prometheus.MustNewConstMetric(overflowDesc, prometheus.GaugeValue, float64(unlabelled))
