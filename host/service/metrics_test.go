@@ -136,3 +136,59 @@ func get(t *testing.T, url string) []byte {
 	}
 	return body
 }
+
+// TestMetricsFollowReload: a reload that removes a job drops its series
+// and gives its place to the next job in config order.
+func TestMetricsFollowReload(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	src := "local job = core.job()\nfunction job.run() return job.OK end\nreturn job\n"
+	if err := os.WriteFile(filepath.Join(dir, "ok.lua"), []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "config.toml")
+	write := func(names ...string) {
+		cfg := "state_dir = \"state\"\n[metrics]\nmax_job_labels = 1\n"
+		for _, n := range names {
+			cfg += "\n[[jobs]]\nname = \"" + n + "\"\nfile = \"ok.lua\"\ninterval = 3600\n"
+		}
+		if err := os.WriteFile(path, []byte(cfg), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("a", "b")
+	sandboxtest.SeedCache(t, filepath.Join(dir, "state", CacheDir))
+	svc, err := Start(context.Background(), path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer svc.Stop(context.Background())
+	if svc.MetricsAddr() != "" {
+		t.Errorf("a [metrics] listener at %s; want none without listen", svc.MetricsAddr())
+	}
+	scrape := func() metricstest.Scrape {
+		rec := httptest.NewRecorder()
+		svc.MetricsHandler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+		return metricstest.Parse(t, rec.Body.Bytes())
+	}
+	got := scrape()
+	if _, ok := got.Value("jobbox_runs_total", "job", "a"); !ok {
+		t.Error("job a, first in the config, has no series")
+	}
+	if _, ok := got.Value("jobbox_job_next_run_timestamp_seconds", "job", "a"); !ok {
+		t.Error("job a has no next run timestamp")
+	}
+	write("c", "b")
+	if err := svc.Reload(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	got = scrape()
+	for job, want := range map[string]bool{"a": false, "b": false, "c": true} {
+		if _, ok := got.Value("jobbox_runs_total", "job", job); ok != want {
+			t.Errorf("after the reload, job %s has series: %v, want %v", job, ok, want)
+		}
+	}
+	if v, _ := got.Value("jobbox_jobs_unlabelled"); v != 1 {
+		t.Errorf("jobbox_jobs_unlabelled = %v, want 1 (b)", v)
+	}
+}
