@@ -95,6 +95,7 @@ func (s *Service) serveMetrics() error {
 	s.metricsLn = ln
 	s.metricsSrv = &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second, IdleTimeout: 2 * time.Minute}
 	go func() { _ = s.metricsSrv.Serve(ln) }()
+	s.log.Info().Str("listen", ln.Addr().String()).Msg("serving Prometheus metrics at /metrics")
 	return nil
 }
 
