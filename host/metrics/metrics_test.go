@@ -197,3 +197,58 @@ func BenchmarkScrape100kJobs(b *testing.B) {
 		_, _ = io.Copy(io.Discard, rec.Body)
 	}
 }
+
+// TestConcurrentUse: runs reported, scrapes and reloads at once leave the
+// counts whole (run it with -race).
+func TestConcurrentUse(t *testing.T) {
+	t.Parallel()
+	names := []string{"a", "b", "c", "d"}
+	m := New(Options{MaxJobLabels: 2, Modules: []string{"data"}, Source: Source{
+		Jobs:      fakeJobs(Job{Name: "a", State: "waiting", Next: t0}, Job{Name: "c", State: "running"}),
+		Instances: func() (int, int) { return 1, 0 },
+	}})
+	m.SetJobs(names)
+	const perWorker = 500
+	done := make(chan struct{})
+	for w := range 4 {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			for i := range perWorker {
+				m.ObserveRun(Run{Job: names[(w+i)%len(names)], Outcome: "OK"})
+				m.ModuleCall("data", i%2 == 0)
+			}
+		}()
+	}
+	go func() {
+		defer func() { done <- struct{}{} }()
+		for i := range 20 {
+			m.SetJobs(names[i%2:]) // a, b, c, d then b, c, d: labels move
+			rec := httptest.NewRecorder()
+			m.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+			if rec.Code != 200 {
+				t.Errorf("GET /metrics during runs and reloads: %d %s", rec.Code, rec.Body)
+			}
+		}
+		m.SetJobs(names)
+	}()
+	for range 5 {
+		<-done
+	}
+	got := metricstest.Parse(t, scrape(t, m))
+	total := 0.0
+	for _, job := range append(names, OverflowJob) {
+		v, _ := got.Value("jobbox_runs_total", "job", job, "outcome", "ok")
+		total += v
+	}
+	// Series of a job dropped by a reload take their counts with them, so
+	// the total is at most what was reported; the module counts are whole.
+	if total > 4*perWorker || total == 0 {
+		t.Errorf("%v runs counted, want between 1 and %d", total, 4*perWorker)
+	}
+	if v, _ := got.Value("jobbox_module_calls_total", "module", "data"); v != 4*perWorker {
+		t.Errorf("%v module calls counted, want %d", v, 4*perWorker)
+	}
+	if v, _ := got.Value("jobbox_grants_denied_total", "module", "data"); v != 2*perWorker {
+		t.Errorf("%v denied calls counted, want %d", v, 2*perWorker)
+	}
+}
