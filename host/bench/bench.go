@@ -42,6 +42,9 @@ type Options struct {
 	Loads []Load
 	// CorpusDir holds the hostile corpus (LoadCorpus); "tests" if empty.
 	CorpusDir string
+	// Scrape, when set, has the scheduler case feed the service's metrics
+	// from its reports and scrape /metrics that often (scrape.go).
+	Scrape time.Duration
 }
 
 func (o Options) corpusDir() string {

@@ -353,7 +353,7 @@ func scheduler(v *env, o Options) ([]Row, error) {
 	}
 	var rows []Row
 	for _, l := range loads {
-		r, err := schedule(v.ctx, o.Scale, l.Jobs, formatInterval(l.Interval))
+		r, err := schedule(v.ctx, o.Scale, l.Jobs, formatInterval(l.Interval), o.Scrape)
 		if err != nil {
 			return nil, err
 		}
@@ -373,7 +373,7 @@ func formatInterval(d time.Duration) string {
 	return s
 }
 
-func schedule(ctx context.Context, window time.Duration, n int, interval string) ([]Row, error) {
+func schedule(ctx context.Context, window time.Duration, n int, interval string, scrape time.Duration) ([]Row, error) {
 	v, err := newEnv(ctx)
 	defer v.close()
 	if err != nil {
@@ -402,10 +402,14 @@ func schedule(ctx context.Context, window time.Duration, n int, interval string)
 		toEnd     stats // due time to end of run
 		failed    int
 		measuring bool
+		sc        *scraper // with o.Scrape: the metrics, fed and scraped
 	)
 	s := sched.New(sched.Options{
 		Runner: e, Store: st, MaxConcurrent: cfg.MaxConcurrentRuns, SpreadFirstRuns: true,
 		OnReport: func(r sched.Report) {
+			if sc != nil {
+				sc.observe(r)
+			}
 			mu.Lock()
 			defer mu.Unlock()
 			if !measuring {
@@ -418,6 +422,11 @@ func schedule(ctx context.Context, window time.Duration, n int, interval string)
 			toEnd = append(toEnd, ms(r.Outcome.End.Sub(r.Due)))
 		},
 	})
+	if scrape > 0 {
+		if sc, err = startScraper(s, jobNames(cfg), scrape); err != nil {
+			return nil, err
+		}
+	}
 	runtime.GC()
 	rssBefore := rssBytes()
 	if err := s.Start(ctx, service.Specs(cfg, nil)); err != nil {
@@ -439,6 +448,10 @@ func schedule(ctx context.Context, window time.Duration, n int, interval string)
 	elapsed := time.Since(start)
 	rss := rssBytes()
 	s.Stop(ctx)
+	scrapes, err := sc.close()
+	if err != nil {
+		return nil, fmt.Errorf("scraping the metrics: %w", err)
+	}
 	if failed > 0 {
 		return nil, fmt.Errorf("%d runs failed", failed)
 	}
@@ -448,11 +461,18 @@ func schedule(ctx context.Context, window time.Duration, n int, interval string)
 	slices.Sort(got)
 	slices.Sort(ends)
 	name := fmt.Sprintf("%d jobs every %s", n, interval)
+	if sc != nil {
+		name += fmt.Sprintf(", /metrics every %s", scrape)
+	}
 	rows := []Row{
 		{Figure: name + ": runs per second", Median: float64(len(got)) / elapsed.Seconds(), Unit: "/s",
 			Note: fmt.Sprintf("expected %.0f/s", float64(n)/cfg.Jobs[0].Interval.Duration().Seconds())},
 		{Figure: "  start lateness, p50 (p99–max)", Median: got.median(), Low: got.quantile(0.99), High: got[len(got)-1], Unit: "ms"},
 		{Figure: "  due time to end of run, p50 (p99–max)", Median: ends.median(), Low: ends.quantile(0.99), High: ends[len(ends)-1], Unit: "ms"},
+	}
+	if len(scrapes) > 0 {
+		rows = append(rows, Row{Figure: "  one scrape of /metrics, p50 (p99–max)", Median: scrapes.median(),
+			Low: scrapes.quantile(0.99), High: scrapes[len(scrapes)-1], Unit: "ms", Note: fmt.Sprintf("%d scrapes", len(scrapes))})
 	}
 	if n >= 10_000 {
 		rows = append(rows, Row{Figure: "  host RSS with all jobs configured", Median: float64(rss) / (1 << 20), Unit: "MiB",
