@@ -12,6 +12,7 @@ import (
 	"github.com/jobbox/jobbox/host/config"
 	"github.com/jobbox/jobbox/host/metrics"
 	"github.com/jobbox/jobbox/host/sched"
+	"github.com/jobbox/jobbox/host/service"
 )
 
 // scraper feeds the service's metrics from the scheduler case's reports, as
@@ -32,13 +33,9 @@ type scraper struct {
 // startScraper serves the metrics of s, whose jobs are names, and scrapes
 // them every period until stopped.
 func startScraper(s *sched.Scheduler, names []string, period time.Duration) (*scraper, error) {
-	m := metrics.New(metrics.Options{MaxJobLabels: 1000, Source: metrics.Source{Jobs: func(yield func(metrics.Job) bool) {
-		for _, v := range s.Jobs() {
-			if !yield(metrics.Job{Name: v.Name, State: string(v.State), Next: v.NextRun, Last: v.LastRun}) {
-				return
-			}
-		}
-	}}})
+	m := metrics.New(metrics.Options{MaxJobLabels: 1000, Source: metrics.Source{
+		Jobs: func(named []string) (map[string]int, []metrics.Job) { return service.MetricJobs(s.Census(named)) },
+	}})
 	m.SetJobs(names)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

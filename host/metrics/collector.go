@@ -50,26 +50,24 @@ func (c *sourceCollector) Collect(ch chan<- prometheus.Metric) {
 	}
 }
 
-// collectJobs counts the jobs by state and sends the times of the jobs
-// with a label of their own.
+// collectJobs sends the jobs by state and the times of the jobs with
+// series of their own.
 func (c *sourceCollector) collectJobs(ch chan<- prometheus.Metric) {
-	// Counted by index, not in a map: a scrape may see 100,000 jobs.
-	counts := make([]int, len(states))
-	var others map[string]int // states this list lacks, were one added
-	unlabelled := 0
-	for j := range c.source.Jobs {
-		if i := slices.Index(states, j.State); i >= 0 {
-			counts[i]++
-		} else {
-			if others == nil {
-				others = map[string]int{}
-			}
-			others[j.State]++
+	byState, jobs := c.source.Jobs(c.jobs.names())
+	total := 0
+	for _, n := range byState {
+		total += n
+	}
+	for _, s := range states {
+		ch <- prometheus.MustNewConstMetric(jobsDesc, prometheus.GaugeValue, float64(byState[s]), s)
+	}
+	for s, n := range byState {
+		if !slices.Contains(states, s) { // a state this list lacks, were one added
+			ch <- prometheus.MustNewConstMetric(jobsDesc, prometheus.GaugeValue, float64(n), s)
 		}
-		if !c.jobs.labelled(j.Name) {
-			unlabelled++
-			continue
-		}
+	}
+	ch <- prometheus.MustNewConstMetric(overflowDesc, prometheus.GaugeValue, float64(total-len(jobs)))
+	for _, j := range jobs {
 		if !j.Next.IsZero() {
 			ch <- prometheus.MustNewConstMetric(nextDesc, prometheus.GaugeValue, unixSeconds(j.Next), j.Name)
 		}
@@ -77,13 +75,6 @@ func (c *sourceCollector) collectJobs(ch chan<- prometheus.Metric) {
 			ch <- prometheus.MustNewConstMetric(lastDesc, prometheus.GaugeValue, unixSeconds(j.Last), j.Name)
 		}
 	}
-	for i, n := range counts {
-		ch <- prometheus.MustNewConstMetric(jobsDesc, prometheus.GaugeValue, float64(n), states[i])
-	}
-	for s, n := range others {
-		ch <- prometheus.MustNewConstMetric(jobsDesc, prometheus.GaugeValue, float64(n), s)
-	}
-	ch <- prometheus.MustNewConstMetric(overflowDesc, prometheus.GaugeValue, float64(unlabelled))
 }
 
 // unixSeconds is t as Prometheus writes times: seconds since 1970.

@@ -1,6 +1,8 @@
 package metrics
 
 import (
+	"maps"
+	"slices"
 	"sync"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -54,13 +56,11 @@ func (t *jobTable) runs(job string) *jobRuns {
 	return r
 }
 
-// labelled reports whether job has series of its own. A scrape asks it
-// once per job rather than holding the lock throughout, so a reload never
-// waits for a scrape, nor a run's report for a reload waiting on one.
-func (t *jobTable) labelled(job string) bool {
+// names returns the jobs with series of their own, in no order.
+func (t *jobTable) names() []string {
 	t.mu.RLock()
 	defer t.mu.RUnlock()
-	return t.named[job] != nil
+	return slices.Collect(maps.Keys(t.named))
 }
 
 // configure takes the names of the jobs configured now, in config order:

@@ -13,7 +13,6 @@
 package metrics
 
 import (
-	"iter"
 	"net/http"
 	"slices"
 	"time"
@@ -38,8 +37,10 @@ type Options struct {
 // Source is what a scrape reads from the running service. A nil field is
 // left out of the output.
 type Source struct {
-	// Jobs yields every configured job.
-	Jobs iter.Seq[Job]
+	// Jobs counts the configured jobs by state and returns those of named
+	// (the jobs with series of their own) that are configured. A scrape
+	// asks for at most MaxJobLabels jobs, however many are configured.
+	Jobs func(named []string) (byState map[string]int, jobs []Job)
 	// Instances counts the sandbox's instances: live ones (in runs, ready
 	// in pools, being reset) and the pooled ones among them (ready).
 	Instances func() (live, pooled int)

@@ -47,12 +47,23 @@ func (s *Service) MetricsAddr() string {
 	return s.metricsLn.Addr().String()
 }
 
-func (s *Service) metricJobs(yield func(metrics.Job) bool) {
-	for _, v := range s.sched.Jobs() {
-		if !yield(metrics.Job{Name: v.Name, State: string(v.State), Next: v.NextRun, Last: v.LastRun}) {
-			return
-		}
+// metricJobs is the metrics' census of the schedule (metrics.Source.Jobs).
+func (s *Service) metricJobs(named []string) (map[string]int, []metrics.Job) {
+	counts, views := s.sched.Census(named)
+	return MetricJobs(counts, views)
+}
+
+// MetricJobs converts the scheduler's census for the metrics.
+func MetricJobs(counts map[sched.State]int, views []sched.JobView) (map[string]int, []metrics.Job) {
+	byState := make(map[string]int, len(counts))
+	for st, n := range counts {
+		byState[string(st)] = n
 	}
+	jobs := make([]metrics.Job, len(views))
+	for i, v := range views {
+		jobs[i] = metrics.Job{Name: v.Name, State: string(v.State), Next: v.NextRun, Last: v.LastRun}
+	}
+	return byState, jobs
 }
 
 func jobNames(cfg *config.Config) []string {
