@@ -46,6 +46,9 @@ type Options struct {
 	// scheduler scenarios: each reads every run's start and end from the
 	// service's event bus and encodes it as an SSE writer would.
 	Subscribers int
+	// Scrape, when set, has the scheduler case feed the service's metrics
+	// from its reports and scrape /metrics that often (scrape.go).
+	Scrape time.Duration
 }
 
 func (o Options) corpusDir() string {

@@ -60,7 +60,8 @@ func TestSuiteRuns(t *testing.T) {
 		t.Skip("starts several engines")
 	}
 	var out strings.Builder
-	o := Options{Runs: 3, Scale: time.Second, JobsDir: "../../jobs", Quick: true}
+	// Scrape: the scheduler case feeds and scrapes the metrics too.
+	o := Options{Runs: 3, Scale: time.Second, JobsDir: "../../jobs", Quick: true, Scrape: 200 * time.Millisecond}
 	var cases []Case
 	for _, c := range Cases() {
 		// tests/hostile_test.go runs the hostile corpus beside a canary.
@@ -75,6 +76,9 @@ func TestSuiteRuns(t *testing.T) {
 		if !strings.Contains(out.String(), c.Name) {
 			t.Errorf("the table has no row for %s:\n%s", c.Name, out.String())
 		}
+	}
+	if !strings.Contains(out.String(), "one scrape of /metrics") {
+		t.Errorf("the scheduler case did not scrape the metrics:\n%s", out.String())
 	}
 }
 

@@ -33,7 +33,7 @@ func scheduler(v *env, o Options) ([]Row, error) {
 	}
 	var rows []Row
 	for _, l := range loads {
-		r, err := schedule(v.ctx, o.Scale, l.Jobs, formatInterval(l.Interval), o.Subscribers)
+		r, err := schedule(v.ctx, o, l.Jobs, formatInterval(l.Interval))
 		if err != nil {
 			return nil, err
 		}
@@ -53,10 +53,10 @@ func formatInterval(d time.Duration) string {
 	return s
 }
 
-// schedule runs n jobs every interval for window, after a warm-up, and
-// reports runs per second and lateness, with subscribers event-stream
-// clients attached.
-func schedule(ctx context.Context, window time.Duration, n int, interval string, subscribers int) ([]Row, error) {
+// schedule runs n jobs every interval for o.Scale, after a warm-up, and
+// reports runs per second and lateness, with o.Subscribers event-stream
+// clients attached and, with o.Scrape, the metrics fed and scraped.
+func schedule(ctx context.Context, o Options, n int, interval string) ([]Row, error) {
 	v, err := newEnv(ctx)
 	defer v.close()
 	if err != nil {
@@ -79,13 +79,27 @@ func schedule(ctx context.Context, window time.Duration, n int, interval string,
 	if err != nil {
 		return nil, err
 	}
-	var rec recorder
-	bus, stopSubs := subscribe(subscribers)
+	var (
+		rec recorder
+		sc  *scraper // with o.Scrape: the metrics, fed and scraped
+	)
+	bus, stopSubs := subscribe(o.Subscribers)
 	defer stopSubs()
 	s := sched.New(sched.Options{
 		Runner: e, Store: st, MaxConcurrent: cfg.MaxConcurrentRuns, SpreadFirstRuns: true, OnStart: bus.RunStarted,
-		OnReport: func(r sched.Report) { bus.RunEnded(r); rec.report(r) },
+		OnReport: func(r sched.Report) {
+			bus.RunEnded(r)
+			rec.report(r)
+			if sc != nil {
+				sc.observe(r)
+			}
+		},
 	})
+	if o.Scrape > 0 {
+		if sc, err = startScraper(s, jobNames(cfg), o.Scrape); err != nil {
+			return nil, err
+		}
+	}
 	runtime.GC()
 	rssBefore := rssBytes()
 	if err := s.Start(ctx, service.Specs(cfg, nil)); err != nil {
@@ -93,25 +107,41 @@ func schedule(ctx context.Context, window time.Duration, n int, interval string,
 	}
 	every := cfg.Jobs[0].Interval.Duration()
 	time.Sleep(min(every, 2*time.Second)) // warm-up
-	late, ends, elapsed, failed := rec.measure(window)
+	late, ends, elapsed, failed := rec.measure(o.Scale)
 	rss := rssBytes()
 	s.Stop(ctx)
+	scrapes, err := sc.close()
+	if err != nil {
+		return nil, fmt.Errorf("scraping the metrics: %w", err)
+	}
 	if failed > 0 {
 		return nil, fmt.Errorf("%d runs failed", failed)
 	}
 	if len(late) == 0 {
-		return nil, fmt.Errorf("no run of %d jobs every %s finished in %s", n, interval, window)
+		return nil, fmt.Errorf("no run of %d jobs every %s finished in %s", n, interval, o.Scale)
 	}
-	name := fmt.Sprintf("%d jobs every %s", n, interval)
-	if subscribers > 0 {
-		name += fmt.Sprintf(", %d subscribers", subscribers)
+	rows := scheduleRows(scheduleName(n, interval, o), float64(n)/every.Seconds(), late, ends, elapsed)
+	if len(scrapes) > 0 {
+		rows = append(rows, Row{Figure: "  one scrape of /metrics, p50 (p99–max)", Median: scrapes.median(),
+			Low: scrapes.quantile(0.99), High: scrapes[len(scrapes)-1], Unit: "ms", Note: fmt.Sprintf("%d scrapes", len(scrapes))})
 	}
-	rows := scheduleRows(name, float64(n)/every.Seconds(), late, ends, elapsed)
 	if n >= 10_000 {
 		rows = append(rows, Row{Figure: "  host RSS with all jobs configured", Median: float64(rss) / (1 << 20), Unit: "MiB",
 			Note: fmt.Sprintf("%.0f MiB before the jobs", float64(rssBefore)/(1<<20))})
 	}
 	return rows, nil
+}
+
+// scheduleName names a load and what was attached to it.
+func scheduleName(n int, interval string, o Options) string {
+	name := fmt.Sprintf("%d jobs every %s", n, interval)
+	if o.Subscribers > 0 {
+		name += fmt.Sprintf(", %d subscribers", o.Subscribers)
+	}
+	if o.Scrape > 0 {
+		name += fmt.Sprintf(", /metrics every %s", o.Scrape)
+	}
+	return name
 }
 
 // scheduleRows are the rows of one load: late holds start lateness, ends

@@ -62,6 +62,8 @@ type Config struct {
 	Data      Data                `toml:"data"`
 	Jobs      []Job               `toml:"jobs"`
 	Admin     Admin               `toml:"admin"`
+	// Metrics configures the Prometheus listener (metrics.go).
+	Metrics Metrics `toml:"metrics"`
 
 	// Set by Parse.
 	Path string `toml:"-"` // the file this came from
@@ -112,6 +114,7 @@ func DefaultConfig() *Config {
 		Limits: Limits{Timeout: DurationOf(30 * time.Second), Memory: SizeOf("64MiB"), LogLines: CountOf(1000),
 			LogBytes: SizeOf("64KiB"), HostCalls: CountOf(100_000), CallBytes: SizeOf("1MiB"), RunBytes: SizeOf("64MiB"),
 			Stack: CountOf(20_000)},
+		Metrics: DefaultMetrics(),
 	}
 	defaultModules(c)
 	c.Admin = defaultAdmin()
@@ -284,6 +287,7 @@ func (c *Config) Validate() error {
 	}
 	c.validateModules(fail)
 	c.validateAdmin(fail)
+	c.validateMetrics(fail)
 	if len(errs) > 0 {
 		// In the file's order, as an operator reads it.
 		slices.SortStableFunc(errs, func(a, b Error) int {

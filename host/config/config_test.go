@@ -64,6 +64,9 @@ func describe(c *Config, err error) string {
 	network.CAFile = filepath.ToSlash(network.CAFile)
 	fmt.Fprintf(&b, "network: %+v (timeout %s, %d bytes)\n", network, network.Timeout.Duration(), network.MaxResponseBytes.Bytes())
 	fmt.Fprintf(&b, "data: %+v (%d bytes)\n", c.Data, c.Data.MaxDocumentBytes.Bytes())
+	if c.Metrics != DefaultMetrics() {
+		fmt.Fprintf(&b, "metrics: %+v\n", c.Metrics)
+	}
 	for _, j := range c.Jobs {
 		root, _ := filepath.Rel(filepath.Dir(mustAbs(c.Path)), j.Root)
 		fmt.Fprintf(&b, "job %s file=%s path=%s root=%s every=%s once=%v active=%v limits=%+v\n",

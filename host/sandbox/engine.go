@@ -87,6 +87,7 @@ type Engine struct {
 	badSources sourcesBackoff
 
 	closing sync.WaitGroup // instances being closed after their runs
+	live    atomic.Int64   // instances open, for Instances
 }
 
 // SetLocation changes the timezone the helpers call local time, for runs

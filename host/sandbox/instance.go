@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync/atomic"
 
 	"github.com/tetratelabs/wazero/api"
 	"github.com/tetratelabs/wazero/experimental"
@@ -29,6 +30,9 @@ type instance struct {
 	// fns caches the exported functions called in the instance: wazero
 	// gives each api.Function a call stack of its own.
 	fns map[string]api.Function
+	// live is the engine's count of open instances (Engine.Instances),
+	// nil once this one is closed.
+	live *atomic.Int64
 }
 
 // exported returns the exported function name, or nil when there is none.
@@ -46,6 +50,10 @@ func (i *instance) exported(name string) api.Function {
 
 func (i *instance) close(ctx context.Context) {
 	_ = i.mod.Close(ctx)
+	if i.live != nil {
+		i.live.Add(-1)
+		i.live = nil
+	}
 	if i.image != nil {
 		i.image.release()
 		i.image = nil
@@ -79,6 +87,8 @@ func (e *Engine) newInstance(ctx context.Context, g *guest, im *image, limit uin
 		return nil, err
 	}
 	inst.mod = mod
+	inst.live = &e.live
+	e.live.Add(1)
 	if err := e.restore(inst, g, im, alloc.err); err != nil {
 		inst.close(context.WithoutCancel(ctx))
 		return inst, err

@@ -59,15 +59,3 @@ func (s *Scheduler) Jobs() []JobView {
 	slices.SortFunc(out, func(a, b JobView) int { return strings.Compare(a.Name, b.Name) })
 	return out
 }
-
-// CountByState counts the configured jobs in each state, for the
-// dashboard's header: one pass under the lock, no per-job copies.
-func (s *Scheduler) CountByState() map[State]int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	counts := make(map[State]int, 8)
-	for _, e := range s.jobs {
-		counts[e.state]++
-	}
-	return counts
-}

@@ -34,6 +34,9 @@ func (s *Service) setActive(ctx context.Context, actor domain.Actor, job string,
 	err := s.sched.SetActive(ctx, job, active)
 	after := s.summary(job)
 	s.audit(ctx, actor, action, job, before, after, err)
+	if err == nil && !active {
+		s.metrics.Deactivated(store.ReasonAdmin)
+	}
 	if err == nil {
 		v, _ := s.sched.Job(job)
 		s.bus.Publish(Event{Time: s.opts.Clock.Now(), Kind: EventJobState, Job: job, State: string(v.State), Actor: actor.Name, Reason: action})

@@ -30,7 +30,7 @@ func (a *apiService) pages() http.Handler {
 func (d dashboard) Status(context.Context) (web.Status, error) {
 	st := d.a.Status()
 	host, _ := os.Hostname()
-	counts := d.a.s.sched.CountByState()
+	counts, _ := d.a.s.sched.Census(nil)
 	by := make(map[string]int, len(counts))
 	for state, n := range counts {
 		by[string(state)] = n

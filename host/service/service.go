@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -21,6 +22,7 @@ import (
 	"github.com/jobbox/jobbox/host/clock"
 	"github.com/jobbox/jobbox/host/config"
 	"github.com/jobbox/jobbox/host/domain"
+	"github.com/jobbox/jobbox/host/metrics"
 	"github.com/jobbox/jobbox/host/modules"
 	"github.com/jobbox/jobbox/host/sandbox"
 	"github.com/jobbox/jobbox/host/sched"
@@ -69,6 +71,10 @@ type Service struct {
 	api    *apiService
 	bus    *Bus
 
+	metrics    *metrics.Metrics // metrics.go
+	metricsSrv *http.Server
+	metricsLn  net.Listener
+
 	mu  sync.Mutex // serialises reloads
 	cfg *config.Config
 
@@ -94,6 +100,7 @@ func Start(ctx context.Context, path string, opts Options) (*Service, error) {
 		opts.Log = io.Discard
 	}
 	s := &Service{opts: opts, cfg: cfg, log: newLogger(opts.Log, opts.Console, cfg.LogLevel), bus: NewBus()}
+	s.metrics = s.newMetrics(cfg)
 	s.prepCtx, s.stopPreps = context.WithCancel(context.WithoutCancel(ctx))
 	if err := SecureStateDir(cfg.StateDir); err != nil {
 		return nil, err
@@ -117,7 +124,7 @@ func Start(ctx context.Context, path string, opts Options) (*Service, error) {
 	s.sched = sched.New(sched.Options{
 		Clock:           opts.Clock,
 		Runner:          s.engine,
-		Store:           s.store,
+		Store:           timedStore{Store: s.store, m: s.metrics},
 		MaxConcurrent:   cfg.MaxConcurrentRuns,
 		MaxInFlight:     cfg.MaxRunsInFlight,
 		HistorySize:     cfg.HistorySize,
@@ -127,7 +134,7 @@ func Start(ctx context.Context, path string, opts Options) (*Service, error) {
 		OnReport:        s.report,
 		OnError:         func(err error) { s.log.Error().Err(err).Msg("state store") },
 	})
-	if err := s.sched.Start(ctx, Specs(cfg, s.mods)); err != nil {
+	if err := s.sched.Start(ctx, s.specs(cfg, s.mods)); err != nil {
 		s.close(ctx)
 		return nil, err
 	}
@@ -136,7 +143,7 @@ func Start(ctx context.Context, path string, opts Options) (*Service, error) {
 		s.close(ctx)
 		return nil, err
 	}
-	if err := s.serveAdmin(); err != nil {
+	if err := errors.Join(s.serveAdmin(), s.serveMetrics()); err != nil {
 		s.sched.Stop(ctx)
 		s.close(ctx)
 		return nil, err
@@ -235,6 +242,7 @@ func LimitsOf(r config.Resolved) sandbox.Limits {
 }
 
 func (s *Service) report(r sched.Report) {
+	s.observe(r)
 	ev := s.log.Info()
 	if r.Outcome.Status.String() == "ERROR" {
 		ev = s.log.Warn().Str("error", r.Outcome.Error)
@@ -308,7 +316,9 @@ func (s *Service) reload() error {
 		s.log.Warn().Msg(w)
 	}
 	s.engine.SetLocation(cfg.Timezone.Location())
-	s.sched.Reload(Specs(cfg, mods))
+	s.warnMetricsChange(cfg)
+	s.sched.Reload(s.specs(cfg, mods))
+	s.metrics.SetJobs(jobNames(cfg))
 	// Runs hold the database pools they use: closing the old host lets
 	// go of its own references, and each pool closes with its last run.
 	_ = s.mods.Close()
@@ -352,6 +362,9 @@ func (s *Service) close(ctx context.Context) {
 	if s.admin != nil {
 		_ = s.admin.Close()
 		_ = os.Remove(s.socket)
+	}
+	if s.metricsSrv != nil {
+		_ = s.metricsSrv.Close()
 	}
 	if s.engine != nil {
 		_ = s.engine.Close(ctx)

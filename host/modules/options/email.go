@@ -26,7 +26,6 @@ type SMTP struct {
 	// off the check of the relay's certificate; without it the
 	// certificate is always verified.
 	AllowSkipVerification bool `toml:"allow_skip_verification"`
-
 }
 
 // DefaultSMTP is [smtp] when the config leaves it out.
