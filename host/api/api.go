@@ -42,6 +42,9 @@ type Options struct {
 	// Pages serves what no route matches: the dashboard (host/web), which
 	// finds its visitor with Identify. Nil answers such paths 404.
 	Pages http.Handler
+	// Heartbeat is how often an idle event stream sends a comment;
+	// the Heartbeat constant if zero.
+	Heartbeat time.Duration
 	// Log receives security events (failed logins, throttling); dropped
 	// if nil.
 	Log func(event string, attrs ...any)

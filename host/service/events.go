@@ -1,11 +1,14 @@
 package service
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"sync"
 	"time"
 
 	"github.com/jobbox/jobbox/abi"
+	"github.com/jobbox/jobbox/host/api"
 	"github.com/jobbox/jobbox/host/sched"
 )
 
@@ -186,3 +189,29 @@ func (b *Bus) RunEnded(r sched.Report) {
 func (b *Bus) Reloaded(c sched.StateChange) {
 	b.Publish(Event{Kind: EventJobState, Job: c.Job, State: string(c.To), Reason: "reload"})
 }
+
+// apiSubscription is a Subscription as the admin API reads it: Next
+// waits on the feed itself, with no goroutine of its own, and ends when
+// the service stops.
+type apiSubscription struct {
+	sub     *Subscription
+	stopped <-chan struct{}
+}
+
+var errStopping = errors.New("the service is stopping")
+
+func (a apiSubscription) Next(ctx context.Context) (api.Event, error) {
+	select {
+	case e, ok := <-a.sub.Events():
+		if !ok {
+			return api.Event{}, errStopping
+		}
+		return api.Event{ID: e.Seq, Kind: string(e.Kind), Data: e.JSON()}, nil
+	case <-ctx.Done():
+		return api.Event{}, ctx.Err()
+	case <-a.stopped:
+		return api.Event{}, errStopping
+	}
+}
+
+func (a apiSubscription) Close() { a.sub.Close() }

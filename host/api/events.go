@@ -1,0 +1,80 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+)
+
+// Event is one event of the service's feed as GET /v1/events sends it.
+type Event struct {
+	// ID grows by one per event the service publishes: a gap means the
+	// subscriber missed events.
+	ID   uint64
+	Kind string // run-start, run-end, job-state or service
+	Data []byte // the event as one line of JSON
+}
+
+// Subscription is one feed of events. Next waits for the next event
+// until ctx ends; it fails too when the feed ends (the service stops).
+type Subscription interface {
+	Next(ctx context.Context) (Event, error)
+	Close()
+}
+
+// Heartbeat is how often an idle event stream sends a comment, so
+// proxies keep it open and a gone client is noticed; writeWait is how
+// long one write may take before a stalled client is dropped.
+const (
+	Heartbeat = 15 * time.Second
+	writeWait = 30 * time.Second
+)
+
+// events serves the service's events as server-sent events, until the
+// client goes or the feed ends. The handler owns the stream: nothing
+// outlives it, so a server's shutdown never waits on one.
+func (s *Server) events(w http.ResponseWriter, r *http.Request) {
+	sub := s.opts.Service.Subscribe()
+	defer sub.Close()
+	rc := http.NewResponseController(w)
+	h := w.Header()
+	h.Set("Content-Type", "text/event-stream")
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Accel-Buffering", "no")
+	w.WriteHeader(http.StatusOK)
+	if rc.Flush() != nil {
+		return
+	}
+	var last uint64
+	for {
+		ctx, cancel := context.WithTimeout(r.Context(), s.heartbeat())
+		ev, err := sub.Next(ctx)
+		cancel()
+		var frame string
+		switch {
+		case err == nil && last != 0 && ev.ID > last+1:
+			frame = fmt.Sprintf("event: lagged\ndata: {\"missed\":%d}\n\n", ev.ID-last-1)
+			fallthrough
+		case err == nil:
+			frame += fmt.Sprintf("id: %d\nevent: %s\ndata: %s\n\n", ev.ID, ev.Kind, ev.Data)
+			last = ev.ID
+		case errors.Is(err, context.DeadlineExceeded) && r.Context().Err() == nil:
+			frame = ": heartbeat\n\n"
+		default:
+			return
+		}
+		_ = rc.SetWriteDeadline(time.Now().Add(writeWait))
+		if _, err := fmt.Fprint(w, frame); err != nil || rc.Flush() != nil {
+			return
+		}
+	}
+}
+
+func (s *Server) heartbeat() time.Duration {
+	if s.opts.Heartbeat > 0 {
+		return s.opts.Heartbeat
+	}
+	return Heartbeat
+}
