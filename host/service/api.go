@@ -28,6 +28,7 @@ type apiService struct {
 	server  *api.Server
 	http    *http.Server // nil when [admin] listen is off
 	url     string       // where http listens
+	edit    editorState
 }
 
 // jobIndex is the configured jobs by name, built once per config, so a
@@ -202,7 +203,7 @@ func credentialsOf(a config.Admin) ([]api.User, []api.Token) {
 func (s *Service) startAPI(cfg *config.Config) error {
 	a := &apiService{s: s, started: s.opts.Clock.Now()}
 	a.jobs.Store(newJobIndex(cfg))
-	a.server = api.New(api.Options{Service: a, Clock: s.opts.Clock, SessionTTL: cfg.Admin.SessionTTL.Duration(),
+	a.server = api.New(api.Options{Service: a, Editor: a, Clock: s.opts.Clock, SessionTTL: cfg.Admin.SessionTTL.Duration(),
 		TLS: cfg.Admin.TLS(), Log: s.securityLog, Pages: a.pages(), Home: "/jobs",
 		Extra: append([][]api.Route{s.storeRoutes()}, s.opts.APIRoutes...)})
 	a.server.SetCredentials(credentialsOf(cfg.Admin))

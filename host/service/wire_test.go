@@ -29,14 +29,17 @@ type wired struct {
 func startWired(t *testing.T) *wired {
 	t.Helper()
 	dir := t.TempDir()
+	if err := os.Mkdir(filepath.Join(dir, "jobs"), 0o755); err != nil {
+		t.Fatal(err)
+	}
 	for name, src := range map[string]string{"ok.lua": okLua, "bad.lua": badLua} {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(src), 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join(dir, "jobs", name), []byte(src), 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
 	token, hash := api.NewToken()
-	cfg := "state_dir = \"state\"\n[admin]\nlisten = \"127.0.0.1:0\"\n[[admin.tokens]]\nname = \"ci\"\nrole = \"admin\"\ntoken_hash = \"" + hash + "\"\n\n" +
-		"[[jobs]]\nname = \"a\"\nfile = \"ok.lua\"\ninterval = 3600\n[[jobs]]\nname = \"bad\"\nfile = \"bad.lua\"\ninterval = 3600\n"
+	cfg := "state_dir = \"state\"\njob_dirs = [\"jobs\"]\n[admin]\nlisten = \"127.0.0.1:0\"\n[[admin.tokens]]\nname = \"ci\"\nrole = \"admin\"\ntoken_hash = \"" + hash + "\"\n\n" +
+		"[[jobs]]\nname = \"a\"\nfile = \"jobs/ok.lua\"\ninterval = 3600\n[[jobs]]\nname = \"bad\"\nfile = \"jobs/bad.lua\"\ninterval = 3600\n"
 	path := filepath.Join(dir, "config.toml")
 	if err := os.WriteFile(path, []byte(cfg), 0o644); err != nil {
 		t.Fatal(err)
@@ -169,3 +172,5 @@ func TestEventsOverHTTP(t *testing.T) {
 	w.svc.Stop(context.Background())
 	_, _ = io.Copy(io.Discard, live.Body) // ends: the stream closed
 }
+
+func jsonMarshal(v any) string { b, _ := json.Marshal(v); return string(b) }

@@ -154,13 +154,21 @@ function onEvent(ev) {
 function initJobForm() {
   const form = $("#job-form");
   if (!form) return;
+  // An update names the version of the job's config file it edits (its
+  // ETag, read when the form opened), so a hand edit made meanwhile is
+  // reported instead of overwritten.
+  let etag = null;
+  if (form.dataset.new !== "true") {
+    api("GET", jobPath(form.dataset.job) + "/config").then((r) => { etag = r.etag; }, () => {});
+  }
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault();
     for (const p of form.querySelectorAll(".problem")) p.textContent = "";
     for (const i of form.querySelectorAll("[aria-invalid]")) i.removeAttribute("aria-invalid");
     const isNew = form.dataset.new === "true";
     try {
-      await api(isNew ? "POST" : "PUT", isNew ? "/v1/jobs" : jobPath(form.dataset.job), jobFromForm(form));
+      await api(isNew ? "POST" : "PUT", isNew ? "/v1/jobs" : jobPath(form.dataset.job), jobFromForm(form),
+        !isNew && etag ? { "If-Match": etag } : {});
       location.href = isNew ? "/jobs/" + encodeURIComponent(form.name.value) + "/code" : "/jobs/" + encodeURIComponent(form.dataset.job);
     } catch (e) {
       const field = e.data && e.data.field;
