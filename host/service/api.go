@@ -251,11 +251,22 @@ func (s *Service) apiReloaded(old, cfg *config.Config) {
 	}
 }
 
+// stopAPI lets requests in flight finish, for a while, then closes the
+// listener. Event streams have ended already: they watch prepCtx, which
+// close cancels first.
 func (s *Service) stopAPI() {
-	if s.api != nil && s.api.http != nil {
+	if s.api == nil || s.api.http == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), apiShutdownWait)
+	defer cancel()
+	if s.api.http.Shutdown(ctx) != nil {
 		_ = s.api.http.Close()
 	}
 }
+
+// apiShutdownWait bounds how long a stop waits for the API's requests.
+const apiShutdownWait = 5 * time.Second
 
 // securityLog writes the admin API's security events to the service log.
 func (s *Service) securityLog(event string, attrs ...any) {

@@ -127,7 +127,7 @@ function initLive() {
   const start = () => {
     source = new EventSource("/v1/events");
     source.onmessage = onEvent;
-    for (const type of ["run-start", "run-end", "job-state", "service"]) source.addEventListener(type, onEvent);
+    for (const type of ["run-start", "run-end", "job-state", "service", "lagged"]) source.addEventListener(type, onEvent);
     source.onopen = () => setLive(true);
     source.onerror = () => setLive(source && source.readyState === EventSource.OPEN);
   };
@@ -145,6 +145,9 @@ function onEvent(ev) {
   let data = {};
   try { data = JSON.parse(ev.data); } catch { return; }
   if (ev.type === "service") return refreshStatus();
+  // The stream dropped events it could not send in time: what is shown
+  // may be stale, so read it again.
+  if (ev.type === "lagged") { refreshStatus(); return refreshMain(); }
   const shown = document.querySelector(`[data-job="${CSS.escape(data.job || "")}"]`);
   if (shown) refreshMain();
 }
