@@ -147,7 +147,7 @@ func TestEventsOverHTTP(t *testing.T) {
 	live := open()
 	defer live.Body.Close()
 	// Each handler subscribed before it answered the headers.
-	const runs = 300
+	const runs = 100
 	for range runs {
 		if resp := w.do(t, "POST", "/v1/jobs/a/run-now", "", nil); resp.StatusCode != http.StatusAccepted {
 			t.Fatalf("run now: %s", resp.Status)
