@@ -39,7 +39,7 @@ var testHash = func() string {
 func newHarness(t *testing.T, jobs int, tweak ...func(*Options, *fakeService)) *harness {
 	t.Helper()
 	h := &harness{t: t, clock: clock.NewFake(time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)), svc: newFakeService(jobs), tokens: map[Role]string{}}
-	opts := Options{Service: h.svc, Clock: h.clock, FailDelay: -1, SessionTTL: time.Hour}
+	opts := Options{Service: h.svc, Editor: &fakeEditor{}, Clock: h.clock, FailDelay: -1, SessionTTL: time.Hour}
 	for _, f := range tweak {
 		f(&opts, h.svc)
 	}
