@@ -3,8 +3,8 @@ package api
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/http"
+	"strconv"
 	"time"
 )
 
@@ -19,8 +19,11 @@ type Event struct {
 
 // Subscription is one feed of events. Next waits for the next event
 // until ctx ends; it fails too when the feed ends (the service stops).
+// TryNext returns an event already waiting, without waiting: a burst goes
+// out in one write.
 type Subscription interface {
 	Next(ctx context.Context) (Event, error)
+	TryNext() (Event, bool)
 	Close()
 }
 
@@ -48,29 +51,47 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var last uint64
+	var buf []byte
+	add := func(ev Event) {
+		if last != 0 && ev.ID > last+1 {
+			buf = append(buf, "event: lagged\ndata: {\"missed\":"...)
+			buf = append(strconv.AppendUint(buf, ev.ID-last-1, 10), "}\n\n"...)
+		}
+		last = ev.ID
+		buf = append(strconv.AppendUint(append(buf, "id: "...), ev.ID, 10), "\nevent: "...)
+		buf = append(append(append(append(buf, ev.Kind...), "\ndata: "...), ev.Data...), "\n\n"...)
+	}
 	for {
 		ctx, cancel := context.WithTimeout(r.Context(), s.heartbeat())
 		ev, err := sub.Next(ctx)
 		cancel()
-		var frame string
+		buf = buf[:0]
 		switch {
-		case err == nil && last != 0 && ev.ID > last+1:
-			frame = fmt.Sprintf("event: lagged\ndata: {\"missed\":%d}\n\n", ev.ID-last-1)
-			fallthrough
 		case err == nil:
-			frame += fmt.Sprintf("id: %d\nevent: %s\ndata: %s\n\n", ev.ID, ev.Kind, ev.Data)
-			last = ev.ID
+			add(ev)
+			// The events already waiting go in the same write.
+			for range maxBatch {
+				ev, ok := sub.TryNext()
+				if !ok {
+					break
+				}
+				add(ev)
+			}
 		case errors.Is(err, context.DeadlineExceeded) && r.Context().Err() == nil:
-			frame = ": heartbeat\n\n"
+			buf = append(buf, ": heartbeat\n\n"...)
 		default:
 			return
 		}
 		_ = rc.SetWriteDeadline(time.Now().Add(writeWait))
-		if _, err := fmt.Fprint(w, frame); err != nil || rc.Flush() != nil {
+		if _, err := w.Write(buf); err != nil || rc.Flush() != nil {
 			return
 		}
 	}
 }
+
+// maxBatch bounds the events sent in one write, so a stream that never
+// runs dry still flushes.
+const maxBatch = 256
 
 func (s *Server) heartbeat() time.Duration {
 	if s.opts.Heartbeat > 0 {

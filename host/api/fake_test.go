@@ -101,6 +101,14 @@ func (s fakeSub) Next(ctx context.Context) (Event, error) {
 		return Event{}, ctx.Err()
 	}
 }
+func (s fakeSub) TryNext() (Event, bool) {
+	select {
+	case e := <-s.c:
+		return e, true
+	default:
+		return Event{}, false
+	}
+}
 func (fakeSub) Close() {}
 func (f *fakeService) SetActive(_ context.Context, name string, active bool) error {
 	f.mu.Lock()

@@ -214,4 +214,15 @@ func (a apiSubscription) Next(ctx context.Context) (api.Event, error) {
 	}
 }
 
+func (a apiSubscription) TryNext() (api.Event, bool) {
+	select {
+	case e, ok := <-a.sub.Events():
+		if ok {
+			return api.Event{ID: e.Seq, Kind: string(e.Kind), Data: e.JSON()}, true
+		}
+	default:
+	}
+	return api.Event{}, false
+}
+
 func (a apiSubscription) Close() { a.sub.Close() }
