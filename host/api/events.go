@@ -20,10 +20,12 @@ type Event struct {
 // Subscription is one feed of events. Next waits for the next event
 // until ctx ends; it fails too when the feed ends (the service stops).
 // TryNext returns an event already waiting, without waiting: a burst goes
-// out in one write.
+// out in one write. Since is the ID of the last event published before
+// the feed began, so a gap before its first event shows too.
 type Subscription interface {
 	Next(ctx context.Context) (Event, error)
 	TryNext() (Event, bool)
+	Since() uint64
 	Close()
 }
 
@@ -50,10 +52,10 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 	if rc.Flush() != nil {
 		return
 	}
-	var last uint64
+	last := sub.Since()
 	var buf []byte
 	add := func(ev Event) {
-		if last != 0 && ev.ID > last+1 {
+		if ev.ID > last+1 {
 			buf = append(buf, "event: lagged\ndata: {\"missed\":"...)
 			buf = append(strconv.AppendUint(buf, ev.ID-last-1, 10), "}\n\n"...)
 		}

@@ -109,7 +109,8 @@ func (s fakeSub) TryNext() (Event, bool) {
 		return Event{}, false
 	}
 }
-func (fakeSub) Close() {}
+func (fakeSub) Since() uint64 { return 6 }
+func (fakeSub) Close()        {}
 func (f *fakeService) SetActive(_ context.Context, name string, active bool) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()

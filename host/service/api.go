@@ -141,7 +141,7 @@ func (a *apiService) RunNow(ctx context.Context, name string) (api.ManualRun, er
 }
 
 func (a *apiService) Subscribe() api.Subscription {
-	return apiSubscription{sub: a.s.bus.Subscribe(0), stopped: a.s.prepCtx.Done()}
+	return newAPISubscription(a.s.bus, a.s.prepCtx.Done())
 }
 
 func (a *apiService) Audit(ctx context.Context, page api.Page) (api.AuditPage, error) {

@@ -95,14 +95,21 @@ func NewBus() *Bus { return &Bus{subs: map[*Subscription]struct{}{}} }
 // Subscribe returns a feed of the events published from now on, buffering
 // up to buffer of them (DefaultEventBuffer if buffer <= 0).
 func (b *Bus) Subscribe(buffer int) *Subscription {
+	sub, _ := b.subscribe(buffer)
+	return sub
+}
+
+// subscribe subscribes and returns the Seq of the last event published
+// before the subscription.
+func (b *Bus) subscribe(buffer int) (*Subscription, uint64) {
 	if buffer <= 0 {
 		buffer = DefaultEventBuffer
 	}
 	sub := &Subscription{bus: b, c: make(chan Event, buffer)}
 	b.mu.Lock()
+	defer b.mu.Unlock()
 	b.subs[sub] = struct{}{}
-	b.mu.Unlock()
-	return sub
+	return sub, b.seq
 }
 
 // Publish numbers e, stamps its time if unset, and offers it to every
@@ -195,8 +202,18 @@ func (b *Bus) Reloaded(c sched.StateChange) {
 // the service stops.
 type apiSubscription struct {
 	sub     *Subscription
+	since   uint64
 	stopped <-chan struct{}
 }
+
+// newAPISubscription subscribes to bus for the admin API; the feed ends
+// when stopped closes.
+func newAPISubscription(bus *Bus, stopped <-chan struct{}) apiSubscription {
+	sub, since := bus.subscribe(0)
+	return apiSubscription{sub: sub, since: since, stopped: stopped}
+}
+
+func (a apiSubscription) Since() uint64 { return a.since }
 
 var errStopping = errors.New("the service is stopping")
 

@@ -25,7 +25,7 @@ type busOnly struct {
 }
 
 func (b busOnly) Subscribe() api.Subscription {
-	return apiSubscription{sub: b.bus.Subscribe(0), stopped: b.stopped}
+	return newAPISubscription(b.bus, b.stopped)
 }
 
 // BenchmarkDueBurstWithSSEClients is BenchmarkDueBurstWithSubscribers with
