@@ -198,7 +198,7 @@ func cmdHistory(ctx context.Context, inv *invocation) int {
 		return inv.printJSON(runs)
 	}
 	for _, r := range runs {
-		fmt.Fprintf(inv.stdout, "%s  %s  %s", r.Start.Local().Format(time.DateTime), r.End.Sub(r.Start).Round(time.Millisecond), textsafe.Escape(r.Status))
+		fmt.Fprintf(inv.stdout, "%s  %s  %s  %s", r.Start.Local().Format(time.DateTime), r.End.Sub(r.Start).Round(time.Millisecond), trigger(r), textsafe.Escape(r.Status))
 		if r.Error != "" {
 			fmt.Fprintf(inv.stdout, ": %s", textsafe.Escape(r.Error))
 		}
@@ -208,4 +208,13 @@ func cmdHistory(ctx context.Context, inv *invocation) int {
 		}
 	}
 	return exitOK
+}
+
+// trigger says what started a run: schedule, reload, or manual with who
+// asked for it.
+func trigger(r api.Run) string {
+	if r.Trigger == "manual" && r.Actor != "" {
+		return "manual by " + textsafe.Escape(r.Actor)
+	}
+	return textsafe.Escape(r.Trigger)
 }

@@ -8,6 +8,8 @@
 //	jobbox activate   NAME [--config config.toml]
 //	jobbox deactivate NAME [--config config.toml]
 //	jobbox history    NAME [--config config.toml] [--json]
+//	jobbox run-now    NAME [--config config.toml] [--json]
+//	jobbox audit      [--config config.toml] [--json]
 //	jobbox store      check|backup FILE|restore FILE [--config config.toml]
 //	jobbox hash-password NAME [--role ROLE] < password
 //	jobbox new-token  NAME [--role ROLE]
@@ -52,6 +54,9 @@ Usage:
   jobbox activate   NAME [--config config.toml]     re-activate a job (applies at the next reload)
   jobbox deactivate NAME [--config config.toml]     deactivate a job now
   jobbox history    NAME [--config config.toml] [--json]  a job's latest runs
+  jobbox run-now    NAME [--config config.toml] [--json]  run a job now, once (never
+                    overlapping a run in flight)
+  jobbox audit      [--config config.toml] [--json]  the latest changes: who, from where, what
   jobbox store check   [--config config.toml] [--json]    check the state store
   jobbox store backup  FILE [--config config.toml] [--force]  copy the state store,
                     also while the service runs (--force: replace FILE)
@@ -64,7 +69,7 @@ Usage:
   jobbox bench      [--runs 200] [--window 10s] [--case NAME] [--quick]
                     measure run cost, lateness and memory; prints one table
 
-The commands jobs, reload, activate, deactivate and history take --server URL to reach
+The commands jobs, reload, activate, deactivate, history, run-now and audit take --server URL to reach
 a service's HTTP API instead of its local socket, with a token from --token-file FILE
 or $JOBBOX_TOKEN.
 `
@@ -103,6 +108,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		"activate":      cmdActivate,
 		"deactivate":    cmdDeactivate,
 		"history":       cmdHistory,
+		"run-now":       cmdRunNow,
+		"audit":         cmdAudit,
 		"hash-password": cmdHashPassword,
 		"new-token":     cmdNewToken,
 		"store check":   cmdStoreCheck,
@@ -154,7 +161,7 @@ func parse(name string, args []string, stdout, stderr io.Writer) (*invocation, e
 	fs.BoolVar(&inv.json, "json", false, "print JSON")
 	fs.StringVar(&inv.at, "at", "", "run as if the time were this (RFC 3339, or 2006-01-02T15:04 in the config's timezone)")
 	switch name {
-	case "jobs", "reload", "activate", "deactivate", "history":
+	case "jobs", "reload", "activate", "deactivate", "history", "run-now", "audit":
 		fs.StringVar(&inv.server, "server", "", "the admin API's URL, such as https://jobs.example.com:8610, instead of the local socket")
 		fs.StringVar(&inv.tokenFile, "token-file", "", "a file holding the API token for --server (else $JOBBOX_TOKEN)")
 	}

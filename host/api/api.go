@@ -42,6 +42,11 @@ type Options struct {
 	// Pages serves what no route matches: the dashboard (host/web), which
 	// finds its visitor with Identify. Nil answers such paths 404.
 	Pages http.Handler
+	// Editor edits jobs and their code; nil answers those routes 501.
+	Editor JobEditor
+	// Heartbeat is how often an idle event stream sends a comment;
+	// the Heartbeat constant if zero.
+	Heartbeat time.Duration
 	// Log receives security events (failed logins, throttling); dropped
 	// if nil.
 	Log func(event string, attrs ...any)

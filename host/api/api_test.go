@@ -36,10 +36,14 @@ var testHash = func() string {
 	return string(h)
 }()
 
-func newHarness(t *testing.T, jobs int) *harness {
+func newHarness(t *testing.T, jobs int, tweak ...func(*Options, *fakeService)) *harness {
 	t.Helper()
 	h := &harness{t: t, clock: clock.NewFake(time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)), svc: newFakeService(jobs), tokens: map[Role]string{}}
-	h.srv = New(Options{Service: h.svc, Clock: h.clock, FailDelay: -1, SessionTTL: time.Hour})
+	opts := Options{Service: h.svc, Editor: &fakeEditor{}, Clock: h.clock, FailDelay: -1, SessionTTL: time.Hour}
+	for _, f := range tweak {
+		f(&opts, h.svc)
+	}
+	h.srv = New(opts)
 	var users []User
 	var tokens []Token
 	for _, r := range []Role{Viewer, Operator, Admin} {

@@ -2,6 +2,7 @@ package api
 
 import (
 	"encoding/json"
+	"errors"
 	"net/http"
 )
 
@@ -10,6 +11,40 @@ import (
 type ErrorBody struct {
 	Error string `json:"error"`
 	Field string `json:"field,omitempty"`
+	// Problems lists what is wrong with submitted code or config, each
+	// where it is.
+	Problems []Problem `json:"problems,omitempty"`
+}
+
+// Problem is one thing wrong with submitted code or config.
+type Problem struct {
+	File    string `json:"file,omitempty"`
+	Line    int    `json:"line,omitempty"`
+	Column  int    `json:"column,omitempty"`
+	Field   string `json:"field,omitempty"`
+	Message string `json:"message"`
+}
+
+// Error is a Service's error with the HTTP status it answers.
+type Error struct {
+	Status   int
+	Field    string
+	Problems []Problem
+	Err      error
+}
+
+func (e *Error) Error() string { return e.Err.Error() }
+func (e *Error) Unwrap() error { return e.Err }
+
+// writeErr answers err: with its status and field if it is an *Error,
+// else 500.
+func writeErr(w http.ResponseWriter, err error) {
+	var e *Error
+	if !errors.As(err, &e) {
+		WriteError(w, http.StatusInternalServerError, err.Error(), "")
+		return
+	}
+	WriteJSON(w, e.Status, ErrorBody{Error: e.Error(), Field: e.Field, Problems: e.Problems})
 }
 
 // WriteJSON answers v as JSON with the status code.

@@ -94,46 +94,68 @@ func noJob(w http.ResponseWriter, r *http.Request) {
 	WriteError(w, http.StatusNotFound, fmt.Sprintf("no job named %q is configured", r.PathValue("name")), "name")
 }
 
-// RunPage is GET /v1/jobs/{name}/runs: runs newest first.
-type RunPage struct {
-	Runs []Run `json:"runs"`
-	// Next is the offset of the following page (?offset=); 0 on the last.
-	Next int `json:"next,omitempty"`
-}
-
 func (s *Server) listRuns(w http.ResponseWriter, r *http.Request) {
 	name := r.PathValue("name")
 	if _, ok := s.opts.Service.Job(name); !ok {
 		noJob(w, r)
 		return
 	}
+	page, ok := pageOf(w, r)
+	if !ok {
+		return
+	}
+	runs, err := s.opts.Service.Runs(r.Context(), name, page)
+	if err != nil {
+		writeErr(w, err)
+		return
+	}
+	if runs.Runs == nil {
+		runs.Runs = []Run{}
+	}
+	WriteJSON(w, http.StatusOK, runs)
+}
+
+// pageOf reads ?before=ID&limit=N, answering 400 if either is bad.
+func pageOf(w http.ResponseWriter, r *http.Request) (Page, bool) {
 	q := r.URL.Query()
 	limit, err := pageLimit(q.Get("limit"))
 	if err != nil {
 		WriteError(w, http.StatusBadRequest, err.Error(), "limit")
-		return
+		return Page{}, false
 	}
-	offset := 0
-	if v := q.Get("offset"); v != "" {
-		if offset, err = strconv.Atoi(v); err != nil || offset < 0 {
-			WriteError(w, http.StatusBadRequest, fmt.Sprintf("offset must be a whole number, 0 or more, not %q", v), "offset")
-			return
+	var before uint64
+	if v := q.Get("before"); v != "" {
+		if before, err = strconv.ParseUint(v, 10, 64); err != nil {
+			WriteError(w, http.StatusBadRequest, fmt.Sprintf("before must be the next cursor of a page, a whole number, not %q", v), "before")
+			return Page{}, false
 		}
 	}
-	runs, err := s.opts.Service.Runs(r.Context(), name)
+	return Page{Before: before, Limit: limit}, true
+}
+
+func (s *Server) runNow(w http.ResponseWriter, r *http.Request) {
+	m, err := s.opts.Service.RunNow(r.Context(), r.PathValue("name"))
 	if err != nil {
-		WriteError(w, http.StatusInternalServerError, err.Error(), "")
+		writeErr(w, err)
 		return
 	}
-	page := RunPage{Runs: []Run{}}
-	if offset < len(runs) {
-		end := min(offset+limit, len(runs))
-		page.Runs = runs[offset:end]
-		if end < len(runs) {
-			page.Next = end
-		}
+	WriteJSON(w, http.StatusAccepted, m)
+}
+
+func (s *Server) audit(w http.ResponseWriter, r *http.Request) {
+	page, ok := pageOf(w, r)
+	if !ok {
+		return
 	}
-	WriteJSON(w, http.StatusOK, page)
+	entries, err := s.opts.Service.Audit(r.Context(), page)
+	if err != nil {
+		writeErr(w, err)
+		return
+	}
+	if entries.Entries == nil {
+		entries.Entries = []AuditEntry{}
+	}
+	WriteJSON(w, http.StatusOK, entries)
 }
 
 func (s *Server) setActive(active bool) http.HandlerFunc {
@@ -144,19 +166,15 @@ func (s *Server) setActive(active bool) http.HandlerFunc {
 			return
 		}
 		if err := s.opts.Service.SetActive(r.Context(), name, active); err != nil {
-			WriteError(w, http.StatusInternalServerError, err.Error(), "")
+			writeErr(w, err)
 			return
 		}
-		p, _ := PrincipalOf(r.Context())
-		s.opts.Log("job active set", "job", name, "active", active, "actor", p.Name, "address", p.Address)
 		j, _ := s.opts.Service.Job(name)
 		WriteJSON(w, http.StatusOK, j)
 	}
 }
 
 func (s *Server) reload(w http.ResponseWriter, r *http.Request) {
-	p, _ := PrincipalOf(r.Context())
-	s.opts.Log("reload", "actor", p.Name, "address", p.Address)
 	if err := s.opts.Service.Reload(r.Context()); err != nil {
 		WriteError(w, http.StatusUnprocessableEntity, err.Error(), "")
 		return

@@ -86,13 +86,13 @@ func TestOneJobAndItsRuns(t *testing.T) {
 		}
 	}
 	var runs RunPage
-	h.getJSON("/v1/jobs/job-000002/runs?limit=20&offset=40", &runs)
+	h.getJSON("/v1/jobs/job-000002/runs?limit=20&before=11", &runs)
 	if len(runs.Runs) != 10 || runs.Next != 0 || !runs.Runs[0].Start.Equal(h.svc.runs[40].Start) {
 		t.Fatalf("last page of runs: %d runs, next %d", len(runs.Runs), runs.Next)
 	}
 	runs = RunPage{}
 	h.getJSON("/v1/jobs/job-000002/runs?limit=20", &runs)
-	if len(runs.Runs) != 20 || runs.Next != 20 {
+	if len(runs.Runs) != 20 || runs.Next != 31 {
 		t.Fatalf("first page of runs: %d runs, next %d", len(runs.Runs), runs.Next)
 	}
 }

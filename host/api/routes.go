@@ -27,9 +27,19 @@ func (s *Server) builtinRoutes() []Route {
 		{"GET", "/v1/jobs", Viewer, s.listJobs},
 		{"GET", "/v1/jobs/{name}", Viewer, s.getJob},
 		{"GET", "/v1/jobs/{name}/runs", Viewer, s.listRuns},
+		{"POST", "/v1/jobs", Admin, s.createJob},
+		{"GET", "/v1/jobs/{name}/config", Admin, s.jobFields},
+		{"PUT", "/v1/jobs/{name}", Admin, s.updateJob},
+		{"DELETE", "/v1/jobs/{name}", Admin, s.deleteJob},
+		{"GET", "/v1/jobs/{name}/code", Admin, s.getCode},
+		{"PUT", "/v1/jobs/{name}/code", Admin, s.saveCode},
+		{"POST", "/v1/jobs/{name}/try", Admin, s.tryCode},
+		{"POST", "/v1/jobs/{name}/run-now", Operator, s.runNow},
 		{"POST", "/v1/jobs/{name}/activate", Operator, s.setActive(true)},
 		{"POST", "/v1/jobs/{name}/deactivate", Operator, s.setActive(false)},
 		{"POST", "/v1/reload", Operator, s.reload},
+		{"GET", "/v1/audit", Viewer, s.audit},
+		{"GET", "/v1/events", Viewer, s.events},
 	}
 }
 

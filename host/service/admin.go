@@ -151,7 +151,7 @@ func (c *Client) Do(ctx context.Context, method, path string, out any) error {
 	if err != nil {
 		return fmt.Errorf("reading the service's answer: %w", err)
 	}
-	if resp.StatusCode != http.StatusOK {
+	if resp.StatusCode/100 != 2 { // 201 Created, 202 Accepted
 		var e struct {
 			Error string `json:"error"`
 		}

@@ -15,6 +15,7 @@ import (
 	"github.com/jobbox/jobbox/abi"
 	"github.com/jobbox/jobbox/host/api"
 	"github.com/jobbox/jobbox/host/config"
+	"github.com/jobbox/jobbox/host/domain"
 	"github.com/jobbox/jobbox/host/sched"
 	"github.com/jobbox/jobbox/host/store"
 )
@@ -27,6 +28,7 @@ type apiService struct {
 	server  *api.Server
 	http    *http.Server // nil when [admin] listen is off
 	url     string       // where http listens
+	edit    editorState
 }
 
 // jobIndex is the configured jobs by name, built once per config, so a
@@ -103,27 +105,80 @@ func jobConfig(cfg *config.Config, j config.Job) *api.JobConfig {
 	}
 }
 
-func (a *apiService) Runs(ctx context.Context, name string) ([]api.Run, error) {
-	runs, err := a.s.store.History(ctx, name, a.s.Config().HistorySize)
+func (a *apiService) Runs(ctx context.Context, name string, page api.Page) (api.RunPage, error) {
+	runs, next, err := a.s.Runs(ctx, name, store.Page{Before: page.Before, Limit: page.Limit})
 	if err != nil {
-		return nil, err
+		return api.RunPage{}, err
 	}
-	out := make([]api.Run, len(runs))
+	out := api.RunPage{Runs: make([]api.Run, len(runs)), Next: next}
 	for i, r := range runs {
-		out[i] = apiRun(r)
+		out.Runs[i] = apiRun(r)
 	}
 	return out, nil
 }
 
 func apiRun(r store.Run) api.Run {
-	return api.Run{Start: r.Start.UTC(), End: r.End.UTC(), DurationS: r.Duration().Seconds(), Status: r.Status, Error: r.Error, Logs: r.Logs}
+	trigger := r.Trigger
+	if trigger == "" {
+		trigger = string(domain.TriggerSchedule)
+	}
+	return api.Run{ID: r.ID, Start: r.Start.UTC(), End: r.End.UTC(), DurationS: r.Duration().Seconds(),
+		Due: r.Due.UTC(), LatenessS: r.Lateness().Seconds(), Status: r.Status, Error: r.Error, Logs: r.Logs,
+		Trigger: trigger, Actor: r.Actor, From: r.From}
+}
+
+func (a *apiService) RunNow(ctx context.Context, name string) (api.ManualRun, error) {
+	m, err := a.s.RunNow(ctx, actorOf(ctx), name)
+	switch {
+	case errors.Is(err, sched.ErrUnknownJob):
+		return api.ManualRun{}, &api.Error{Status: http.StatusNotFound, Field: "name", Err: err}
+	case errors.Is(err, sched.ErrNotRunnable):
+		return api.ManualRun{}, &api.Error{Status: http.StatusConflict, Err: err}
+	case err != nil:
+		return api.ManualRun{}, err
+	}
+	return api.ManualRun{Job: name, Due: m.Key.Due.UTC(), Actor: m.Actor.Name, AfterRunInFlight: m.AfterRunInFlight, Duplicate: m.Duplicate}, nil
+}
+
+func (a *apiService) Subscribe() api.Subscription {
+	return newAPISubscription(a.s.bus, a.s.prepCtx.Done())
+}
+
+func (a *apiService) Audit(ctx context.Context, page api.Page) (api.AuditPage, error) {
+	entries, next, err := a.s.Audit(ctx, store.Page{Before: page.Before, Limit: page.Limit})
+	if err != nil {
+		return api.AuditPage{}, err
+	}
+	out := api.AuditPage{Entries: make([]api.AuditEntry, len(entries)), Next: next}
+	for i, e := range entries {
+		out.Entries[i] = api.AuditEntry{ID: e.ID, Time: e.Time.UTC(), Actor: e.Actor, From: e.From, Action: e.Action,
+			Job: e.Job, Before: e.Before, After: e.After, Error: e.Error}
+	}
+	return out, nil
 }
 
 func (a *apiService) SetActive(ctx context.Context, name string, active bool) error {
-	return a.s.sched.SetActive(ctx, name, active)
+	if active {
+		return a.s.Activate(ctx, actorOf(ctx), name)
+	}
+	return a.s.Deactivate(ctx, actorOf(ctx), name)
 }
 
-func (a *apiService) Reload(ctx context.Context) error { return a.s.Reload(ctx) }
+func (a *apiService) Reload(ctx context.Context) error { return a.s.ReloadAs(ctx, actorOf(ctx)) }
+
+// actorOf is the API caller of ctx as the audit log records it: its name,
+// and its address or the unix socket.
+func actorOf(ctx context.Context) domain.Actor {
+	p, ok := api.PrincipalOf(ctx)
+	if !ok {
+		return domain.System
+	}
+	from := p.Address
+	if p.Kind == api.KindLocal {
+		from = "unix socket"
+	}
+	return domain.Actor{Name: p.Name, From: from}
+}
 
 // credentialsOf converts [admin]'s users and tokens; Validate has checked
 // their roles.
@@ -148,7 +203,7 @@ func credentialsOf(a config.Admin) ([]api.User, []api.Token) {
 func (s *Service) startAPI(cfg *config.Config) error {
 	a := &apiService{s: s, started: s.opts.Clock.Now()}
 	a.jobs.Store(newJobIndex(cfg))
-	a.server = api.New(api.Options{Service: a, Clock: s.opts.Clock, SessionTTL: cfg.Admin.SessionTTL.Duration(),
+	a.server = api.New(api.Options{Service: a, Editor: a, Clock: s.opts.Clock, SessionTTL: cfg.Admin.SessionTTL.Duration(),
 		TLS: cfg.Admin.TLS(), Log: s.securityLog, Pages: a.pages(), Home: "/jobs",
 		Extra: append([][]api.Route{s.storeRoutes()}, s.opts.APIRoutes...)})
 	a.server.SetCredentials(credentialsOf(cfg.Admin))
@@ -196,11 +251,22 @@ func (s *Service) apiReloaded(old, cfg *config.Config) {
 	}
 }
 
+// stopAPI lets requests in flight finish, for a while, then closes the
+// listener. Event streams have ended already: they watch prepCtx, which
+// close cancels first.
 func (s *Service) stopAPI() {
-	if s.api != nil && s.api.http != nil {
+	if s.api == nil || s.api.http == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), apiShutdownWait)
+	defer cancel()
+	if s.api.http.Shutdown(ctx) != nil {
 		_ = s.api.http.Close()
 	}
 }
+
+// apiShutdownWait bounds how long a stop waits for the API's requests.
+const apiShutdownWait = 5 * time.Second
 
 // securityLog writes the admin API's security events to the service log.
 func (s *Service) securityLog(event string, attrs ...any) {

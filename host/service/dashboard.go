@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jobbox/jobbox/host/api"
@@ -86,27 +87,47 @@ func limitText(v any) string {
 	return fmt.Sprint(v)
 }
 
-// Runs pages through a job's kept history by offset: the cursor is the
-// offset of the page.
+// Runs pages through a job's history as the API does: the cursor is the
+// ID the page starts before.
 func (d dashboard) Runs(ctx context.Context, name string, p web.Page) (web.RunPage, error) {
-	runs, err := d.a.Runs(ctx, name)
+	before, _ := strconv.ParseUint(p.Cursor, 10, 64)
+	page, err := d.a.Runs(ctx, name, api.Page{Before: before, Limit: p.Limit})
 	if err != nil {
 		return web.RunPage{}, err
 	}
-	from, _ := strconv.Atoi(p.Cursor)
-	from = min(max(from, 0), len(runs))
-	to := min(from+p.Limit, len(runs))
-	out := web.RunPage{Runs: make([]web.Run, 0, to-from)}
-	for _, r := range runs[from:to] {
-		out.Runs = append(out.Runs, web.Run{Start: r.Start, End: r.End, Status: r.Status, Error: r.Error, Logs: r.Logs, Trigger: "schedule"})
+	out := web.RunPage{Runs: make([]web.Run, len(page.Runs))}
+	for i, r := range page.Runs {
+		out.Runs[i] = web.Run{Start: r.Start, End: r.End, Lateness: seconds(r.LatenessS), Status: r.Status,
+			Error: r.Error, Logs: r.Logs, Trigger: r.Trigger, Actor: r.Actor}
 	}
-	if to < len(runs) {
-		out.Next = strconv.Itoa(to)
+	if page.Next != 0 {
+		out.Next = strconv.FormatUint(page.Next, 10)
 	}
 	return out, nil
 }
 
-// Audit has nothing until the audit log is kept.
-func (d dashboard) Audit(context.Context, web.Page) (web.AuditPage, error) {
-	return web.AuditPage{}, nil
+func seconds(s float64) time.Duration { return time.Duration(s * float64(time.Second)) }
+
+// Audit pages through the audit log as GET /v1/audit does.
+func (d dashboard) Audit(ctx context.Context, p web.Page) (web.AuditPage, error) {
+	before, _ := strconv.ParseUint(p.Cursor, 10, 64)
+	page, err := d.a.Audit(ctx, api.Page{Before: before, Limit: p.Limit})
+	if err != nil {
+		return web.AuditPage{}, err
+	}
+	out := web.AuditPage{Entries: make([]web.AuditEntry, len(page.Entries))}
+	for i, e := range page.Entries {
+		change := e.Before + " → " + e.After
+		if e.Before == "" && e.After == "" {
+			change = ""
+		}
+		if e.Error != "" {
+			change = strings.TrimSpace(change + " (refused: " + e.Error + ")")
+		}
+		out.Entries[i] = web.AuditEntry{Time: e.Time, Actor: e.Actor, From: e.From, Action: e.Action, Target: e.Job, Change: change}
+	}
+	if page.Next != 0 {
+		out.Next = strconv.FormatUint(page.Next, 10)
+	}
+	return out, nil
 }

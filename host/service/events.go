@@ -1,11 +1,14 @@
 package service
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"sync"
 	"time"
 
 	"github.com/jobbox/jobbox/abi"
+	"github.com/jobbox/jobbox/host/api"
 	"github.com/jobbox/jobbox/host/sched"
 )
 
@@ -92,14 +95,21 @@ func NewBus() *Bus { return &Bus{subs: map[*Subscription]struct{}{}} }
 // Subscribe returns a feed of the events published from now on, buffering
 // up to buffer of them (DefaultEventBuffer if buffer <= 0).
 func (b *Bus) Subscribe(buffer int) *Subscription {
+	sub, _ := b.subscribe(buffer)
+	return sub
+}
+
+// subscribe subscribes and returns the Seq of the last event published
+// before the subscription.
+func (b *Bus) subscribe(buffer int) (*Subscription, uint64) {
 	if buffer <= 0 {
 		buffer = DefaultEventBuffer
 	}
 	sub := &Subscription{bus: b, c: make(chan Event, buffer)}
 	b.mu.Lock()
+	defer b.mu.Unlock()
 	b.subs[sub] = struct{}{}
-	b.mu.Unlock()
-	return sub
+	return sub, b.seq
 }
 
 // Publish numbers e, stamps its time if unset, and offers it to every
@@ -186,3 +196,50 @@ func (b *Bus) RunEnded(r sched.Report) {
 func (b *Bus) Reloaded(c sched.StateChange) {
 	b.Publish(Event{Kind: EventJobState, Job: c.Job, State: string(c.To), Reason: "reload"})
 }
+
+// apiSubscription is a Subscription as the admin API reads it: Next
+// waits on the feed itself, with no goroutine of its own, and ends when
+// the service stops.
+type apiSubscription struct {
+	sub     *Subscription
+	since   uint64
+	stopped <-chan struct{}
+}
+
+// newAPISubscription subscribes to bus for the admin API; the feed ends
+// when stopped closes.
+func newAPISubscription(bus *Bus, stopped <-chan struct{}) apiSubscription {
+	sub, since := bus.subscribe(0)
+	return apiSubscription{sub: sub, since: since, stopped: stopped}
+}
+
+func (a apiSubscription) Since() uint64 { return a.since }
+
+var errStopping = errors.New("the service is stopping")
+
+func (a apiSubscription) Next(ctx context.Context) (api.Event, error) {
+	select {
+	case e, ok := <-a.sub.Events():
+		if !ok {
+			return api.Event{}, errStopping
+		}
+		return api.Event{ID: e.Seq, Kind: string(e.Kind), Data: e.JSON()}, nil
+	case <-ctx.Done():
+		return api.Event{}, ctx.Err()
+	case <-a.stopped:
+		return api.Event{}, errStopping
+	}
+}
+
+func (a apiSubscription) TryNext() (api.Event, bool) {
+	select {
+	case e, ok := <-a.sub.Events():
+		if ok {
+			return api.Event{ID: e.Seq, Kind: string(e.Kind), Data: e.JSON()}, true
+		}
+	default:
+	}
+	return api.Event{}, false
+}
+
+func (a apiSubscription) Close() { a.sub.Close() }

@@ -127,7 +127,7 @@ function initLive() {
   const start = () => {
     source = new EventSource("/v1/events");
     source.onmessage = onEvent;
-    for (const type of ["run-start", "run-end", "job-state", "service"]) source.addEventListener(type, onEvent);
+    for (const type of ["run-start", "run-end", "job-state", "service", "lagged"]) source.addEventListener(type, onEvent);
     source.onopen = () => setLive(true);
     source.onerror = () => setLive(source && source.readyState === EventSource.OPEN);
   };
@@ -145,6 +145,9 @@ function onEvent(ev) {
   let data = {};
   try { data = JSON.parse(ev.data); } catch { return; }
   if (ev.type === "service") return refreshStatus();
+  // The stream dropped events it could not send in time: what is shown
+  // may be stale, so read it again.
+  if (ev.type === "lagged") { refreshStatus(); return refreshMain(); }
   const shown = document.querySelector(`[data-job="${CSS.escape(data.job || "")}"]`);
   if (shown) refreshMain();
 }
@@ -154,13 +157,21 @@ function onEvent(ev) {
 function initJobForm() {
   const form = $("#job-form");
   if (!form) return;
+  // An update names the version of the job's config file it edits (its
+  // ETag, read when the form opened), so a hand edit made meanwhile is
+  // reported instead of overwritten.
+  let etag = null;
+  if (form.dataset.new !== "true") {
+    api("GET", jobPath(form.dataset.job) + "/config").then((r) => { etag = r.etag; }, () => {});
+  }
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault();
     for (const p of form.querySelectorAll(".problem")) p.textContent = "";
     for (const i of form.querySelectorAll("[aria-invalid]")) i.removeAttribute("aria-invalid");
     const isNew = form.dataset.new === "true";
     try {
-      await api(isNew ? "POST" : "PUT", isNew ? "/v1/jobs" : jobPath(form.dataset.job), jobFromForm(form));
+      await api(isNew ? "POST" : "PUT", isNew ? "/v1/jobs" : jobPath(form.dataset.job), jobFromForm(form),
+        !isNew && etag ? { "If-Match": etag } : {});
       location.href = isNew ? "/jobs/" + encodeURIComponent(form.name.value) + "/code" : "/jobs/" + encodeURIComponent(form.dataset.job);
     } catch (e) {
       const field = e.data && e.data.field;

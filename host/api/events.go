@@ -1,0 +1,103 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strconv"
+	"time"
+)
+
+// Event is one event of the service's feed as GET /v1/events sends it.
+type Event struct {
+	// ID grows by one per event the service publishes: a gap means the
+	// subscriber missed events.
+	ID   uint64
+	Kind string // run-start, run-end, job-state or service
+	Data []byte // the event as one line of JSON
+}
+
+// Subscription is one feed of events. Next waits for the next event
+// until ctx ends; it fails too when the feed ends (the service stops).
+// TryNext returns an event already waiting, without waiting: a burst goes
+// out in one write. Since is the ID of the last event published before
+// the feed began, so a gap before its first event shows too.
+type Subscription interface {
+	Next(ctx context.Context) (Event, error)
+	TryNext() (Event, bool)
+	Since() uint64
+	Close()
+}
+
+// Heartbeat is how often an idle event stream sends a comment, so
+// proxies keep it open and a gone client is noticed; writeWait is how
+// long one write may take before a stalled client is dropped.
+const (
+	Heartbeat = 15 * time.Second
+	writeWait = 30 * time.Second
+)
+
+// events serves the service's events as server-sent events, until the
+// client goes or the feed ends. The handler owns the stream: nothing
+// outlives it, so a server's shutdown never waits on one.
+func (s *Server) events(w http.ResponseWriter, r *http.Request) {
+	sub := s.opts.Service.Subscribe()
+	defer sub.Close()
+	rc := http.NewResponseController(w)
+	h := w.Header()
+	h.Set("Content-Type", "text/event-stream")
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Accel-Buffering", "no")
+	w.WriteHeader(http.StatusOK)
+	if rc.Flush() != nil {
+		return
+	}
+	last := sub.Since()
+	var buf []byte
+	add := func(ev Event) {
+		if ev.ID > last+1 {
+			buf = append(buf, "event: lagged\ndata: {\"missed\":"...)
+			buf = append(strconv.AppendUint(buf, ev.ID-last-1, 10), "}\n\n"...)
+		}
+		last = ev.ID
+		buf = append(strconv.AppendUint(append(buf, "id: "...), ev.ID, 10), "\nevent: "...)
+		buf = append(append(append(append(buf, ev.Kind...), "\ndata: "...), ev.Data...), "\n\n"...)
+	}
+	for {
+		ctx, cancel := context.WithTimeout(r.Context(), s.heartbeat())
+		ev, err := sub.Next(ctx)
+		cancel()
+		buf = buf[:0]
+		switch {
+		case err == nil:
+			add(ev)
+			// The events already waiting go in the same write.
+			for range maxBatch {
+				ev, ok := sub.TryNext()
+				if !ok {
+					break
+				}
+				add(ev)
+			}
+		case errors.Is(err, context.DeadlineExceeded) && r.Context().Err() == nil:
+			buf = append(buf, ": heartbeat\n\n"...)
+		default:
+			return
+		}
+		_ = rc.SetWriteDeadline(time.Now().Add(writeWait))
+		if _, err := w.Write(buf); err != nil || rc.Flush() != nil {
+			return
+		}
+	}
+}
+
+// maxBatch bounds the events sent in one write, so a stream that never
+// runs dry still flushes.
+const maxBatch = 256
+
+func (s *Server) heartbeat() time.Duration {
+	if s.opts.Heartbeat > 0 {
+		return s.opts.Heartbeat
+	}
+	return Heartbeat
+}
