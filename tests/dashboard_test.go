@@ -150,6 +150,15 @@ func until(t *testing.T, ctx context.Context, what, expr string) {
 	}
 }
 
+// shots saves the page as it looks 1280 and 390 pixels wide.
+func shots(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	step(t, ctx, "narrowing the window", chromedp.EmulateViewport(390, 900))
+	shot(t, ctx, name+"-390")
+	step(t, ctx, "widening the window", chromedp.EmulateViewport(1280, 900))
+	shot(t, ctx, name+"-1280")
+}
+
 func shot(t *testing.T, ctx context.Context, name string) {
 	t.Helper()
 	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
@@ -189,7 +198,7 @@ func TestDashboardInChromium(t *testing.T) {
 	d := startDashboard(t)
 	ctx := chromium(t, 1280)
 	login(t, ctx, d, "ann", adminPassword)
-	shot(t, ctx, "dashboard-list-1280")
+	shots(t, ctx, "dashboard-list")
 
 	// New Job: an invalid interval is refused at its field.
 	step(t, ctx, "opening the new job form",
@@ -200,7 +209,7 @@ func TestDashboardInChromium(t *testing.T) {
 		chromedp.SetValue(chromedp.CSS("#f-interval"), "soon"),
 		chromedp.Click(chromedp.CSS("#job-form button[type=submit]")))
 	until(t, ctx, "the interval is refused at its field", `document.querySelector("#p-interval").textContent.length > 0`)
-	shot(t, ctx, "dashboard-form-invalid-1280")
+	shots(t, ctx, "dashboard-form-invalid")
 
 	// Create leads to the editor with the job template.
 	step(t, ctx, "creating the job",
@@ -225,14 +234,56 @@ func TestDashboardInChromium(t *testing.T) {
 	step(t, ctx, "opening the details", chromedp.Navigate(d.url+"/jobs/e2e"), chromedp.WaitVisible(chromedp.CSS("#runs")))
 	until(t, ctx, "the error shows in the details", `document.querySelector("#last-error").textContent.includes("e2e broke")`)
 	until(t, ctx, "the deactivated-by-error icon shows", `document.querySelector("main h1 .tone-bad") !== null`)
-	shot(t, ctx, "dashboard-details-1280")
+	shots(t, ctx, "dashboard-details")
 
 	// A syntax error is refused, marked at its line.
 	step(t, ctx, "opening the editor again", chromedp.Navigate(d.url+"/jobs/e2e/code"), chromedp.WaitVisible(chromedp.CSS("#editor")))
 	until(t, ctx, "the editor loaded", `document.querySelector("#editor textarea").value.includes("e2e broke")`)
 	setCode(t, ctx, "local job = core.job()\nfunction job.run(\n  return job.OK\nend\nreturn job\n")
 	until(t, ctx, "the problem is marked at its line", `document.querySelector("#editor .gutter .bad") !== null`)
-	shot(t, ctx, "dashboard-editor-problem-1280")
+	shots(t, ctx, "dashboard-editor-problem")
+	setCode(t, ctx, "local job = core.job()\nfunction job.run()\n  return job.OK\nend\nreturn job\n")
+	until(t, ctx, "the mended code is saved", `document.querySelector("#editor-status").textContent.startsWith("Saved")`)
+
+	reactivateAndReload(t, ctx, d)
+	runNowAndDelete(t, ctx, d)
+}
+
+// reactivateAndReload activates the deactivated job and reloads, watching
+// the service's status go Reloading, then Running.
+func reactivateAndReload(t *testing.T, ctx context.Context, d *dashboard) {
+	t.Helper()
+	step(t, ctx, "opening the details", chromedp.Navigate(d.url+"/jobs/e2e"), chromedp.WaitVisible(chromedp.CSS(`button[data-action="activate"]`)))
+	watch := `window.statuses = []; new MutationObserver(() => window.statuses.push(document.querySelector("#service-status").textContent))
+		.observe(document.querySelector("header.top"), {subtree: true, childList: true, characterData: true, attributes: true}); true`
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](watch)); err != nil {
+		t.Fatal(err)
+	}
+	step(t, ctx, "activating", chromedp.Click(chromedp.CSS(`button[data-action="activate"]`)))
+	until(t, ctx, "the activation is done", `document.querySelector("#action-result").textContent.includes("activate")`)
+	step(t, ctx, "reloading", chromedp.Click(chromedp.CSS("#reload")))
+	until(t, ctx, "the status went Reloading, then Running",
+		`window.statuses.indexOf("Reloading") >= 0 && window.statuses.lastIndexOf("Running") > window.statuses.indexOf("Reloading")`)
+	until(t, ctx, "the job runs again", `document.querySelector("main h1 .tone-ok") !== null`)
+}
+
+// runNowAndDelete asks for a run now, finds it in the history as a manual
+// run by the admin, and deletes the job through its confirmation.
+func runNowAndDelete(t *testing.T, ctx context.Context, d *dashboard) {
+	t.Helper()
+	step(t, ctx, "running now", chromedp.Click(chromedp.CSS(`button[data-action="run-now"]`)))
+	until(t, ctx, "the manual run is in the history", `document.querySelector("#runs").textContent.includes("manual by ann")`)
+	step(t, ctx, "deleting",
+		chromedp.Click(chromedp.CSS(`button[data-action="delete"]`)),
+		chromedp.WaitVisible(chromedp.CSS("#confirm-delete")))
+	text, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("#confirm-delete p")))
+	if err != nil || !strings.Contains(text, "e2e") || !strings.Contains(text, "cannot be undone") {
+		t.Errorf("the delete confirmation says %q (%v); it must name the job and say it cannot be undone", text, err)
+	}
+	step(t, ctx, "confirming the delete",
+		chromedp.Click(chromedp.CSS(`#confirm-delete button[value="delete"]`)),
+		chromedp.WaitVisible(chromedp.CSS("#jobs")))
+	until(t, ctx, "the job is gone from the list", `document.querySelector('tr[data-job="e2e"]') === null`)
 }
 
 // setCode replaces the editor's text and saves it.

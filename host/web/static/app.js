@@ -87,7 +87,10 @@ function confirmDelete(name) {
   dialog.addEventListener("close", async () => {
     if (dialog.returnValue !== "delete") return;
     try {
-      await api("DELETE", jobPath(name));
+      // The delete names the version of the config file it read, as an
+      // update does, so it never removes a job a hand edit just changed.
+      const { etag } = await api("GET", jobPath(name) + "/config");
+      await api("DELETE", jobPath(name), undefined, etag ? { "If-Match": etag } : {});
       location.href = "/jobs";
     } catch (e) {
       say($("#action-result"), e.message);
@@ -176,7 +179,10 @@ function initJobForm() {
     } catch (e) {
       const field = e.data && e.data.field;
       const slot = field && form.querySelector(`[data-field="${CSS.escape(field)}"]`);
-      say(slot || $("#form-problem"), e.message);
+      // Beside its field, the problem's own words; the whole error (with
+      // the file and line) goes at the top only when no field is named.
+      const problem = (e.data && e.data.problems || []).find((p) => p.field === field);
+      say(slot || $("#form-problem"), slot && problem ? problem.message : e.message);
       form.elements[field]?.setAttribute("aria-invalid", "true");
       form.elements[field]?.focus();
     }
