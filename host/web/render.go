@@ -29,6 +29,7 @@ func parseTemplates() *template.Template {
 		"title":   capitalise,
 		"chart":   chart,
 		"seconds": seconds,
+		"limitFields": func() []limitField { return limitFields },
 		"grantNames": func() []string {
 			return []string{"mysql", "data", "network", "network_cidrs", "email_from", "email_to"}
 		},
@@ -90,4 +91,15 @@ func capitalise(s string) string {
 		return string(unicode.ToUpper(r)) + s[i+len(string(r)):]
 	}
 	return s
+}
+
+// limitField is a per-job limit the job form offers, as config.toml's
+// [jobs.limits] spells it.
+type limitField struct{ Key, Label, Example, Help string }
+
+var limitFields = []limitField{
+	{"timeout", "Time limit", "30s", "How long one run may take: 500ms, 30s, 5m (at most 24h)."},
+	{"memory", "Memory", "64MiB", "The guest's memory cap: 1MiB to 4GiB."},
+	{"log_lines", "Log lines", "1000", "How many lines one run may log."},
+	{"host_calls", "Host calls", "100000", "How many calls to the host one run may make."},
 }

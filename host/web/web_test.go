@@ -27,6 +27,9 @@ func fleet(n int) *mock.Backend {
 		}
 	}
 	return &mock.Backend{
+		StatusFunc: func(context.Context) (web.Status, error) {
+			return web.Status{State: "running", Host: "box", ByState: map[string]int{"waiting": n - 1, "exited": 1}}, nil
+		},
 		JobsFunc: func(_ context.Context, f web.JobFilter) (web.JobPage, error) {
 			var match []web.Job
 			for _, j := range jobs {
@@ -89,6 +92,7 @@ func TestPagesRender(t *testing.T) {
 		{"/jobs", `href="/jobs/job-00099"`},
 		{"/jobs?cursor=job-00099", `href="/jobs/job-00100"`},
 		{"/jobs?state=exited", "Is not active, and will not run until reactivated manually."},
+		{"/audit", `<a href="/jobs?state=exited" class="tone-bad" title="Exited: 1">`},
 		{"/jobs/job-00003", "jobs/x.lua:3: boom"},
 		{"/jobs/job-00003/edit", `id="job-form"`},
 		{"/jobs/job-00003/code", `id="editor"`},

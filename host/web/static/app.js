@@ -163,9 +163,12 @@ function initJobForm() {
   // An update names the version of the job's config file it edits (its
   // ETag, read when the form opened), so a hand edit made meanwhile is
   // reported instead of overwritten.
-  let etag = null;
+  // An update replaces the job's table, so it starts from the fields the
+  // table has (limits and keys the form does not show included) and
+  // overlays the form's.
+  let etag = null, current = {};
   if (form.dataset.new !== "true") {
-    api("GET", jobPath(form.dataset.job) + "/config").then((r) => { etag = r.etag; }, () => {});
+    api("GET", jobPath(form.dataset.job) + "/config").then((r) => { etag = r.etag; current = r.data || {}; }, () => {});
   }
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault();
@@ -173,7 +176,11 @@ function initJobForm() {
     for (const i of form.querySelectorAll("[aria-invalid]")) i.removeAttribute("aria-invalid");
     const isNew = form.dataset.new === "true";
     try {
-      await api(isNew ? "POST" : "PUT", isNew ? "/v1/jobs" : jobPath(form.dataset.job), jobFromForm(form),
+      const edited = jobFromForm(form);
+      const body = isNew ? edited : { ...current, ...edited, limits: { ...(current.limits || {}), ...(edited.limits || {}) } };
+      if (!isNew && Object.keys(body.limits).length === 0) delete body.limits;
+      if (Object.keys(body.grants).length === 0) delete body.grants;
+      await api(isNew ? "POST" : "PUT", isNew ? "/v1/jobs" : jobPath(form.dataset.job), body,
         !isNew && etag ? { "If-Match": etag } : {});
       location.href = isNew ? "/jobs/" + encodeURIComponent(form.name.value) + "/code" : "/jobs/" + encodeURIComponent(form.dataset.job);
     } catch (e) {
@@ -195,6 +202,10 @@ function jobFromForm(form) {
     interval: form.interval.value.trim(),
     run_once: form.run_once.checked, active: form.active.checked, grants: {},
   };
+  for (const input of form.querySelectorAll("input[name^='limits.']")) {
+    const v = input.value.trim();
+    if (v) (job.limits ||= {})[input.name.slice(7)] = /^\d+$/.test(v) ? Number(v) : v;
+  }
   for (const area of form.querySelectorAll("textarea[name^='grants.']")) {
     const list = area.value.split("\n").map((s) => s.trim()).filter(Boolean);
     if (list.length) job.grants[area.name.slice(7)] = list;
