@@ -19,7 +19,7 @@ func TestOpenAPI(t *testing.T) {
 	if len(undocumented) > 0 {
 		t.Errorf("routes not in openapi.json: %q", undocumented)
 	}
-	if want := []string{"GET /v1/store/backup", "GET /v1/store/check"}; !slices.Equal(unserved, want) {
+	if want := []string{"GET /metrics", "GET /v1/store/backup", "GET /v1/store/check"}; !slices.Equal(unserved, want) {
 		t.Errorf("documented, not built in: %q, want %q", unserved, want)
 	}
 	var doc map[string]any

@@ -44,9 +44,12 @@ func timeOrNil(t time.Time) *time.Time {
 	return &t
 }
 
-// storeRoutes are the admin API's routes to the state store.
-func (s *Service) storeRoutes() []api.Route {
+// serviceRoutes are the admin API's routes to the state store and the
+// metrics: /metrics answers a viewer's token too, for a Prometheus that
+// scrapes the admin listener rather than [metrics] listen.
+func (s *Service) serviceRoutes() []api.Route {
 	return []api.Route{
+		{Method: "GET", Path: "/metrics", Role: api.Viewer, Handler: s.MetricsHandler().ServeHTTP},
 		{Method: "GET", Path: "/v1/store/check", Role: api.Admin, Handler: func(w http.ResponseWriter, r *http.Request) {
 			api.WriteJSON(w, http.StatusOK, s.store.Check())
 		}},

@@ -205,7 +205,7 @@ func (s *Service) startAPI(cfg *config.Config) error {
 	a.jobs.Store(newJobIndex(cfg))
 	a.server = api.New(api.Options{Service: a, Editor: a, Clock: s.opts.Clock, SessionTTL: cfg.Admin.SessionTTL.Duration(),
 		TLS: cfg.Admin.TLS(), Log: s.securityLog, Pages: a.pages(), Home: "/jobs",
-		Extra: append([][]api.Route{s.storeRoutes()}, s.opts.APIRoutes...)})
+		Extra: append([][]api.Route{s.serviceRoutes()}, s.opts.APIRoutes...)})
 	a.server.SetCredentials(credentialsOf(cfg.Admin))
 	s.api = a
 	if !s.opts.ServeAPI || cfg.Admin.Listen == config.AdminOff {

@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"encoding/json"
+	"io"
 	"net/http"
 	"net/url"
 	"os"
@@ -92,6 +93,18 @@ func TestServeAPI(t *testing.T) {
 	getJSON(t, svc.APIURL()+"/v1/status", token, &st)
 	if st.Status != "running" || st.Config != path || st.ABIVersion == "" || st.Started.IsZero() || st.Jobs != 1 {
 		t.Fatalf("status: %+v", st)
+	}
+	// A viewer's token scrapes the metrics on the admin listener.
+	req, _ := http.NewRequest("GET", svc.APIURL()+"/metrics", nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), "jobbox_build_info") {
+		t.Fatalf("/metrics with a viewer token: %s\n%.300s", resp.Status, body)
 	}
 }
 
