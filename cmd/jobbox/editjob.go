@@ -16,12 +16,7 @@ import (
 
 // cmdJobShow prints a job's [[jobs]] table as its file holds it.
 func cmdJobShow(ctx context.Context, inv *invocation) int {
-	name, ok := inv.oneName("job show NAME")
-	if !ok {
-		return exitFail
-	}
-	var fields api.Fields
-	etag, code := inv.send(ctx, service.Call{Method: http.MethodGet, Path: jobPath(name, "/config"), Out: &fields})
+	_, fields, etag, code := inv.readJob(ctx, "job show NAME")
 	if code != exitOK {
 		return code
 	}
@@ -45,6 +40,17 @@ func cmdJobShow(ctx context.Context, inv *invocation) int {
 		}
 	}
 	return exitOK
+}
+
+// readJob reads the table of the job the command names, and its ETag.
+func (inv *invocation) readJob(ctx context.Context, usage string) (string, api.Fields, string, int) {
+	name, ok := inv.oneName(usage)
+	if !ok {
+		return "", nil, "", exitFail
+	}
+	var fields api.Fields
+	etag, code := inv.send(ctx, service.Call{Method: http.MethodGet, Path: jobPath(name, "/config"), Out: &fields})
+	return name, fields, etag, code
 }
 
 // keyOrder lists a table's keys as an edit writes a new one: name, file,
@@ -99,12 +105,7 @@ func cmdJobCreate(ctx context.Context, inv *invocation) int {
 // the ETag of the table it read, so a change made meanwhile is refused
 // rather than overwritten.
 func cmdJobUpdate(ctx context.Context, inv *invocation) int {
-	name, ok := inv.oneName("job update NAME [--file FILE] [--interval SECONDS] [--run-once] [--inactive] [--grant MODULE=VALUE]")
-	if !ok {
-		return exitFail
-	}
-	var fields api.Fields
-	etag, code := inv.send(ctx, service.Call{Method: http.MethodGet, Path: jobPath(name, "/config"), Out: &fields})
+	name, fields, etag, code := inv.readJob(ctx, "job update NAME [--file FILE] [--interval SECONDS] [--run-once] [--inactive] [--grant MODULE=VALUE]")
 	if code != exitOK {
 		return code
 	}
@@ -147,14 +148,10 @@ func (o *editOptions) changes() bool {
 // cmdJobDelete removes a job's table. It asks no question, so that
 // scripts can use it, but wants --yes: a delete cannot be undone.
 func cmdJobDelete(ctx context.Context, inv *invocation) int {
-	name, ok := inv.oneName("job delete NAME --yes")
-	if !ok {
-		return exitFail
-	}
 	if !inv.edit.yes {
-		return inv.fail("deleting job %s cannot be undone: add --yes to delete it", textsafe.Escape(name))
+		return inv.fail("deleting a job cannot be undone: add --yes to delete it")
 	}
-	etag, code := inv.send(ctx, service.Call{Method: http.MethodGet, Path: jobPath(name, "/config")})
+	name, _, etag, code := inv.readJob(ctx, "job delete NAME --yes")
 	if code != exitOK {
 		return code
 	}
