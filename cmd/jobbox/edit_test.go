@@ -77,6 +77,9 @@ func TestJobAndCodeEdits(t *testing.T) {
 					t.Fatalf("show: %q lacks %q", out, want)
 				}
 			}
+			if _, errOut := cli(1, "job", "update", "b"); !strings.Contains(errOut, "nothing to change") {
+				t.Fatalf("update without a change: %q", errOut)
+			}
 			out, _ = cli(0, "job", "update", "b", "--interval", "90s", "--run-once")
 			if !strings.Contains(out, "job b updated in ") {
 				t.Fatalf("update: %q", out)
