@@ -71,14 +71,8 @@ func (inv *invocation) stateDir() (string, error) {
 }
 
 func (inv *invocation) call(ctx context.Context, method, path string, out any) int {
-	c, err := inv.client()
-	if err != nil {
-		return inv.fail("%v", err)
-	}
-	if err := c.Do(ctx, method, path, out); err != nil {
-		return inv.fail("%v", err)
-	}
-	return exitOK
+	_, code := inv.send(ctx, service.Call{Method: method, Path: path, Out: out})
+	return code
 }
 
 // printJSON writes v as indented JSON, for --json.

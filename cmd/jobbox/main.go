@@ -13,6 +13,8 @@
 //	jobbox store      check|backup FILE|restore FILE [--config config.toml]
 //	jobbox hash-password NAME [--role ROLE] < password
 //	jobbox new-token  NAME [--role ROLE]
+//	jobbox job        show|create|update|delete NAME [flags]
+//	jobbox code       get NAME [-o FILE] | put NAME FILE
 //	jobbox bench      [--runs N] [--window D] [--case NAME] [--quick]
 package main
 
@@ -22,6 +24,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"os/signal"
 	"strings"
@@ -66,10 +69,13 @@ Usage:
                     entry from a password read from standard input (docs/admin-api.md)
   jobbox new-token  NAME [--role viewer|operator|admin]  make an API token: prints the
                     token once, and the [[admin.tokens]] entry that holds its hash
+  jobbox job        show|create|update|delete NAME [flags]  a job's [[jobs]] table
+                    through the API (docs/admin-api.md); delete needs --yes
+  jobbox code       get NAME [-o FILE] | put NAME FILE     a job's Lua code
   jobbox bench      [--runs 200] [--window 10s] [--case NAME] [--quick]
                     measure run cost, lateness and memory; prints one table
 
-The commands jobs, reload, activate, deactivate, history, run-now and audit take --server URL to reach
+The commands jobs, reload, activate, deactivate, history, run-now, audit, job and code take --server URL to reach
 a service's HTTP API instead of its local socket, with a token from --token-file FILE
 or $JOBBOX_TOKEN.
 `
@@ -99,6 +105,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		args = append([]string{"store " + args[1]}, args[2:]...)
 	}
+	if args[0] == "job" || args[0] == "code" {
+		args = editArgs(args)
+	}
 	cmds := map[string]func(context.Context, *invocation) int{
 		"serve":         cmdServe,
 		"check":         cmdCheck,
@@ -116,6 +125,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		"store backup":  cmdStoreBackup,
 		"store restore": cmdStoreRestore,
 	}
+	maps.Copy(cmds, editCommands)
 	cmd, ok := cmds[args[0]]
 	if !ok {
 		fmt.Fprintf(stderr, "jobbox: unknown command %q\n\n%s", args[0], usage)
@@ -145,6 +155,7 @@ type invocation struct {
 	// server and tokenFile reach a service through its HTTP API.
 	server    string
 	tokenFile string
+	edit      *editOptions // the job and code edits' own flags
 	args      []string
 	stdin     io.Reader
 	stdout    io.Writer
@@ -173,6 +184,7 @@ func parse(name string, args []string, stdout, stderr io.Writer) (*invocation, e
 	case "store backup":
 		fs.BoolVar(&inv.force, "force", false, "replace FILE if it exists")
 	}
+	inv.edit = editFlags(fs, inv)
 	for {
 		if err := fs.Parse(args); err != nil {
 			return nil, err

@@ -2,8 +2,6 @@ package service
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -137,34 +135,6 @@ func (c *Client) Download(ctx context.Context, path string, w io.Writer) error {
 
 // Do calls the admin API and decodes its answer into out.
 func (c *Client) Do(ctx context.Context, method, path string, out any) error {
-	req, err := c.request(ctx, method, path)
-	if err != nil {
-		return err
-	}
-	resp, err := c.http.Do(req)
-	if err != nil {
-		var opErr *net.OpError
-		if errors.As(err, &opErr) {
-			return fmt.Errorf("cannot reach the jobbox service at %s (is `jobbox serve` running with this config?): %w", c.where, opErr.Err)
-		}
-		return fmt.Errorf("calling the jobbox service: %w", err)
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, 64<<20))
-	if err != nil {
-		return fmt.Errorf("reading the service's answer: %w", err)
-	}
-	if resp.StatusCode/100 != 2 { // 201 Created, 202 Accepted
-		var e struct {
-			Error string `json:"error"`
-		}
-		if json.Unmarshal(body, &e) == nil && e.Error != "" {
-			return errors.New(e.Error)
-		}
-		return fmt.Errorf("the service answered %s", resp.Status)
-	}
-	if out == nil {
-		return nil
-	}
-	return json.Unmarshal(body, out)
+	_, err := c.Send(ctx, Call{Method: method, Path: path, Out: out})
+	return err
 }
