@@ -19,16 +19,16 @@ var roleRank = map[string]int{"viewer": 1, "operator": 2, "admin": 3}
 
 func parseTemplates() *template.Template {
 	return template.Must(template.New("").Funcs(template.FuncMap{
-		"iconOf":  iconOf,
-		"can":     func(role, min string) bool { return roleRank[role] >= roleRank[min] },
-		"dur":     formatDuration,
-		"clock":   func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05Z") },
-		"rfc3339": func(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) },
-		"join":    strings.Join,
-		"sub":     func(a, b time.Time) time.Duration { return a.Sub(b) },
-		"title":   capitalise,
-		"chart":   chart,
-		"seconds": seconds,
+		"iconOf":      iconOf,
+		"can":         func(role, min string) bool { return roleRank[role] >= roleRank[min] },
+		"dur":         formatDuration,
+		"clock":       func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05Z") },
+		"rfc3339":     func(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) },
+		"join":        strings.Join,
+		"sub":         func(a, b time.Time) time.Duration { return a.Sub(b) },
+		"title":       capitalise,
+		"chart":       chart,
+		"seconds":     seconds,
 		"limitFields": func() []limitField { return limitFields },
 		"grantNames": func() []string {
 			return []string{"mysql", "data", "network", "network_cidrs", "email_from", "email_to"}
