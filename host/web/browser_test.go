@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 )
 
@@ -74,6 +75,38 @@ func TestPagesInChromium(t *testing.T) {
 			if err := os.WriteFile(file, shot, 0o644); err != nil {
 				t.Fatal(err)
 			}
+		}
+	}
+}
+
+// TestDarkPagesInChromium renders the list and a job's page with
+// prefers-color-scheme: dark, as a browser in dark mode asks for them.
+func TestDarkPagesInChromium(t *testing.T) {
+	t.Parallel()
+	srv := serve(t, fleet(40), "admin", fakeAPI())
+	ctx := browser(t, 1280)
+	dark := emulation.SetEmulatedMediaParams{Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: "dark"}}}
+	if _, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, dark); err != nil {
+		t.Fatal(err)
+	}
+	for _, page := range []struct{ path, wait, name string }{
+		{"/jobs", "#jobs tbody tr", "jobs-dark"},
+		{"/jobs/job-00003/code", "#editor", "editor-dark"},
+	} {
+		err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+page.path), chromedp.WaitVisible(chromedp.CSS(page.wait)))
+		var shot []byte
+		if err == nil {
+			shot, err = chromedp.Run(ctx, chromedp.FullScreenshot(100))
+		}
+		if err != nil {
+			t.Fatalf("%s: %v", page.path, err)
+		}
+		bg, err := chromedp.Run(ctx, chromedp.Evaluate[string](`getComputedStyle(document.body).backgroundColor`))
+		if err != nil || bg != "rgb(17, 21, 28)" {
+			t.Errorf("%s in dark mode has background %q (%v), want the dark theme's rgb(17, 21, 28)", page.path, bg, err)
+		}
+		if err := os.WriteFile(artefact(t, page.name+".png"), shot, 0o644); err != nil {
+			t.Fatal(err)
 		}
 	}
 }

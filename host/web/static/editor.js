@@ -50,8 +50,14 @@ window.initEditor = async function () {
     paint();
   };
   area.addEventListener("input", paint);
+  // Tab indents; Esc then Tab leaves the editor, so a keyboard user is
+  // never trapped in it.
+  let leaving = false;
+  area.addEventListener("focus", () => { leaving = false; });
   area.addEventListener("keydown", (ev) => {
-    if (ev.key === "Tab" && !ev.shiftKey && !area.readOnly) {
+    if (ev.key === "Escape") { leaving = true; return; }
+    if (ev.key !== "Tab") { leaving = false; return; }
+    if (!ev.shiftKey && !area.readOnly && !leaving) {
       ev.preventDefault();
       area.setRangeText("  ", area.selectionStart, area.selectionEnd, "end");
       paint();
