@@ -23,11 +23,7 @@ func (e *Editor) Update(name string, fields Fields, ifMatch string) (Result, err
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	s, err := e.read(nil)
-	if err != nil {
-		return Result{}, err
-	}
-	i, k, err := s.find(name)
+	s, i, k, err := e.lookup(name)
 	if err != nil {
 		return Result{}, err
 	}
@@ -51,10 +47,16 @@ func (e *Editor) Update(name string, fields Fields, ifMatch string) (Result, err
 		return Result{}, err
 	}
 	res, err := e.write(file, data, splice(data, sp, r.text), &r, sp.start)
+	return withBefore(res, err, data[sp.start:sp.end])
+}
+
+// withBefore records in res, if the edit succeeded, the job's table as it
+// was before.
+func withBefore(res Result, err error, table []byte) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	res.Before = tableFields(data[sp.start:sp.end])
+	res.Before = tableFields(table)
 	return res, nil
 }
 
@@ -134,11 +136,7 @@ func (e *Editor) Delete(name, ifMatch string) (Result, error) {
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	s, err := e.read(nil)
-	if err != nil {
-		return Result{}, err
-	}
-	i, k, err := s.find(name)
+	s, i, k, err := e.lookup(name)
 	if err != nil {
 		return Result{}, err
 	}
@@ -149,11 +147,7 @@ func (e *Editor) Delete(name, ifMatch string) (Result, error) {
 	}
 	data := s.files[file]
 	res, err := e.write(file, data, splice(data, deletion(data, sp), nil), nil, 0)
-	if err != nil {
-		return Result{}, err
-	}
-	res.Before = tableFields(data[sp.start:sp.end])
-	return res, nil
+	return withBefore(res, err, data[sp.start:sp.end])
 }
 
 // span checks file's ETag and returns the bytes of its k-th job.
