@@ -100,18 +100,6 @@ func decodeCode(w http.ResponseWriter, r *http.Request, what string) (string, bo
 	return *body.Code, true
 }
 
-// answer writes v with status and, unless empty, its ETag, or err.
-func answer(w http.ResponseWriter, status int, v any, etag string, err error) {
-	if err != nil {
-		writeErr(w, err)
-		return
-	}
-	if etag != "" {
-		w.Header().Set("ETag", etag)
-	}
-	WriteJSON(w, status, v)
-}
-
 func (s *Server) jobFields(w http.ResponseWriter, r *http.Request, ed JobEditor) {
 	fields, etag, err := ed.JobFields(r.Context(), r.PathValue("name"))
 	answer(w, http.StatusOK, fields, etag, err)
