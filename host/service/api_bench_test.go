@@ -13,6 +13,7 @@ import (
 	"github.com/jobbox/jobbox/host/config"
 	"github.com/jobbox/jobbox/host/domain"
 	"github.com/jobbox/jobbox/host/sched"
+	"github.com/jobbox/jobbox/host/sched/schedtest"
 	"github.com/jobbox/jobbox/host/store"
 )
 
@@ -35,7 +36,7 @@ func BenchmarkAPIJobsAt100k(b *testing.B) {
 		cfg.Jobs = append(cfg.Jobs, config.Job{Name: name, File: name + ".lua", Interval: config.Seconds(3600)})
 		specs[i] = sched.Spec{Job: domain.Job{Name: name, File: name + ".lua"}, Interval: time.Hour, Active: i%10 != 0}
 	}
-	sc := sched.New(sched.Options{Clock: clk, Runner: nopRunner{}, Store: st})
+	sc := sched.New(sched.Options{Clock: clk, Runner: schedtest.NopRunner{}, Store: st})
 	if err := sc.Start(ctx, specs); err != nil {
 		b.Fatal(err)
 	}

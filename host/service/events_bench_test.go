@@ -11,23 +11,8 @@ import (
 	"github.com/jobbox/jobbox/host/clock"
 	"github.com/jobbox/jobbox/host/domain"
 	"github.com/jobbox/jobbox/host/sched"
-	"github.com/jobbox/jobbox/host/store"
+	"github.com/jobbox/jobbox/host/sched/schedtest"
 )
-
-// nopStore keeps nothing, so the benchmark measures the scheduler and bus.
-type nopStore struct{}
-
-func (nopStore) Jobs(context.Context) (map[string]store.JobState, error) {
-	return map[string]store.JobState{}, nil
-}
-func (nopStore) SaveJob(context.Context, store.JobState) error                   { return nil }
-func (nopStore) RecordRun(context.Context, store.JobState, store.Run, int) error { return nil }
-func (nopStore) History(context.Context, string, int) ([]store.Run, error)       { return nil, nil }
-func (nopStore) Close() error                                                    { return nil }
-
-type nopRunner struct{}
-
-func (nopRunner) Run(context.Context, domain.Job) domain.Outcome { return domain.Outcome{} }
 
 // BenchmarkDueBurstWithSubscribers: 10,000 jobs come due at once and run
 // a no-op, each start and end published on the bus, with 0 and 10
@@ -72,7 +57,7 @@ func runBursts(b *testing.B, bus *Bus, specs []sched.Spec) {
 		fake := clock.NewFake(t0)
 		var wg sync.WaitGroup
 		wg.Add(len(specs))
-		s := sched.New(sched.Options{Clock: fake, Runner: nopRunner{}, Store: nopStore{}, MaxConcurrent: 64,
+		s := sched.New(sched.Options{Clock: fake, Runner: schedtest.NopRunner{}, Store: schedtest.NopStore{}, MaxConcurrent: 64,
 			OnStart: bus.RunStarted, OnReport: func(r sched.Report) { bus.RunEnded(r); wg.Done() }})
 		if err := s.Start(context.Background(), specs); err != nil {
 			b.Fatal(err)
