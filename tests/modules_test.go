@@ -283,21 +283,11 @@ func TestModulesRefuseWhatIsNotGranted(t *testing.T) {
 		"other-db":   `core.mysql database "other" is not granted to job other-db`,
 		"injection":  "",
 	}
-	timeout := time.After(60 * time.Second)
-	for seen := map[string]bool{}; len(seen) < len(want); {
-		select {
-		case r := <-reports:
-			if seen[r.Job] {
-				continue
-			}
-			seen[r.Job] = true
-			if !strings.Contains(r.Outcome.Error, want[r.Job]) || (want[r.Job] == "") != (r.Outcome.Status == abi.StatusOK) {
-				t.Errorf("%s: %s %q, want %q", r.Job, r.Outcome.Status, r.Outcome.Error, want[r.Job])
-			}
-		case <-timeout:
-			t.Fatal("the jobs did not all run within 60s")
+	firstRuns(t, reports, len(want), func(r sched.Report) {
+		if !strings.Contains(r.Outcome.Error, want[r.Job]) || (want[r.Job] == "") != (r.Outcome.Status == abi.StatusOK) {
+			t.Errorf("%s: %s %q, want %q", r.Job, r.Outcome.Status, r.Outcome.Error, want[r.Job])
 		}
-	}
+	})
 	var admins int
 	if err := db.QueryRow("SELECT COUNT(*) FROM users WHERE admin").Scan(&admins); err != nil || admins != 0 {
 		t.Errorf("%d admins after the injection attempts (%v)", admins, err)

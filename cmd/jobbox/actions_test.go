@@ -1,14 +1,11 @@
 package main
 
 import (
-	"context"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/jobbox/jobbox/host/api"
-	"github.com/jobbox/jobbox/host/sandbox/sandboxtest"
 	"github.com/jobbox/jobbox/host/sched"
 	"github.com/jobbox/jobbox/host/service"
 )
@@ -19,22 +16,9 @@ import (
 // but not run a job, and an operator's run is recorded with its name.
 func TestRunNowAndAudit(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
-	sandboxtest.SeedCache(t, filepath.Join(dir, "state", service.CacheDir))
-	write(t, filepath.Join(dir, "ok.lua"), okJob)
-	viewer, viewerHash := api.NewToken()
-	operator, operatorHash := api.NewToken()
-	cfg := filepath.Join(dir, "config.toml")
-	write(t, cfg, "[admin]\nlisten = \"127.0.0.1:0\"\n"+
-		"[[admin.tokens]]\nname = \"v\"\nrole = \"viewer\"\ntoken_hash = \""+viewerHash+"\"\n"+
-		"[[admin.tokens]]\nname = \"o\"\nrole = \"operator\"\ntoken_hash = \""+operatorHash+"\"\n"+
-		"\n[[jobs]]\nname = \"a\"\nfile = \"ok.lua\"\ninterval = 3600\n")
 	reports := make(chan sched.Report, 10)
-	svc, err := service.Start(context.Background(), cfg, service.Options{ServeAPI: true, OnReport: func(r sched.Report) { reports <- r }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer svc.Stop(context.Background())
+	ts := startWithTokens(t, service.Options{ServeAPI: true, OnReport: func(r sched.Report) { reports <- r }})
+	svc, cfg, viewerFile, operatorFile := ts.svc, ts.cfg, ts.viewerFile, ts.operatorFile
 	ran := func() {
 		t.Helper()
 		for {
@@ -60,9 +44,6 @@ func TestRunNowAndAudit(t *testing.T) {
 		t.Fatalf("run-now of an unknown job: %d %q", code, errOut)
 	}
 
-	viewerFile, operatorFile := filepath.Join(dir, "viewer.token"), filepath.Join(dir, "operator.token")
-	write(t, viewerFile, viewer)
-	write(t, operatorFile, operator)
 	remote := []string{"--server", svc.APIURL(), "--config", filepath.Join(t.TempDir(), "missing.toml")}
 	if code, _, errOut := jobbox(t, append([]string{"run-now", "a", "--token-file", viewerFile}, remote...)...); code != 1 || !strings.Contains(errOut, "needs the operator role") {
 		t.Fatalf("run-now as viewer: %d %q", code, errOut)

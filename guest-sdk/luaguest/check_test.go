@@ -7,10 +7,7 @@ import (
 
 func TestCheck(t *testing.T) {
 	t.Parallel()
-	cases := map[string]struct {
-		src  string
-		want []problem
-	}{
+	cases := map[string]checkCase{
 		"template": {src: "local job = core.job()\n\nfunction job.run()\n  return job.OK\nend\n\nreturn job\n"},
 		"own fields": {src: "local job = core.job()\njob.count = 0\nfunction job:helper() return 1 end\n" +
 			"function job.run()\n  job.count = job.count + job:helper()\n  return job.OK\nend\nreturn job\n"},
@@ -34,6 +31,17 @@ func TestCheck(t *testing.T) {
 			want: []problem{{1, 1, "the file never creates its job object: start it with `local job = core.job()`"}},
 		},
 	}
+	checkCases(t, cases)
+}
+
+// checkCase is a job file's source and the problems check finds in it.
+type checkCase struct {
+	src  string
+	want []problem
+}
+
+// checkCases runs check on each case's source, in a subtest of its name.
+func checkCases(t *testing.T, cases map[string]checkCase) {
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()

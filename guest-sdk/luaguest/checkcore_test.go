@@ -1,7 +1,6 @@
 package main
 
 import (
-	"reflect"
 	"strings"
 	"testing"
 )
@@ -11,10 +10,7 @@ func TestCheckCoreNames(t *testing.T) {
 	wrap := func(body string) string {
 		return "local job = core.job()\nfunction job.run()\n" + body + "\n  return job.OK\nend\nreturn job\n"
 	}
-	cases := map[string]struct {
-		src  string
-		want []problem
-	}{
+	cases := map[string]checkCase{
 		"documented": {src: wrap("  local s = core.sf('%d', core.trim(' 1 '))\n  local t = core.split('a,b')\n  core.json_safe.decode(core.json.encode(t))\n  core.mysql.selectOne('db', {})\n  core.network.getJson('https://x')\n  core.timer(1, function() end)\n  local m = core.email.new()\n  core.data('c'):save({})")},
 		"refused module": {src: wrap("  local u = core.users.get('id')"),
 			want: []problem{{3, 13, "core.users is not available in jobbox: " + refusedNames["users"]}}},
@@ -33,15 +29,7 @@ func TestCheckCoreNames(t *testing.T) {
 			}},
 		"own core field": {src: "core.helper = function() end\n" + wrap("  core.helper()")},
 	}
-	for name, tc := range cases {
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			got := check(tc.src, "job.lua")
-			if !reflect.DeepEqual(got, tc.want) {
-				t.Fatalf("check:\n got %#v\nwant %#v", got, tc.want)
-			}
-		})
-	}
+	checkCases(t, cases)
 }
 
 // TestRuntimeAgreesWithCheck: every name check accepts exists in a job's

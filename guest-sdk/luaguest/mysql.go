@@ -2,11 +2,11 @@ package main
 
 import (
 	"fmt"
-	"strings"
 	"time"
 
 	lua "github.com/yuin/gopher-lua"
 
+	"github.com/jobbox/jobbox/abi/sqlescape"
 	sdk "github.com/jobbox/jobbox/guest-sdk"
 )
 
@@ -103,27 +103,7 @@ func mysqlEscapeAll(L *lua.LState) int {
 }
 
 func quoteSQL(s string) string {
-	var b strings.Builder
-	b.WriteByte('\'')
-	for _, c := range []byte(s) {
-		switch c {
-		case 0:
-			b.WriteString(`\0`)
-		case '\n':
-			b.WriteString(`\n`)
-		case '\r':
-			b.WriteString(`\r`)
-		case '\\', '\'', '"':
-			b.WriteByte('\\')
-			b.WriteByte(c)
-		case 0x1a:
-			b.WriteString(`\Z`)
-		default:
-			b.WriteByte(c)
-		}
-	}
-	b.WriteByte('\'')
-	return b.String()
+	return "'" + sqlescape.Escape(s) + "'"
 }
 
 // mysqlTimeFunc makes timestamp, date (UTC) and localTimestamp, localDate

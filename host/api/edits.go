@@ -61,12 +61,16 @@ type TryResult struct {
 // maxBody bounds a request's JSON: a job's table or its code.
 const maxBody = 4 << 20
 
-func (s *Server) editor(w http.ResponseWriter) (JobEditor, bool) {
-	if s.opts.Editor == nil {
-		WriteError(w, http.StatusNotImplemented, "this server does not edit jobs", "")
-		return nil, false
+// editing makes h a handler that answers 501 when this server edits no
+// jobs.
+func (s *Server) editing(h func(http.ResponseWriter, *http.Request, JobEditor)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if s.opts.Editor == nil {
+			WriteError(w, http.StatusNotImplemented, "this server does not edit jobs", "")
+			return
+		}
+		h(w, r, s.opts.Editor)
 	}
-	return s.opts.Editor, true
 }
 
 // decodeBody reads r's JSON body into v, answering 400 if it is not.
@@ -80,25 +84,28 @@ func decodeBody(w http.ResponseWriter, r *http.Request, v any) bool {
 	return true
 }
 
-func (s *Server) jobFields(w http.ResponseWriter, r *http.Request) {
-	ed, ok := s.editor(w)
-	if !ok {
-		return
+// decodeCode reads a body {"code": "..."}, answering 400 (asking for
+// what) if it is not one.
+func decodeCode(w http.ResponseWriter, r *http.Request, what string) (string, bool) {
+	var body struct {
+		Code *string `json:"code"`
 	}
-	fields, etag, err := ed.JobFields(r.Context(), r.PathValue("name"))
-	if err != nil {
-		writeErr(w, err)
-		return
+	if !decodeBody(w, r, &body) {
+		return "", false
 	}
-	w.Header().Set("ETag", etag)
-	WriteJSON(w, http.StatusOK, fields)
+	if body.Code == nil {
+		WriteError(w, http.StatusBadRequest, "give "+what+" as {\"code\": \"...\"}", "code")
+		return "", false
+	}
+	return *body.Code, true
 }
 
-func (s *Server) createJob(w http.ResponseWriter, r *http.Request) {
-	ed, ok := s.editor(w)
-	if !ok {
-		return
-	}
+func (s *Server) jobFields(w http.ResponseWriter, r *http.Request, ed JobEditor) {
+	fields, etag, err := ed.JobFields(r.Context(), r.PathValue("name"))
+	answer(w, http.StatusOK, fields, etag, err)
+}
+
+func (s *Server) createJob(w http.ResponseWriter, r *http.Request, ed JobEditor) {
 	var fields Fields
 	if !decodeBody(w, r, &fields) {
 		return
@@ -106,98 +113,44 @@ func (s *Server) createJob(w http.ResponseWriter, r *http.Request) {
 	target, _ := fields["target"].(string)
 	delete(fields, "target")
 	edit, err := ed.CreateJob(r.Context(), target, tomlValues(fields))
-	s.answerEdit(w, http.StatusCreated, edit, err)
+	answer(w, http.StatusCreated, edit, edit.ETag, err)
 }
 
-func (s *Server) updateJob(w http.ResponseWriter, r *http.Request) {
-	ed, ok := s.editor(w)
-	if !ok {
-		return
-	}
+func (s *Server) updateJob(w http.ResponseWriter, r *http.Request, ed JobEditor) {
 	var fields Fields
 	if !decodeBody(w, r, &fields) {
 		return
 	}
 	edit, err := ed.UpdateJob(r.Context(), r.PathValue("name"), tomlValues(fields), r.Header.Get("If-Match"))
-	s.answerEdit(w, http.StatusOK, edit, err)
+	answer(w, http.StatusOK, edit, edit.ETag, err)
 }
 
-func (s *Server) deleteJob(w http.ResponseWriter, r *http.Request) {
-	ed, ok := s.editor(w)
-	if !ok {
-		return
-	}
+func (s *Server) deleteJob(w http.ResponseWriter, r *http.Request, ed JobEditor) {
 	edit, err := ed.DeleteJob(r.Context(), r.PathValue("name"), r.Header.Get("If-Match"))
-	s.answerEdit(w, http.StatusOK, edit, err)
+	answer(w, http.StatusOK, edit, edit.ETag, err)
 }
 
-func (s *Server) answerEdit(w http.ResponseWriter, code int, edit Edit, err error) {
-	if err != nil {
-		writeErr(w, err)
-		return
-	}
-	w.Header().Set("ETag", edit.ETag)
-	WriteJSON(w, code, edit)
-}
-
-func (s *Server) getCode(w http.ResponseWriter, r *http.Request) {
-	ed, ok := s.editor(w)
-	if !ok {
-		return
-	}
+func (s *Server) getCode(w http.ResponseWriter, r *http.Request, ed JobEditor) {
 	code, err := ed.Code(r.Context(), r.PathValue("name"))
-	s.answerCode(w, code, err)
+	answer(w, http.StatusOK, code, code.ETag, err)
 }
 
-func (s *Server) saveCode(w http.ResponseWriter, r *http.Request) {
-	ed, ok := s.editor(w)
+func (s *Server) saveCode(w http.ResponseWriter, r *http.Request, ed JobEditor) {
+	src, ok := decodeCode(w, r, "the job's new code")
 	if !ok {
 		return
 	}
-	var body struct {
-		Code *string `json:"code"`
-	}
-	if !decodeBody(w, r, &body) {
-		return
-	}
-	if body.Code == nil {
-		WriteError(w, http.StatusBadRequest, "give the job's new code as {\"code\": \"...\"}", "code")
-		return
-	}
-	code, err := ed.SaveCode(r.Context(), r.PathValue("name"), *body.Code, r.Header.Get("If-Match"))
-	s.answerCode(w, code, err)
+	code, err := ed.SaveCode(r.Context(), r.PathValue("name"), src, r.Header.Get("If-Match"))
+	answer(w, http.StatusOK, code, code.ETag, err)
 }
 
-func (s *Server) answerCode(w http.ResponseWriter, code Code, err error) {
-	if err != nil {
-		writeErr(w, err)
-		return
-	}
-	w.Header().Set("ETag", code.ETag)
-	WriteJSON(w, http.StatusOK, code)
-}
-
-func (s *Server) tryCode(w http.ResponseWriter, r *http.Request) {
-	ed, ok := s.editor(w)
+func (s *Server) tryCode(w http.ResponseWriter, r *http.Request, ed JobEditor) {
+	src, ok := decodeCode(w, r, "the code to try")
 	if !ok {
 		return
 	}
-	var body struct {
-		Code *string `json:"code"`
-	}
-	if !decodeBody(w, r, &body) {
-		return
-	}
-	if body.Code == nil {
-		WriteError(w, http.StatusBadRequest, "give the code to try as {\"code\": \"...\"}", "code")
-		return
-	}
-	res, err := ed.TryCode(r.Context(), r.PathValue("name"), *body.Code)
-	if err != nil {
-		writeErr(w, err)
-		return
-	}
-	WriteJSON(w, http.StatusOK, res)
+	res, err := ed.TryCode(r.Context(), r.PathValue("name"), src)
+	answer(w, http.StatusOK, res, "", err)
 }
 
 var wholeSeconds = regexp.MustCompile(`^[0-9]{1,12}$`)

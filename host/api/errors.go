@@ -59,3 +59,15 @@ func WriteJSON(w http.ResponseWriter, code int, v any) {
 func WriteError(w http.ResponseWriter, code int, msg, field string) {
 	WriteJSON(w, code, ErrorBody{Error: msg, Field: field})
 }
+
+// answer writes v with status and, unless empty, its ETag, or err.
+func answer(w http.ResponseWriter, status int, v any, etag string, err error) {
+	if err != nil {
+		writeErr(w, err)
+		return
+	}
+	if etag != "" {
+		w.Header().Set("ETag", etag)
+	}
+	WriteJSON(w, status, v)
+}

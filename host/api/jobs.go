@@ -105,14 +105,10 @@ func (s *Server) listRuns(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	runs, err := s.opts.Service.Runs(r.Context(), name, page)
-	if err != nil {
-		writeErr(w, err)
-		return
-	}
 	if runs.Runs == nil {
 		runs.Runs = []Run{}
 	}
-	WriteJSON(w, http.StatusOK, runs)
+	answer(w, http.StatusOK, runs, "", err)
 }
 
 // pageOf reads ?before=ID&limit=N, answering 400 if either is bad.
@@ -135,11 +131,7 @@ func pageOf(w http.ResponseWriter, r *http.Request) (Page, bool) {
 
 func (s *Server) runNow(w http.ResponseWriter, r *http.Request) {
 	m, err := s.opts.Service.RunNow(r.Context(), r.PathValue("name"))
-	if err != nil {
-		writeErr(w, err)
-		return
-	}
-	WriteJSON(w, http.StatusAccepted, m)
+	answer(w, http.StatusAccepted, m, "", err)
 }
 
 func (s *Server) audit(w http.ResponseWriter, r *http.Request) {
@@ -148,14 +140,10 @@ func (s *Server) audit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	entries, err := s.opts.Service.Audit(r.Context(), page)
-	if err != nil {
-		writeErr(w, err)
-		return
-	}
 	if entries.Entries == nil {
 		entries.Entries = []AuditEntry{}
 	}
-	WriteJSON(w, http.StatusOK, entries)
+	answer(w, http.StatusOK, entries, "", err)
 }
 
 func (s *Server) setActive(active bool) http.HandlerFunc {

@@ -3,11 +3,11 @@ package api
 import (
 	"encoding/json"
 	"net/http"
-	"net/http/httptest"
 	"slices"
 	"sort"
 	"testing"
-	"time"
+
+	"github.com/jobbox/jobbox/host/api/apitest"
 )
 
 func (h *harness) getJSON(path string, out any) *http.Response {
@@ -132,24 +132,6 @@ func BenchmarkJobsAt100k(b *testing.B) {
 	srv := New(Options{Service: svc})
 	tok, hash := NewToken()
 	srv.SetCredentials(nil, []Token{{Name: "b", Role: Viewer, Hash: hash}})
-	handler := srv.Handler()
-	for _, path := range []string{"/v1/jobs", "/v1/jobs?after=job-050000", "/v1/jobs?state=deactivated&after=job-090000", "/v1/jobs?name=job-0999", "/v1/jobs/job-054321"} {
-		b.Run(path, func(b *testing.B) {
-			req := httptest.NewRequest("GET", path, nil)
-			req.Header.Set("Authorization", "Bearer "+tok)
-			var took []time.Duration
-			for b.Loop() {
-				start := time.Now()
-				w := httptest.NewRecorder()
-				handler.ServeHTTP(w, req)
-				took = append(took, time.Since(start))
-				if w.Code != http.StatusOK {
-					b.Fatalf("%s: %d", path, w.Code)
-				}
-			}
-			slices.Sort(took)
-			b.ReportMetric(float64(took[len(took)/2].Microseconds()), "p50-µs")
-			b.ReportMetric(float64(took[len(took)*99/100].Microseconds()), "p99-µs")
-		})
-	}
+	apitest.BenchGets(b, srv.Handler(), tok, "/v1/jobs", "/v1/jobs?after=job-050000",
+		"/v1/jobs?state=deactivated&after=job-090000", "/v1/jobs?name=job-0999", "/v1/jobs/job-054321")
 }

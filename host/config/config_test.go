@@ -18,7 +18,13 @@ var update = flag.Bool("update", false, "rewrite the golden files")
 // resolved config or the errors, with the .golden file beside it.
 func TestGolden(t *testing.T) {
 	t.Parallel()
-	files, _ := filepath.Glob("testdata/*.toml")
+	goldens(t, "testdata/*.toml", describe)
+}
+
+// goldens loads every file pattern matches and compares describe's text
+// of what comes out with the .golden file beside it (-update rewrites it).
+func goldens(t *testing.T, pattern string, describe func(*Config, error) string) {
+	files, _ := filepath.Glob(pattern)
 	if len(files) == 0 {
 		t.Fatal("no testdata")
 	}

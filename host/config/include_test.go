@@ -13,29 +13,7 @@ import (
 // the jobs and where each comes from, or the errors, with the .golden file.
 func TestIncludeGolden(t *testing.T) {
 	t.Parallel()
-	files, _ := filepath.Glob("testdata/include/*.toml")
-	if len(files) == 0 {
-		t.Fatal("no testdata")
-	}
-	for _, file := range files {
-		t.Run(filepath.Base(file), func(t *testing.T) {
-			t.Parallel()
-			got := describeIncludes(Load(file))
-			golden := strings.TrimSuffix(file, ".toml") + ".golden"
-			if *update {
-				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got != string(want) {
-				t.Errorf("%s:\n--- got\n%s--- want\n%s", file, got, want)
-			}
-		})
-	}
+	goldens(t, "testdata/include/*.toml", describeIncludes)
 }
 
 func describeIncludes(c *Config, err error) string {

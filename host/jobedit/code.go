@@ -42,16 +42,8 @@ type Code struct {
 // Code reads the code of the job named name, confined as the engine reads
 // it: inside its job directory, a regular file within max_lua_file.
 func (e *Editor) Code(name string) (Code, error) {
-	s, err := e.read(nil)
+	s, j, err := e.luaJob(name)
 	if err != nil {
-		return Code{}, err
-	}
-	i, _, err := s.find(name)
-	if err != nil {
-		return Code{}, err
-	}
-	j := s.cfg.Jobs[i]
-	if err := luaOnly(j); err != nil {
 		return Code{}, err
 	}
 	if j.Root == "" {
@@ -75,16 +67,8 @@ func (e *Editor) SaveCode(ctx context.Context, name string, src []byte, ifMatch 
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	s, err := e.read(nil)
+	s, j, err := e.luaJob(name)
 	if err != nil {
-		return Code{}, err
-	}
-	i, _, err := s.find(name)
-	if err != nil {
-		return Code{}, err
-	}
-	j := s.cfg.Jobs[i]
-	if err := luaOnly(j); err != nil {
 		return Code{}, err
 	}
 	if max := s.cfg.MaxLuaFile.Bytes(); uint64(len(src)) > max {
@@ -168,6 +152,17 @@ func openJobRoot(j config.Job) (*os.Root, string, error) {
 		return nil, "", fmt.Errorf("job file %s: its directory cannot be used: %w", j.File, err)
 	}
 	return root, rel, nil
+}
+
+// luaJob reads the config and finds the job named name in it, refusing a
+// compiled guest's.
+func (e *Editor) luaJob(name string) (*snapshot, config.Job, error) {
+	s, i, _, err := e.lookup(name)
+	if err != nil {
+		return nil, config.Job{}, err
+	}
+	j := s.cfg.Jobs[i]
+	return s, j, luaOnly(j)
 }
 
 func luaOnly(j config.Job) error {

@@ -135,6 +135,16 @@ func (s *snapshot) find(name string) (i, k int, err error) {
 	return 0, 0, fmt.Errorf("job %q: %w", name, ErrNotFound)
 }
 
+// lookup reads the config and finds the job named name in it, as find
+// does.
+func (e *Editor) lookup(name string) (s *snapshot, i, k int, err error) {
+	if s, err = e.read(nil); err != nil {
+		return nil, 0, 0, err
+	}
+	i, k, err = s.find(name)
+	return s, i, k, err
+}
+
 // count returns how many jobs file defines.
 func (s *snapshot) count(file string) int {
 	n := 0
@@ -148,11 +158,7 @@ func (s *snapshot) count(file string) int {
 
 // Job returns the job named name as its file writes it.
 func (e *Editor) Job(name string) (Job, error) {
-	s, err := e.read(nil)
-	if err != nil {
-		return Job{}, err
-	}
-	i, k, err := s.find(name)
+	s, i, k, err := e.lookup(name)
 	if err != nil {
 		return Job{}, err
 	}

@@ -23,11 +23,7 @@ func (e *Editor) Update(name string, fields Fields, ifMatch string) (Result, err
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	s, err := e.read(nil)
-	if err != nil {
-		return Result{}, err
-	}
-	i, k, err := s.find(name)
+	s, i, k, err := e.lookup(name)
 	if err != nil {
 		return Result{}, err
 	}
@@ -40,21 +36,25 @@ func (e *Editor) Update(name string, fields Fields, ifMatch string) (Result, err
 			return Result{}, err
 		}
 	}
-	file := s.cfg.Jobs[i].Source
-	sp, err := s.span(file, k, ifMatch)
+	file, data, sp, err := s.span(i, k, ifMatch)
 	if err != nil {
 		return Result{}, err
 	}
-	data := s.files[file]
 	r, err := rewrite(data[sp.start:sp.end], fields, newline(data))
 	if err != nil {
 		return Result{}, err
 	}
 	res, err := e.write(file, data, splice(data, sp, r.text), &r, sp.start)
+	return withBefore(res, err, data[sp.start:sp.end])
+}
+
+// withBefore records in res, if the edit succeeded, the job's table as it
+// was before.
+func withBefore(res Result, err error, table []byte) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	res.Before = tableFields(data[sp.start:sp.end])
+	res.Before = tableFields(table)
 	return res, nil
 }
 
@@ -134,42 +134,34 @@ func (e *Editor) Delete(name, ifMatch string) (Result, error) {
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	s, err := e.read(nil)
+	s, i, k, err := e.lookup(name)
 	if err != nil {
 		return Result{}, err
 	}
-	i, k, err := s.find(name)
+	file, data, sp, err := s.span(i, k, ifMatch)
 	if err != nil {
 		return Result{}, err
 	}
-	file := s.cfg.Jobs[i].Source
-	sp, err := s.span(file, k, ifMatch)
-	if err != nil {
-		return Result{}, err
-	}
-	data := s.files[file]
 	res, err := e.write(file, data, splice(data, deletion(data, sp), nil), nil, 0)
-	if err != nil {
-		return Result{}, err
-	}
-	res.Before = tableFields(data[sp.start:sp.end])
-	return res, nil
+	return withBefore(res, err, data[sp.start:sp.end])
 }
 
-// span checks file's ETag and returns the bytes of its k-th job.
-func (s *snapshot) span(file string, k int, ifMatch string) (span, error) {
+// span checks the ETag of the file that defines job i, the k-th of that
+// file, and returns the file, its bytes and the span of the job's table.
+func (s *snapshot) span(i, k int, ifMatch string) (string, []byte, span, error) {
+	file := s.cfg.Jobs[i].Source
 	data := s.files[file]
 	if !etagMatches(data, ifMatch) {
-		return span{}, &ConflictError{File: file, ETag: ETag(data)}
+		return "", nil, span{}, &ConflictError{File: file, ETag: ETag(data)}
 	}
 	spans, err := jobSpans(data)
 	if err != nil {
-		return span{}, fmt.Errorf("%s: %w", file, err)
+		return "", nil, span{}, fmt.Errorf("%s: %w", file, err)
 	}
 	if len(spans) != s.count(file) {
-		return span{}, fmt.Errorf("%s writes its jobs other than as [[jobs]] tables; edit it by hand: %w", file, ErrNotEditable)
+		return "", nil, span{}, fmt.Errorf("%s writes its jobs other than as [[jobs]] tables; edit it by hand: %w", file, ErrNotEditable)
 	}
-	return spans[k], nil
+	return file, data, spans[k], nil
 }
 
 // target resolves the file a new job goes to.

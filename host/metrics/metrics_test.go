@@ -66,43 +66,34 @@ func TestRunsByJobWithinTheBound(t *testing.T) {
 	m.StoreWrite("record_run", 300*time.Microsecond)
 
 	got := metricstest.Parse(t, scrape(t, m))
-	for _, c := range []struct {
-		name string
-		want float64
-		lbl  []string
-	}{
-		{"jobbox_runs_total", 2, []string{"job", "a", "outcome", "ok"}},
-		{"jobbox_runs_total", 0, []string{"job", "a", "outcome", "error"}},
-		{"jobbox_runs_total", 1, []string{"job", "b", "outcome", "error"}},
-		{"jobbox_runs_total", 1, []string{"job", "_other", "outcome", "exit"}},
-		{"jobbox_runs_total", 1, []string{"job", "_other", "outcome", "error"}},
-		{"jobbox_run_duration_seconds", 2, []string{"outcome", "ok"}},
-		{"jobbox_run_start_lateness_seconds", 5, nil},
-		{"jobbox_run_guest_memory_bytes", 5, nil},
-		{"jobbox_deactivations_total", 1, []string{"reason", "error"}},
-		{"jobbox_deactivations_total", 1, []string{"reason", "exit"}},
-		{"jobbox_deactivations_total", 1, []string{"reason", "admin"}},
-		{"jobbox_module_calls_total", 1, []string{"module", "data"}},
-		{"jobbox_module_calls_total", 1, []string{"module", "mysql"}},
-		{"jobbox_module_calls_total", 1, []string{"module", "other"}},
-		{"jobbox_grants_denied_total", 0, []string{"module", "data"}},
-		{"jobbox_grants_denied_total", 1, []string{"module", "mysql"}},
-		{"jobbox_store_write_seconds", 1, []string{"op", "record_run"}},
-		{"jobbox_jobs", 2, []string{"state", "waiting"}},
-		{"jobbox_jobs", 1, []string{"state", "deactivated"}},
-		{"jobbox_jobs", 0, []string{"state", "once-done"}},
-		{"jobbox_jobs_unlabelled", 1, nil},
-		{"jobbox_job_next_run_timestamp_seconds", float64(t0.Add(time.Minute).Unix()), []string{"job", "a"}},
-		{"jobbox_job_last_run_timestamp_seconds", float64(t0.Unix()), []string{"job", "b"}},
-		{"jobbox_sandbox_instances_live", 9, nil},
-		{"jobbox_sandbox_instances_pooled", 8, nil},
-		{"jobbox_build_info", 1, []string{"abi_version", "1.2"}},
-	} {
-		v, ok := got.Value(c.name, c.lbl...)
-		if !ok || v != c.want {
-			t.Errorf("%s%v = %v (found %v), want %v", c.name, c.lbl, v, ok, c.want)
-		}
-	}
+	got.Check(t,
+		metricstest.Has("jobbox_runs_total", 2, "job", "a", "outcome", "ok"),
+		metricstest.Has("jobbox_runs_total", 0, "job", "a", "outcome", "error"),
+		metricstest.Has("jobbox_runs_total", 1, "job", "b", "outcome", "error"),
+		metricstest.Has("jobbox_runs_total", 1, "job", "_other", "outcome", "exit"),
+		metricstest.Has("jobbox_runs_total", 1, "job", "_other", "outcome", "error"),
+		metricstest.Has("jobbox_run_duration_seconds", 2, "outcome", "ok"),
+		metricstest.Has("jobbox_run_start_lateness_seconds", 5),
+		metricstest.Has("jobbox_run_guest_memory_bytes", 5),
+		metricstest.Has("jobbox_deactivations_total", 1, "reason", "error"),
+		metricstest.Has("jobbox_deactivations_total", 1, "reason", "exit"),
+		metricstest.Has("jobbox_deactivations_total", 1, "reason", "admin"),
+		metricstest.Has("jobbox_module_calls_total", 1, "module", "data"),
+		metricstest.Has("jobbox_module_calls_total", 1, "module", "mysql"),
+		metricstest.Has("jobbox_module_calls_total", 1, "module", "other"),
+		metricstest.Has("jobbox_grants_denied_total", 0, "module", "data"),
+		metricstest.Has("jobbox_grants_denied_total", 1, "module", "mysql"),
+		metricstest.Has("jobbox_store_write_seconds", 1, "op", "record_run"),
+		metricstest.Has("jobbox_jobs", 2, "state", "waiting"),
+		metricstest.Has("jobbox_jobs", 1, "state", "deactivated"),
+		metricstest.Has("jobbox_jobs", 0, "state", "once-done"),
+		metricstest.Has("jobbox_jobs_unlabelled", 1),
+		metricstest.Has("jobbox_job_next_run_timestamp_seconds", float64(t0.Add(time.Minute).Unix()), "job", "a"),
+		metricstest.Has("jobbox_job_last_run_timestamp_seconds", float64(t0.Unix()), "job", "b"),
+		metricstest.Has("jobbox_sandbox_instances_live", 9),
+		metricstest.Has("jobbox_sandbox_instances_pooled", 8),
+		metricstest.Has("jobbox_build_info", 1, "abi_version", "1.2"),
+	)
 	for _, absent := range [][]string{
 		{"jobbox_job_next_run_timestamp_seconds", "job", "b"}, // no run scheduled
 		{"jobbox_job_next_run_timestamp_seconds", "job", "c"}, // past the bound

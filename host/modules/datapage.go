@@ -105,6 +105,28 @@ func (m *dataModule) getPage(ctx context.Context, name string, a args) ([]any, e
 func scan(ctx context.Context, docs store.Documents, collection string, descending bool, query abi.Table, skip, n int) ([]any, error) {
 	found := []any{}
 	b := budgetOf(ctx)
+	err := scanMatches(ctx, docs, collection, descending, query, func(_ string, obj abi.Table, doc []byte) (bool, error) {
+		if skip > 0 {
+			skip--
+			return true, nil
+		}
+		if err := b.take(len(doc)); err != nil {
+			return false, err
+		}
+		found = append(found, obj)
+		return len(found) < n, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return found, nil
+}
+
+// scanMatches calls each with every object of collection that matches
+// query, in id order (descending: reversed), until each says no more or
+// fails. It stops when the run's deadline passes.
+func scanMatches(ctx context.Context, docs store.Documents, collection string, descending bool, query abi.Table,
+	each func(id string, obj abi.Table, doc []byte) (bool, error)) error {
 	var stop error
 	err := docs.ScanDocuments(ctx, collection, descending, func(id string, doc []byte) bool {
 		if ctx.Err() != nil {
@@ -119,20 +141,14 @@ func scan(ctx context.Context, docs store.Documents, collection string, descendi
 		if !matches(obj, query) {
 			return true
 		}
-		if skip > 0 {
-			skip--
-			return true
-		}
-		if stop = b.take(len(doc)); stop != nil {
-			return false
-		}
-		found = append(found, obj)
-		return len(found) < n
+		more, err := each(id, obj, doc)
+		stop = err
+		return more && err == nil
 	})
 	if err = errors.Join(err, stop); err != nil {
-		return nil, fmt.Errorf("core.data: collection %q: %w", collection, err)
+		return fmt.Errorf("core.data: collection %q: %w", collection, err)
 	}
-	return found, nil
+	return nil
 }
 
 // sortedPage orders the matching objects by a sorting table: it keeps
@@ -144,28 +160,16 @@ func sortedPage(ctx context.Context, docs store.Documents, collection string, p 
 		keys []any
 	}
 	var entries []entry
-	var stop error
-	err := docs.ScanDocuments(ctx, collection, false, func(id string, doc []byte) bool {
-		if ctx.Err() != nil {
-			stop = deadlineError(ctx)
-			return false
+	err := scanMatches(ctx, docs, collection, false, p.query, func(id string, obj abi.Table, _ []byte) (bool, error) {
+		e := entry{id: id}
+		for _, f := range p.sortBy {
+			e.keys = append(e.keys, obj.Get(keyOf(f)))
 		}
-		obj, err := decodeObject(id, doc)
-		if err != nil {
-			stop = err
-			return false
-		}
-		if matches(obj, p.query) {
-			e := entry{id: id}
-			for _, f := range p.sortBy {
-				e.keys = append(e.keys, obj.Get(keyOf(f)))
-			}
-			entries = append(entries, e)
-		}
-		return true
+		entries = append(entries, e)
+		return true, nil
 	})
-	if err = errors.Join(err, stop); err != nil {
-		return nil, fmt.Errorf("core.data: collection %q: %w", collection, err)
+	if err != nil {
+		return nil, err
 	}
 	slices.SortStableFunc(entries, func(x, y entry) int {
 		for i, f := range p.sortBy {

@@ -10,6 +10,7 @@ import (
 	"github.com/go-sql-driver/mysql"
 
 	"github.com/jobbox/jobbox/abi"
+	"github.com/jobbox/jobbox/abi/sqlescape"
 )
 
 // dbMethods are the core.mysql methods that run on a database, named by
@@ -34,7 +35,7 @@ func (m *mysqlModule) call(ctx context.Context, r *run, method string, a args) (
 		if err != nil {
 			return nil, err
 		}
-		return ok("'" + escape(s) + "'"), nil
+		return ok("'" + sqlescape.Escape(s) + "'"), nil
 	case "timestamp", "date":
 		return ok(mysqlTime(method, a.at(len(a)-1))), nil
 	case "logQueries", "queryLog":

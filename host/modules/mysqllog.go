@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"strings"
+
+	"github.com/jobbox/jobbox/abi/sqlescape"
 )
 
 // maxLogged bounds the statements kept for the guest between two takes.
@@ -52,7 +54,7 @@ func noteQuery(ctx context.Context, st statement) {
 		for i, v := range st.args {
 			switch x := v.(type) {
 			case string:
-				parts[i] = "'" + escape(x) + "'"
+				parts[i] = "'" + sqlescape.Escape(x) + "'"
 			case nil:
 				parts[i] = "NULL"
 			default:

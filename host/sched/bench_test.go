@@ -13,19 +13,8 @@ import (
 	"github.com/jobbox/jobbox/abi"
 	"github.com/jobbox/jobbox/host/clock"
 	"github.com/jobbox/jobbox/host/domain"
-	"github.com/jobbox/jobbox/host/store"
+	"github.com/jobbox/jobbox/host/sched/schedtest"
 )
-
-// nopStore keeps nothing, so a benchmark measures the scheduler alone.
-type nopStore struct{}
-
-func (nopStore) Jobs(context.Context) (map[string]store.JobState, error) {
-	return map[string]store.JobState{}, nil
-}
-func (nopStore) SaveJob(context.Context, store.JobState) error                   { return nil }
-func (nopStore) RecordRun(context.Context, store.JobState, store.Run, int) error { return nil }
-func (nopStore) History(context.Context, string, int) ([]store.Run, error)       { return nil, nil }
-func (nopStore) Close() error                                                    { return nil }
 
 // peakRunner notes the most goroutines alive while any run runs.
 type peakRunner struct{ peak atomic.Int64 }
@@ -53,7 +42,7 @@ func BenchmarkDueBurst(b *testing.B) {
 		runner := &peakRunner{}
 		var wg sync.WaitGroup
 		wg.Add(jobs)
-		s := New(Options{Clock: fake, Runner: runner, Store: nopStore{}, MaxConcurrent: 64,
+		s := New(Options{Clock: fake, Runner: runner, Store: schedtest.NopStore{}, MaxConcurrent: 64,
 			OnReport: func(Report) { wg.Done() }})
 		specs := make([]Spec, jobs)
 		for i := range specs {
@@ -88,7 +77,7 @@ func BenchmarkSteadyLateness(b *testing.B) {
 	var mu sync.Mutex
 	var late []time.Duration
 	measuring := false
-	s := New(Options{Clock: clock.Real{}, Runner: startRunner{}, Store: nopStore{}, MaxConcurrent: 64, SpreadFirstRuns: true,
+	s := New(Options{Clock: clock.Real{}, Runner: startRunner{}, Store: schedtest.NopStore{}, MaxConcurrent: 64, SpreadFirstRuns: true,
 		OnReport: func(r Report) {
 			mu.Lock()
 			if measuring {

@@ -66,40 +66,31 @@ func TestMetricsCountKnownRuns(t *testing.T) {
 
 	body := get(t, "http://"+svc.MetricsAddr()+"/metrics")
 	got := metricstest.Parse(t, body)
-	for _, c := range []struct {
-		name string
-		want float64
-		lbl  []string
-	}{
-		{"jobbox_runs_total", 2, []string{"job", "saver", "outcome", "ok"}},
-		{"jobbox_runs_total", 1, []string{"job", "denied", "outcome", "error"}},
-		{"jobbox_runs_total", 1, []string{"job", "quitter", "outcome", "exit"}},
-		{"jobbox_runs_total", 1, []string{"job", "_other", "outcome", "sleep"}},
-		{"jobbox_run_duration_seconds", 2, []string{"outcome", "ok"}},
-		{"jobbox_run_start_lateness_seconds", 5, nil},
-		{"jobbox_run_guest_memory_bytes", 5, nil},
-		{"jobbox_deactivations_total", 1, []string{"reason", "error"}},
-		{"jobbox_deactivations_total", 1, []string{"reason", "exit"}},
-		{"jobbox_deactivations_total", 1, []string{"reason", "admin"}},
-		{"jobbox_module_calls_total", 4, []string{"module", "data"}}, // core.data("c") and :save, twice
-		{"jobbox_module_calls_total", 1, []string{"module", "network"}},
-		{"jobbox_grants_denied_total", 1, []string{"module", "network"}},
-		{"jobbox_grants_denied_total", 0, []string{"module", "data"}},
-		{"jobbox_store_write_seconds", 5, []string{"op", "record_run"}},
-		{"jobbox_store_write_seconds", 1, []string{"op", "save_job"}},
-		{"jobbox_jobs", 2, []string{"state", "deactivated"}},
-		{"jobbox_jobs", 1, []string{"state", "exited"}},
-		{"jobbox_jobs", 1, []string{"state", "sleeping"}},
-		{"jobbox_jobs", 0, []string{"state", "waiting"}},
-		{"jobbox_jobs_unlabelled", 1, nil},
-		{"jobbox_job_last_run_timestamp_seconds", float64(t0.Add(2 * time.Minute).Unix()), []string{"job", "saver"}},
-		{"jobbox_job_last_run_timestamp_seconds", float64(t0.Add(time.Minute).Unix()), []string{"job", "quitter"}},
-	} {
-		v, ok := got.Value(c.name, c.lbl...)
-		if !ok || v != c.want {
-			t.Errorf("%s%v = %v (found %v), want %v", c.name, c.lbl, v, ok, c.want)
-		}
-	}
+	got.Check(t,
+		metricstest.Has("jobbox_runs_total", 2, "job", "saver", "outcome", "ok"),
+		metricstest.Has("jobbox_runs_total", 1, "job", "denied", "outcome", "error"),
+		metricstest.Has("jobbox_runs_total", 1, "job", "quitter", "outcome", "exit"),
+		metricstest.Has("jobbox_runs_total", 1, "job", "_other", "outcome", "sleep"),
+		metricstest.Has("jobbox_run_duration_seconds", 2, "outcome", "ok"),
+		metricstest.Has("jobbox_run_start_lateness_seconds", 5),
+		metricstest.Has("jobbox_run_guest_memory_bytes", 5),
+		metricstest.Has("jobbox_deactivations_total", 1, "reason", "error"),
+		metricstest.Has("jobbox_deactivations_total", 1, "reason", "exit"),
+		metricstest.Has("jobbox_deactivations_total", 1, "reason", "admin"),
+		metricstest.Has("jobbox_module_calls_total", 4, "module", "data"), // core.data("c") and :save, twice
+		metricstest.Has("jobbox_module_calls_total", 1, "module", "network"),
+		metricstest.Has("jobbox_grants_denied_total", 1, "module", "network"),
+		metricstest.Has("jobbox_grants_denied_total", 0, "module", "data"),
+		metricstest.Has("jobbox_store_write_seconds", 5, "op", "record_run"),
+		metricstest.Has("jobbox_store_write_seconds", 1, "op", "save_job"),
+		metricstest.Has("jobbox_jobs", 2, "state", "deactivated"),
+		metricstest.Has("jobbox_jobs", 1, "state", "exited"),
+		metricstest.Has("jobbox_jobs", 1, "state", "sleeping"),
+		metricstest.Has("jobbox_jobs", 0, "state", "waiting"),
+		metricstest.Has("jobbox_jobs_unlabelled", 1),
+		metricstest.Has("jobbox_job_last_run_timestamp_seconds", float64(t0.Add(2*time.Minute).Unix()), "job", "saver"),
+		metricstest.Has("jobbox_job_last_run_timestamp_seconds", float64(t0.Add(time.Minute).Unix()), "job", "quitter"),
+	)
 	for _, name := range []string{"jobbox_sandbox_instances_live", "jobbox_sandbox_instances_pooled", "jobbox_build_info"} {
 		if _, ok := got.Value(name); !ok {
 			t.Errorf("no %s", name)

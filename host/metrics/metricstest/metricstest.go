@@ -95,3 +95,26 @@ func Promtool(t testing.TB, body []byte) {
 		t.Fatalf("promtool check metrics: %v\n%s\n--- the output checked\n%s", err, out, body)
 	}
 }
+
+// Want is a sample a test expects of a scrape: see Has and Check.
+type Want struct {
+	name   string
+	value  float64
+	labels []string
+}
+
+// Has is the expectation that the first sample of family name whose
+// labels include labels (pairs of name and value) has value.
+func Has(name string, value float64, labels ...string) Want {
+	return Want{name: name, value: value, labels: labels}
+}
+
+// Check reports on t each of wants the scrape does not hold, and goes on.
+func (s Scrape) Check(t testing.TB, wants ...Want) {
+	t.Helper()
+	for _, w := range wants {
+		if v, ok := s.Value(w.name, w.labels...); !ok || v != w.value {
+			t.Errorf("%s%v = %v (found %v), want %v", w.name, w.labels, v, ok, w.value)
+		}
+	}
+}

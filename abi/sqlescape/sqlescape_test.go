@@ -1,0 +1,17 @@
+package sqlescape
+
+import "testing"
+
+func TestEscape(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{
+		"":                   "",
+		"Eat at Joe's":       `Eat at Joe\'s`,
+		"a\x00b\n\r\\\"\x1a": `a\0b\n\r\\\"\Z`,
+		"héllo %_":           "héllo %_",
+	} {
+		if got := Escape(in); got != want {
+			t.Errorf("Escape(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
