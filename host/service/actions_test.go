@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"github.com/jobbox/jobbox/host/sandbox/sandboxtest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -57,6 +58,7 @@ func startOK(t *testing.T) (*Service, chan sched.Report, *syncBuffer) {
 	if err := os.WriteFile(path, []byte(cfg), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	sandboxtest.SeedCache(t, filepath.Join(dir, "state", CacheDir)) // no cold compile of the Lua guest
 	reports := make(chan sched.Report, 100)
 	log := &syncBuffer{}
 	svc, err := Start(context.Background(), path, Options{

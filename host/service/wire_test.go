@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"github.com/jobbox/jobbox/host/sandbox/sandboxtest"
 	"io"
 	"net/http"
 	"os"
@@ -44,6 +45,7 @@ func startWired(t *testing.T) *wired {
 	if err := os.WriteFile(path, []byte(cfg), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	sandboxtest.SeedCache(t, filepath.Join(dir, "state", CacheDir)) // no cold compile of the Lua guest
 	w := &wired{dir: dir, token: token, reports: make(chan sched.Report, 1000)}
 	svc, err := Start(context.Background(), path, Options{ServeAPI: true, Log: &syncBuffer{},
 		Clock:    clock.NewFake(time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)),
