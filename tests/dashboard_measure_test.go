@@ -8,6 +8,9 @@ package tests
 //
 //	JOBBOX_MEASURE=1 go test -count=1 -tags integration ./tests/ -run TestMeasureLiveRowLatency -v
 //	JOBBOX_MEASURE=1 go test -count=1 -tags integration ./tests/ -run TestMeasureListAt10k -v
+//
+// JOBBOX_MEASURE_SAME_TAB=1 loads the list in one tab instead of a fresh
+// tab per load, which shows the stall BENCHMARKS.md (session 7) describes.
 
 import (
 	"context"
