@@ -10,7 +10,8 @@ package tests
 //	JOBBOX_MEASURE=1 go test -count=1 -tags integration ./tests/ -run TestMeasureListAt10k -v
 //
 // JOBBOX_MEASURE_SAME_TAB=1 loads the list in one tab instead of a fresh
-// tab per load, which shows the stall BENCHMARKS.md (session 7) describes.
+// tab per load, which shows the stall BENCHMARKS.md (session 7) describes;
+// JOBBOX_MEASURE_NO_BFCACHE=1 turns Chromium's back/forward cache off.
 
 import (
 	"context"
@@ -231,6 +232,9 @@ func TestMeasureListAt10k(t *testing.T) {
 	}
 
 	ctx := chromium(t, 1280)
+	if os.Getenv("JOBBOX_MEASURE_NO_BFCACHE") == "1" {
+		ctx = chromiumWithout(t, 1280, "BackForwardCache")
+	}
 	login(t, ctx, d, "ann", adminPassword)
 	sameTab := os.Getenv("JOBBOX_MEASURE_SAME_TAB") == "1"
 	fp, fcp, resp := make([][]float64, len(pages)), make([][]float64, len(pages)), make([][]float64, len(pages))
@@ -250,6 +254,26 @@ func TestMeasureListAt10k(t *testing.T) {
 		t.Logf("Chromium, %s, first paint:                         %s", pg.path, summary(fp[j]))
 		t.Logf("Chromium, %s, first contentful paint:              %s", pg.path, summary(fcp[j]))
 	}
+}
+
+// chromiumWithout is chromium with a browser feature turned off, for
+// telling what causes a delay.
+func chromiumWithout(t *testing.T, width int64, feature string) context.Context {
+	t.Helper()
+	path, err := exec.LookPath("chromium")
+	if err != nil {
+		t.Fatal("chromium is not installed (apt-get install chromium; .ci/run does it)")
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(path), chromedp.NoSandbox,
+		chromedp.Flag("disable-features", "Translate,BlinkGenPropertyTrees,"+feature))
+	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	t.Cleanup(cancel)
+	ctx, cancel := chromedp.NewContext(actx)
+	t.Cleanup(cancel)
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(width, 900)); err != nil {
+		t.Fatal(err)
+	}
+	return ctx
 }
 
 // getPage times one GET of a dashboard page, from the request to its last
