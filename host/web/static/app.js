@@ -98,27 +98,34 @@ function confirmDelete(name) {
   }, { once: true });
 }
 
-// refreshMain re-renders the page's main element from the server, so the
-// icons and times come from the same templates as the first render.
-let refreshTimer = 0;
-function refreshMain() {
-  clearTimeout(refreshTimer);
-  refreshTimer = setTimeout(async () => {
+// refreshMain re-renders the parts of the page that show jobs from the
+// server, so the icons and times come from the same templates as the first
+// render. It starts at once; events that arrive while a fetch is in flight
+// cost one more fetch after it, not one each.
+let refreshing = false, refreshAgain = false;
+async function refreshMain() {
+  if (refreshing) { refreshAgain = true; return; }
+  refreshing = true;
+  try {
     const res = await fetch(location.href, { credentials: "same-origin" });
-    if (!res.ok) return;
-    const doc = new DOMParser().parseFromString(await res.text(), "text/html");
-    for (const id of ["jobs", "runs", "last-error", "service-status"]) {
-      const now = document.getElementById(id), next = doc.getElementById(id);
-      if (now && next && now.outerHTML !== next.outerHTML) {
-        now.replaceWith(next);
-        next.classList.add("flash");
-      }
+    if (res.ok) swapFrom(new DOMParser().parseFromString(await res.text(), "text/html"));
+  } catch { /* the next event tries again */ }
+  refreshing = false;
+  if (refreshAgain) { refreshAgain = false; refreshMain(); }
+}
+
+function swapFrom(doc) {
+  for (const id of ["jobs", "runs", "last-error", "service-status"]) {
+    const now = document.getElementById(id), next = doc.getElementById(id);
+    if (now && next && now.outerHTML !== next.outerHTML) {
+      now.replaceWith(next);
+      next.classList.add("flash");
     }
-    const settings = $(".settings"), nextSettings = $(".settings", doc);
-    if (settings && nextSettings) settings.replaceWith(nextSettings);
-    const title = $("main h1"), nextTitle = $("main h1", doc);
-    if (title && nextTitle) title.replaceWith(nextTitle);
-  }, 150);
+  }
+  const settings = $(".settings"), nextSettings = $(".settings", doc);
+  if (settings && nextSettings) settings.replaceWith(nextSettings);
+  const title = $("main h1"), nextTitle = $("main h1", doc);
+  if (title && nextTitle) title.replaceWith(nextTitle);
 }
 
 // Live: the API's event stream says when a run starts or ends or a job's
@@ -140,7 +147,14 @@ function initLive() {
     $("#live-toggle")?.setAttribute("aria-pressed", String(on));
     say($("#live-toggle"), on ? "Live" : "Paused");
   };
-  $("#live-toggle")?.addEventListener("click", () => (source ? stop() : start()));
+  let paused = false;
+  $("#live-toggle")?.addEventListener("click", () => { paused = !!source; paused ? stop() : start(); });
+  // A page left for another keeps no stream open: the browser's
+  // back/forward cache would hold it, and six held streams use up the
+  // browser's connections to this host. One that comes back re-reads what
+  // it shows and follows the stream again.
+  addEventListener("pagehide", () => { source?.close(); source = null; });
+  addEventListener("pageshow", (ev) => { if (ev.persisted && !source && !paused) { start(); refreshMain(); } });
   start();
 }
 
