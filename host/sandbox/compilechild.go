@@ -124,7 +124,7 @@ func (e *Engine) childError(err error, stderr string) error {
 		if ws, ok := exit.Sys().(syscall.WaitStatus); ok && ws.Signaled() && ws.Signal() == sigCPU {
 			return fmt.Errorf("compiling used more CPU time than its compile limit of %s (compile_timeout)", e.opts.CompileTimeout)
 		}
-		if strings.Contains(msg, "out of memory") || strings.Contains(msg, "cannot allocate memory") {
+		if memoryExhausted(msg) {
 			return fmt.Errorf("compiling needed more memory than its compile limit of %s (compile_memory)", formatBytes(e.opts.CompileMemory))
 		}
 		if exit.ExitCode() == childInvalid {
@@ -133,6 +133,20 @@ func (e *Engine) childError(err error, stderr string) error {
 	}
 	first, _, _ := strings.Cut(msg, "\n")
 	return fmt.Errorf("the compiler process failed (%v): %s", err, first)
+}
+
+// memoryExhausted tells, from the child's stderr, that it ran out of the
+// memory its compile limit allows. Besides the runtime's own "out of
+// memory", a thread the runtime (or cgo) cannot start counts: under
+// RLIMIT_DATA a new thread's stack is refused with EAGAIN, and the child
+// sets no other limit that could refuse one.
+func memoryExhausted(stderr string) bool {
+	for _, sign := range []string{"out of memory", "cannot allocate memory", "failed to create new OS thread", "pthread_create failed"} {
+		if strings.Contains(stderr, sign) {
+			return true
+		}
+	}
+	return false
 }
 
 // runCompilerChild is the child: it limits itself, reads the module from
