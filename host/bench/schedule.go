@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/jobbox/jobbox/host/api"
 	"github.com/jobbox/jobbox/host/config"
 	"github.com/jobbox/jobbox/host/sandbox"
 	"github.com/jobbox/jobbox/host/sched"
@@ -196,8 +197,10 @@ func (rec *recorder) measure(window time.Duration) (late, toEnd stats, elapsed t
 	return late, toEnd, elapsed, failed
 }
 
-// subscribe attaches n event-stream clients to a new bus, each writing
-// every event's JSON as an SSE writer would; stop closes them and waits.
+// subscribe attaches n event-stream clients to a new bus, each reading
+// and writing every event's JSON as the admin API's stream does: after an
+// event it gathers the ones that follow for api.Gather, then writes them
+// all; stop closes them and waits.
 func subscribe(n int) (*service.Bus, func()) {
 	bus := service.NewBus()
 	var wg sync.WaitGroup
@@ -208,6 +211,18 @@ func subscribe(n int) (*service.Bus, func()) {
 		wg.Go(func() {
 			for e := range sub.Events() {
 				_, _ = io.Discard.Write(e.JSON())
+				time.Sleep(api.Gather)
+				for drained := false; !drained; {
+					select {
+					case e, ok := <-sub.Events():
+						if !ok {
+							return
+						}
+						_, _ = io.Discard.Write(e.JSON())
+					default:
+						drained = true
+					}
+				}
 			}
 		})
 	}
