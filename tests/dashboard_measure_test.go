@@ -21,7 +21,6 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -30,8 +29,6 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/jobbox/jobbox/host/api"
-	"github.com/jobbox/jobbox/host/sandbox/sandboxtest"
-	"github.com/jobbox/jobbox/host/service"
 )
 
 func needMeasure(t *testing.T) {
@@ -45,19 +42,11 @@ func needMeasure(t *testing.T) {
 // appended to the config.
 func startServeWith(t *testing.T, jobs string) *dashboard {
 	t.Helper()
-	d := &dashboard{dir: t.TempDir()}
 	hash, err := api.HashPassword(adminPassword)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := os.MkdirAll(filepath.Join(d.dir, "jobs"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	writeFile(t, filepath.Join(d.dir, "jobs", "hello.lua"), "local job = core.job()\nfunction job.run()\n  return job.OK\nend\nreturn job\n")
-	writeFile(t, filepath.Join(d.dir, "config.toml"), fmt.Sprintf(`state_dir = "state"
-timezone = "UTC"
-job_dirs = ["jobs"]
-
+	return serveConfig(t, fmt.Sprintf(`
 [admin]
 listen = "127.0.0.1:0"
 
@@ -66,30 +55,6 @@ name = "ann"
 role = "admin"
 password_hash = %q
 %s`, hash, jobs))
-	sandboxtest.SeedCache(t, filepath.Join(d.dir, "state", service.CacheDir))
-	ctx, cancel := context.WithCancel(context.Background())
-	cmd := exec.CommandContext(ctx, jobboxBinary(t), "serve", "--config", "config.toml")
-	cmd.Dir = d.dir
-	logs, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd.Stdout = cmd.Stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cancel(); _ = cmd.Wait() })
-	d.url = awaitListening(t, logs)
-	return d
-}
-
-// pollFor waits for a JavaScript condition longer than until does, for
-// measurements that take minutes; the time-out only guards against a hang.
-func pollFor(t *testing.T, ctx context.Context, what, expr string, limit time.Duration) {
-	t.Helper()
-	if _, err := chromedp.Run(ctx, chromedp.Poll[chromedp.Void](expr, chromedp.WithPollingTimeout(limit))); err != nil {
-		t.Fatalf("waiting until %s (%s): %v", what, expr, err)
-	}
 }
 
 func evalJSON(t *testing.T, ctx context.Context, expr string, into any) {

@@ -36,22 +36,12 @@ const (
 
 func startDashboard(t *testing.T) *dashboard {
 	t.Helper()
-	d := &dashboard{dir: t.TempDir()}
 	adminHash, err := api.HashPassword(adminPassword)
 	if err != nil {
 		t.Fatal(err)
 	}
 	viewerHash, _ := api.HashPassword(viewerPassword)
-	for _, sub := range []string{"jobs", "conf.d"} {
-		if err := os.MkdirAll(filepath.Join(d.dir, sub), 0o755); err != nil {
-			t.Fatal(err)
-		}
-	}
-	writeFile(t, filepath.Join(d.dir, "jobs", "hello.lua"), "local job = core.job()\nfunction job.run()\n  return job.OK\nend\nreturn job\n")
-	writeFile(t, filepath.Join(d.dir, "config.toml"), fmt.Sprintf(`state_dir = "state"
-timezone = "UTC"
-job_dirs = ["jobs"]
-include = ["conf.d/*.toml"]
+	return serveConfig(t, fmt.Sprintf(`include = ["conf.d/*.toml"]
 
 [admin]
 listen = "127.0.0.1:0"
@@ -71,6 +61,21 @@ name = "hello"
 file = "jobs/hello.lua"
 interval = 3600
 `, adminHash, viewerHash))
+}
+
+// serveConfig starts `jobbox serve` in a directory of its own with a
+// jobs/ directory holding hello.lua, an empty conf.d/, and config.toml:
+// state, zone and jobs directory, then rest.
+func serveConfig(t *testing.T, rest string) *dashboard {
+	t.Helper()
+	d := &dashboard{dir: t.TempDir()}
+	for _, sub := range []string{"jobs", "conf.d"} {
+		if err := os.MkdirAll(filepath.Join(d.dir, sub), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	writeFile(t, filepath.Join(d.dir, "jobs", "hello.lua"), "local job = core.job()\nfunction job.run()\n  return job.OK\nend\nreturn job\n")
+	writeFile(t, filepath.Join(d.dir, "config.toml"), "state_dir = \"state\"\ntimezone = \"UTC\"\njob_dirs = [\"jobs\"]\n"+rest)
 	sandboxtest.SeedCache(t, filepath.Join(d.dir, "state", service.CacheDir))
 	ctx, cancel := context.WithCancel(context.Background())
 	cmd := exec.CommandContext(ctx, jobboxBinary(t), "serve", "--config", "config.toml")
@@ -145,7 +150,14 @@ func step(t *testing.T, ctx context.Context, what string, actions ...chromedp.Ac
 // guards against a hang.
 func until(t *testing.T, ctx context.Context, what, expr string) {
 	t.Helper()
-	if _, err := chromedp.Run(ctx, chromedp.Poll[chromedp.Void](expr, chromedp.WithPollingTimeout(2*time.Minute))); err != nil {
+	pollFor(t, ctx, what, expr, 2*time.Minute)
+}
+
+// pollFor waits for a JavaScript condition in the page for at most limit,
+// which only guards against a hang.
+func pollFor(t *testing.T, ctx context.Context, what, expr string, limit time.Duration) {
+	t.Helper()
+	if _, err := chromedp.Run(ctx, chromedp.Poll[chromedp.Void](expr, chromedp.WithPollingTimeout(limit))); err != nil {
 		t.Fatalf("waiting until %s (%s): %v", what, expr, err)
 	}
 }
