@@ -109,6 +109,23 @@ func readConformanceCase(file string) (conformanceCase, error) {
 	return c, nil
 }
 
+// relaysTOML is the [smtp] and [network] tables of a test config: mail
+// through the test SMTP server over STARTTLS, and HTTPS requests for
+// host:port sent to the loopback server at addr, both trusting caFile.
+func relaysTOML(t *testing.T, smtp *services.SMTP, caFile, hostPort, addr string) string {
+	return fmt.Sprintf(`[smtp]
+host = "127.0.0.1"
+port = %s
+tls = "starttls"
+ca_file = %q
+
+[network]
+ca_file = %[2]q
+[network.connect_to]
+%[3]q = %[4]q
+`, services.Port(t, smtp.Addr), caFile, hostPort, addr)
+}
+
 // conformanceWorld is what every case shares: the jobbox binary, and the
 // HTTPS echo server behind https://api.test.
 type conformanceWorld struct {
@@ -176,23 +193,13 @@ job_dirs = [%[1]q]
 [databases.conf]
 dsn = %[2]q
 
-[smtp]
-host = "127.0.0.1"
-port = %[3]s
-tls = "starttls"
-ca_file = %[4]q
-
-[network]
-ca_file = %[4]q
-[network.connect_to]
-"api.test:443" = %[5]q
-
+%[3]s
 [[jobs]]
 name = "conformance"
-file = %[6]q
+file = %[4]q
 interval = 60
-grants = %[7]s
-`, filepath.Dir(job), dsn, services.Port(t, smtp.Addr), w.caFile, w.apiAddr, job, c.grants))
+grants = %[5]s
+`, filepath.Dir(job), dsn, relaysTOML(t, smtp, w.caFile, "api.test:443", w.apiAddr), job, c.grants))
 	sandboxtest.SeedCache(t, filepath.Join(dir, "state", service.CacheDir))
 	out, _ := exec.Command(w.bin, "run", "--config", config, "--json", "--at", c.at, job).Output()
 	var res runResult

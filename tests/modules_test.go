@@ -37,65 +37,55 @@ type world struct {
 }
 
 // worldConfig grants each seed example what it uses. Its verbs: the
-// products and shop DSNs, the SMTP port, the CA file, the address of the
-// HTTPS server, the jobs directory.
+// products and shop DSNs, the [smtp] and [network] tables (relaysTOML),
+// the jobs directory.
 const worldConfig = `state_dir = "state"
 timezone = "UTC"
-job_dirs = [".", "%[6]s"]
+job_dirs = [".", "%[4]s"]
 
 [databases.products]
 dsn = %[1]q
 [databases.shop]
 dsn = %[2]q
 
-[smtp]
-host = "127.0.0.1"
-port = %[3]s
-tls = "starttls"
-ca_file = %[4]q
-
-[network]
-ca_file = %[4]q
-[network.connect_to]
-"some.json-config.com:443" = %[5]q
-
+%[3]s
 [[jobs]]
 name = "template"
-file = "%[6]s/template.lua"
+file = "%[4]s/template.lua"
 interval = 60
 
 [[jobs]]
 name = "helper-example"
-file = "%[6]s/helper-example.lua"
+file = "%[4]s/helper-example.lua"
 interval = 60
 
 [[jobs]]
 name = "recurring"
-file = "%[6]s/recurring.lua"
+file = "%[4]s/recurring.lua"
 interval = 60
 grants = { mysql = ["products"] }
 
 [[jobs]]
 name = "sleep"
-file = "%[6]s/sleep.lua"
+file = "%[4]s/sleep.lua"
 interval = 60
 grants = { mysql = ["shop"] }
 
 [[jobs]]
 name = "stop"
-file = "%[6]s/stop.lua"
+file = "%[4]s/stop.lua"
 interval = 60
 grants = { mysql = ["shop"], email_from = ["job@work.com"], email_to = ["work.com"] }
 
 [[jobs]]
 name = "exit"
-file = "%[6]s/exit.lua"
+file = "%[4]s/exit.lua"
 interval = 60
 grants = { mysql = ["products"] }
 
 [[jobs]]
 name = "run-once"
-file = "%[6]s/run-once.lua"
+file = "%[4]s/run-once.lua"
 interval = 60
 run_once = true
 grants = { network = ["https://some.json-config.com"], network_cidrs = ["127.0.0.1/32"], data = ["config"] }
@@ -125,7 +115,8 @@ func newWorld(t *testing.T) *world {
 	productsDSN, _ := services.Account(t, productsDB)
 	shopDSN, _ := services.Account(t, shopDB)
 	w.config = filepath.Join(w.dir, "config.toml")
-	writeFile(t, w.config, fmt.Sprintf(worldConfig, productsDSN, shopDSN, services.Port(t, w.smtp.Addr), ca.PEMFile, config.Listener.Addr().String(), jobs))
+	writeFile(t, w.config, fmt.Sprintf(worldConfig, productsDSN, shopDSN,
+		relaysTOML(t, w.smtp, ca.PEMFile, "some.json-config.com:443", config.Listener.Addr().String()), jobs))
 	return w
 }
 
