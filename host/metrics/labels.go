@@ -1,19 +1,23 @@
 package metrics
 
 import (
-	"maps"
 	"slices"
+	"strings"
 	"sync"
-
-	"github.com/prometheus/client_golang/prometheus"
+	"sync/atomic"
 )
 
 // OverflowJob is the job label of the jobs past MaxJobLabels. A job name
 // starts with a letter or digit (config.jobName), so no job is called so.
 const OverflowJob = "_other"
 
-// jobRuns are one job label's run counters, by outcome index.
-type jobRuns = [len(outcomes)]prometheus.Counter
+// jobRuns are one job label's run counts, by outcome index. They are
+// plain atomics, not client_golang counters: a scrape renders them itself
+// (see handler.go).
+type jobRuns struct {
+	name string
+	runs [len(outcomes)]atomic.Uint64
+}
 
 // jobTable bounds the job label. Job names are the operator's, and a
 // config may hold 100,000 jobs: only the first max configured jobs, in
@@ -22,30 +26,19 @@ type jobRuns = [len(outcomes)]prometheus.Counter
 // jump from one label to another; a job a reload removes loses its series,
 // and its place goes to the next job in config order at that reload.
 type jobTable struct {
-	vec   *prometheus.CounterVec
 	max   int
 	other *jobRuns
 
-	mu    sync.RWMutex
-	named map[string]*jobRuns
+	mu     sync.RWMutex
+	named  map[string]*jobRuns
+	sorted []*jobRuns // named's values by name: a scrape's order
 }
 
-func newJobTable(vec *prometheus.CounterVec, maxLabels int) *jobTable {
-	t := &jobTable{vec: vec, max: max(maxLabels, 0), named: map[string]*jobRuns{}}
-	t.other = t.series(OverflowJob)
-	return t
+func newJobTable(maxLabels int) *jobTable {
+	return &jobTable{max: max(maxLabels, 0), other: &jobRuns{name: OverflowJob}, named: map[string]*jobRuns{}}
 }
 
-// series makes the run counters of label, each at 0 until counted.
-func (t *jobTable) series(label string) *jobRuns {
-	var r jobRuns
-	for i, o := range outcomes {
-		r[i] = t.vec.WithLabelValues(label, o)
-	}
-	return &r
-}
-
-// runs returns the run counters job counts in.
+// runs returns the run counts job counts in.
 func (t *jobTable) runs(job string) *jobRuns {
 	t.mu.RLock()
 	r := t.named[job]
@@ -56,11 +49,12 @@ func (t *jobTable) runs(job string) *jobRuns {
 	return r
 }
 
-// names returns the jobs with series of their own, in no order.
-func (t *jobTable) names() []string {
+// snapshot returns the jobs with series of their own, by name. The slice
+// is never changed afterwards: configure makes a new one.
+func (t *jobTable) snapshot() []*jobRuns {
 	t.mu.RLock()
 	defer t.mu.RUnlock()
-	return slices.Collect(maps.Keys(t.named))
+	return t.sorted
 }
 
 // configure takes the names of the jobs configured now, in config order:
@@ -75,9 +69,6 @@ func (t *jobTable) configure(names []string) {
 	}
 	for name := range t.named {
 		if !keep[name] {
-			for _, o := range outcomes {
-				t.vec.DeleteLabelValues(name, o)
-			}
 			delete(t.named, name)
 		}
 	}
@@ -86,9 +77,15 @@ func (t *jobTable) configure(names []string) {
 			break
 		}
 		if t.named[n] == nil {
-			t.named[n] = t.series(n)
+			t.named[n] = &jobRuns{name: n}
 		}
 	}
+	sorted := make([]*jobRuns, 0, len(t.named))
+	for _, r := range t.named {
+		sorted = append(sorted, r)
+	}
+	slices.SortFunc(sorted, func(a, b *jobRuns) int { return strings.Compare(a.name, b.name) })
+	t.sorted = sorted
 }
 
 // SetJobs tells the metrics which jobs are configured, in config order, at

@@ -19,7 +19,6 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
 // Options configure the metrics.
@@ -69,9 +68,10 @@ type Run struct {
 // Metrics holds every metric of a service. Its methods are safe for
 // concurrent use.
 type Metrics struct {
-	reg     *prometheus.Registry
-	handler http.Handler
-	jobs    *jobTable
+	reg      *prometheus.Registry
+	source   Source
+	jobs     *jobTable
+	inflight chan struct{} // a slot per scrape in flight
 
 	duration      [len(outcomes)]prometheus.Observer
 	lateness      prometheus.Histogram
@@ -84,12 +84,8 @@ type Metrics struct {
 
 // New returns the metrics of one service.
 func New(opts Options) *Metrics {
-	m := &Metrics{reg: prometheus.NewRegistry()}
-	runs := prometheus.NewCounterVec(prometheus.CounterOpts{
-		Name: "jobbox_runs_total",
-		Help: `Finished runs, by job and outcome (ok, sleep, stop, exit, error). Jobs past [metrics] max_job_labels count under job="_other".`,
-	}, []string{"job", "outcome"})
-	m.jobs = newJobTable(runs, opts.MaxJobLabels)
+	m := &Metrics{reg: prometheus.NewRegistry(), source: opts.Source, jobs: newJobTable(opts.MaxJobLabels),
+		inflight: make(chan struct{}, maxScrapesInFlight)}
 	durations := prometheus.NewHistogramVec(prometheus.HistogramOpts{
 		Name:    "jobbox_run_duration_seconds",
 		Help:    "How long runs took, start to end, by outcome.",
@@ -130,21 +126,14 @@ func New(opts Options) *Metrics {
 	}, []string{"module"})
 	m.denied = fixedLabels(denied.WithLabelValues, opts.Modules)
 
-	m.reg.MustRegister(runs, durations, m.lateness, m.memory, writes, deact, calls, denied,
-		&sourceCollector{source: opts.Source, jobs: m.jobs}, buildInfo(),
+	m.reg.MustRegister(durations, m.lateness, m.memory, writes, deact, calls, denied, buildInfo(),
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	m.handler = promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{
-		ErrorHandling: promhttp.ContinueOnError,
-		// A scrape of 100,000 jobs takes a while: a few at once are
-		// plenty, and more must not pile up.
-		MaxRequestsInFlight: 4,
-	})
 	return m
 }
 
-// Handler serves the metrics in Prometheus's text exposition format (or
-// OpenMetrics when the scraper asks for it), at whatever path it is mounted.
-func (m *Metrics) Handler() http.Handler { return m.handler }
+// Handler serves the metrics in Prometheus's text exposition format, at
+// whatever path it is mounted (see ServeHTTP).
+func (m *Metrics) Handler() http.Handler { return m }
 
 // fixedLabels makes the series of a vector (with is its WithLabelValues)
 // for each of values and "other", so each reads 0 before its first count,

@@ -174,10 +174,17 @@ func BenchmarkObserveRun(b *testing.B) {
 	})
 }
 
-// BenchmarkScrape100kJobs is one scrape of a service with 100,000
-// configured jobs, 1,000 of them labelled.
-func BenchmarkScrape100kJobs(b *testing.B) {
-	jobs := make([]Job, 100_000)
+// BenchmarkScrape is one scrape of a service with 1,500 configured jobs
+// (the scheduler bench's load) and with 100,000, 1,000 of them labelled,
+// as Prometheus asks for it: gzip-compressed text.
+func BenchmarkScrape(b *testing.B) {
+	for _, n := range []int{1500, 100_000} {
+		b.Run(fmt.Sprintf("jobs=%d", n), func(b *testing.B) { benchmarkScrape(b, n) })
+	}
+}
+
+func benchmarkScrape(b *testing.B, n int) {
+	jobs := make([]Job, n)
 	names := make([]string, len(jobs))
 	for i := range jobs {
 		names[i] = fmt.Sprintf("job-%06d", i)
@@ -202,10 +209,15 @@ func BenchmarkScrape100kJobs(b *testing.B) {
 	}
 	m := New(Options{MaxJobLabels: 1000, Source: Source{Jobs: census}})
 	m.SetJobs(names)
+	for i, name := range names[:min(n, 1000)] {
+		m.ObserveRun(Run{Job: name, Outcome: outcomes[i%len(outcomes)], Duration: time.Millisecond})
+	}
 	b.ReportAllocs()
 	for b.Loop() {
 		rec := httptest.NewRecorder()
-		m.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+		req := httptest.NewRequest("GET", "/metrics", nil)
+		req.Header.Set("Accept-Encoding", "gzip")
+		m.Handler().ServeHTTP(rec, req)
 		_, _ = io.Copy(io.Discard, rec.Body)
 	}
 }

@@ -10,7 +10,7 @@ import (
 // per run: a map lookup under a read lock and a few atomic adds.
 func (m *Metrics) ObserveRun(r Run) {
 	i := outcomeIndex(r.Outcome)
-	m.jobs.runs(r.Job)[i].Inc()
+	m.jobs.runs(r.Job).runs[i].Add(1)
 	m.duration[i].Observe(max(r.Duration, 0).Seconds())
 	m.lateness.Observe(max(r.Lateness, 0).Seconds())
 	m.memory.Observe(float64(r.Memory))
