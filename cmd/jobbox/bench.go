@@ -24,7 +24,7 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs.StringVar(&o.JobsDir, "jobs", "jobs", "the directory of the shipped example jobs (for hello-go.wasm)")
 	fs.StringVar(&o.CorpusDir, "corpus", "tests", "the directory of the hostile corpus (hostile/*.lua, guests/*.expect)")
 	fs.BoolVar(&o.Quick, "quick", false, "one small scheduler scenario instead of four")
-	fs.IntVar(&o.Subscribers, "subscribers", 0, "event-stream clients attached to the scheduler scenarios")
+	fs.IntVar(&o.Subscribers, "subscribers", 0, "HTTP clients of GET /v1/events (the admin API's handler, on loopback) reading every event of the scheduler scenarios")
 	fs.DurationVar(&o.Scrape, "scrape", 0, "in the scheduler case, feed the metrics and scrape /metrics this often (e.g. 1s)")
 	only := fs.String("case", "", "run only the cases whose name contains this")
 	loads := fs.String("load", "", "the scheduler case's scenarios, as jobs/interval pairs: 1500/1s,100000/10m")

@@ -43,8 +43,9 @@ type Options struct {
 	// CorpusDir holds the hostile corpus (LoadCorpus); "tests" if empty.
 	CorpusDir string
 	// Subscribers attaches that many event-stream clients to the
-	// scheduler scenarios: each reads every run's start and end from the
-	// service's event bus and encodes it as an SSE writer would.
+	// scheduler scenarios: HTTP clients of GET /v1/events, served by the
+	// admin API's own handler on loopback, each reading every run's start
+	// and end (subscribers.go).
 	Subscribers int
 	// Scrape, when set, has the scheduler case feed the service's metrics
 	// from its reports and scrape /metrics that often (scrape.go).

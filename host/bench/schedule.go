@@ -3,7 +3,6 @@ package bench
 import (
 	"context"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -12,7 +11,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/jobbox/jobbox/host/api"
 	"github.com/jobbox/jobbox/host/config"
 	"github.com/jobbox/jobbox/host/sandbox"
 	"github.com/jobbox/jobbox/host/sched"
@@ -84,8 +82,12 @@ func schedule(ctx context.Context, o Options, n int, interval string) ([]Row, er
 		rec recorder
 		sc  *scraper // with o.Scrape: the metrics, fed and scraped
 	)
-	bus, stopSubs := subscribe(o.Subscribers)
-	defer stopSubs()
+	subs, err := subscribe(o.Subscribers)
+	if err != nil {
+		return nil, err
+	}
+	defer subs.close()
+	bus := subs.bus
 	s := sched.New(sched.Options{
 		Runner: e, Store: st, MaxConcurrent: cfg.MaxConcurrentRuns, SpreadFirstRuns: true, OnStart: bus.RunStarted,
 		OnReport: func(r sched.Report) {
@@ -115,6 +117,7 @@ func schedule(ctx context.Context, o Options, n int, interval string) ([]Row, er
 	if err != nil {
 		return nil, fmt.Errorf("scraping the metrics: %w", err)
 	}
+	read := subs.close()
 	if failed > 0 {
 		return nil, fmt.Errorf("%d runs failed", failed)
 	}
@@ -125,6 +128,10 @@ func schedule(ctx context.Context, o Options, n int, interval string) ([]Row, er
 	if len(scrapes) > 0 {
 		rows = append(rows, Row{Figure: "  one scrape of /metrics, p50 (p99–max)", Median: scrapes.median(),
 			Low: scrapes.quantile(0.99), High: scrapes[len(scrapes)-1], Unit: "ms", Note: fmt.Sprintf("%d scrapes", len(scrapes))})
+	}
+	if len(read) > 0 {
+		rows = append(rows, Row{Figure: "  run-end events each /v1/events client read", Median: read.median(),
+			Low: read[0], High: read[len(read)-1], Unit: "events", Note: fmt.Sprintf("%d clients, warm-up included", len(read))})
 	}
 	if n >= 10_000 {
 		rows = append(rows, Row{Figure: "  host RSS with all jobs configured", Median: float64(rss) / (1 << 20), Unit: "MiB",
@@ -137,7 +144,7 @@ func schedule(ctx context.Context, o Options, n int, interval string) ([]Row, er
 func scheduleName(n int, interval string, o Options) string {
 	name := fmt.Sprintf("%d jobs every %s", n, interval)
 	if o.Subscribers > 0 {
-		name += fmt.Sprintf(", %d subscribers", o.Subscribers)
+		name += fmt.Sprintf(", %d /v1/events clients", o.Subscribers)
 	}
 	if o.Scrape > 0 {
 		name += fmt.Sprintf(", /metrics every %s", o.Scrape)
@@ -195,41 +202,4 @@ func (rec *recorder) measure(window time.Duration) (late, toEnd stats, elapsed t
 	slices.Sort(late)
 	slices.Sort(toEnd)
 	return late, toEnd, elapsed, failed
-}
-
-// subscribe attaches n event-stream clients to a new bus, each reading
-// and writing every event's JSON as the admin API's stream does: after an
-// event it gathers the ones that follow for api.Gather, then writes them
-// all; stop closes them and waits.
-func subscribe(n int) (*service.Bus, func()) {
-	bus := service.NewBus()
-	var wg sync.WaitGroup
-	subs := make([]*service.Subscription, n)
-	for i := range subs {
-		subs[i] = bus.Subscribe(0)
-		sub := subs[i]
-		wg.Go(func() {
-			for e := range sub.Events() {
-				_, _ = io.Discard.Write(e.JSON())
-				time.Sleep(api.Gather)
-				for drained := false; !drained; {
-					select {
-					case e, ok := <-sub.Events():
-						if !ok {
-							return
-						}
-						_, _ = io.Discard.Write(e.JSON())
-					default:
-						drained = true
-					}
-				}
-			}
-		})
-	}
-	return bus, func() {
-		for _, sub := range subs {
-			sub.Close()
-		}
-		wg.Wait()
-	}
 }
