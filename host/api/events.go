@@ -37,12 +37,13 @@ const (
 	writeWait = 30 * time.Second
 )
 
-// Gather is how long a stream waits after an event for the ones that
-// follow it, before it writes them all at once. While it waits, events
-// queue in its buffer without waking it: at 1,500 runs a second a stream
-// then wakes about 50 times a second, not 3,000, and the scheduler keeps
-// the CPU (BENCHMARKS.md, Session 7). A dashboard does not see 20 ms.
-const Gather = 20 * time.Millisecond
+// FlushEvery is the least time between two writes of a stream. An event
+// after a quiet spell goes out at once; in a busy spell the events queue
+// in the subscription's buffer without waking the stream, which writes
+// them all at the next turn: at 1,500 runs a second a stream wakes 20
+// times a second, not 3,000, and the scheduler keeps the CPU
+// (BENCHMARKS.md, Sessions 7 and 8). A dashboard does not see 50 ms.
+const FlushEvery = 50 * time.Millisecond
 
 // events serves the service's events as server-sent events, until the
 // client goes or the feed ends. The handler owns the stream: nothing
@@ -61,6 +62,7 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 	}
 	last := sub.Since()
 	var buf []byte
+	var wrote time.Time
 	add := func(ev Event) {
 		if ev.ID > last+1 {
 			buf = append(buf, "event: lagged\ndata: {\"missed\":"...)
@@ -78,7 +80,7 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 		switch {
 		case err == nil:
 			add(ev)
-			if !gather(r.Context()) {
+			if !pause(r.Context(), FlushEvery-time.Since(wrote)) {
 				return
 			}
 			// The events that came meanwhile go in the same write.
@@ -98,16 +100,21 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 		if _, err := w.Write(buf); err != nil || rc.Flush() != nil {
 			return
 		}
+		wrote = time.Now()
 	}
 }
 
 // maxBatch bounds the events sent in one write, so a stream that never
 // runs dry still flushes.
-const maxBatch = 256
+const maxBatch = 4096
 
-// gather waits Gather for more events to queue; false when the client went.
-func gather(ctx context.Context) bool {
-	t := time.NewTimer(Gather)
+// pause waits d (nothing when d is not positive) while events queue; false
+// when the client went.
+func pause(ctx context.Context, d time.Duration) bool {
+	if d <= 0 {
+		return ctx.Err() == nil
+	}
+	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
 	case <-t.C:
