@@ -22,7 +22,8 @@ func exportRun() int32 {
 
 // exportPrepare runs the function registered with Prepare, then collects
 // garbage, so the snapshot the host takes next holds no garbage and no
-// collection half done for every run to finish (abi.PrepareExport).
+// collection half done for every run to finish (abi.PrepareExport), and
+// warms the allocator the collection emptied (see warmAllocator).
 //
 //go:wasmexport jobbox_prepare
 func exportPrepare() {
@@ -30,4 +31,5 @@ func exportPrepare() {
 		prepare()
 	}
 	runtime.GC()
+	warmAllocator()
 }

@@ -38,8 +38,10 @@ var compiled map[sdk.Source]*lua.FunctionProto
 func prepare() {
 	prepared = newState()
 	preparedJob = newJob(prepared)
-	// crypto/rand sets itself up on first use: let the snapshot hold that.
+	// crypto/rand sets itself up on first use, and so does the sync.Map of
+	// timers, which every run reads: let the snapshot hold both.
 	seedRandom()
+	timerQueues.Load(prepared)
 	// The sources are a hint: a run whose file is missing compiles it.
 	sources, _ := sdk.Sources()
 	compiled = make(map[sdk.Source]*lua.FunctionProto, len(sources))
