@@ -32,6 +32,7 @@ type jobTable struct {
 	mu     sync.RWMutex
 	named  map[string]*jobRuns
 	sorted []*jobRuns // named's values by name: a scrape's order
+	names  []string   // their names, in the same order, for the census
 }
 
 func newJobTable(maxLabels int) *jobTable {
@@ -49,12 +50,12 @@ func (t *jobTable) runs(job string) *jobRuns {
 	return r
 }
 
-// snapshot returns the jobs with series of their own, by name. The slice
-// is never changed afterwards: configure makes a new one.
-func (t *jobTable) snapshot() []*jobRuns {
+// snapshot returns the jobs with series of their own and their names, by
+// name. The slices are never changed afterwards: configure makes new ones.
+func (t *jobTable) snapshot() ([]*jobRuns, []string) {
 	t.mu.RLock()
 	defer t.mu.RUnlock()
-	return t.sorted
+	return t.sorted, t.names
 }
 
 // configure takes the names of the jobs configured now, in config order:
@@ -85,7 +86,11 @@ func (t *jobTable) configure(names []string) {
 		sorted = append(sorted, r)
 	}
 	slices.SortFunc(sorted, func(a, b *jobRuns) int { return strings.Compare(a.name, b.name) })
-	t.sorted = sorted
+	labelled := make([]string, len(sorted))
+	for i, r := range sorted {
+		labelled[i] = r.name
+	}
+	t.sorted, t.names = sorted, labelled
 }
 
 // SetJobs tells the metrics which jobs are configured, in config order, at

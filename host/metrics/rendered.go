@@ -33,18 +33,13 @@ const (
 
 // render appends the families of the job table and the source.
 func (m *Metrics) render(w *textWriter) {
-	named := m.jobs.snapshot()
+	named, names := m.jobs.snapshot()
 	w.family(runsName, runsHelp, "counter")
-	for _, r := range append(named, m.jobs.other) {
-		for i, o := range outcomes {
-			w.sample(runsName, float64(r.runs[i].Load()), "job", r.name, "outcome", o)
-		}
+	for _, r := range named {
+		renderRuns(w, r)
 	}
+	renderRuns(w, m.jobs.other)
 	if m.source.Jobs != nil {
-		names := make([]string, len(named))
-		for i, r := range named {
-			names[i] = r.name
-		}
 		byState, jobs := m.source.Jobs(names)
 		renderJobs(w, byState, jobs)
 	}
@@ -54,6 +49,13 @@ func (m *Metrics) render(w *textWriter) {
 		w.sample(liveName, float64(live))
 		w.family(pooledName, pooledHelp, "gauge")
 		w.sample(pooledName, float64(pooled))
+	}
+}
+
+// renderRuns appends one job label's run counts, by outcome.
+func renderRuns(w *textWriter, r *jobRuns) {
+	for i, o := range outcomes {
+		w.sample(runsName, float64(r.runs[i].Load()), "job", r.name, "outcome", o)
 	}
 }
 
