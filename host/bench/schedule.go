@@ -99,7 +99,7 @@ func schedule(ctx context.Context, o Options, n int, interval string) ([]Row, er
 		},
 	})
 	if o.Scrape > 0 {
-		if sc, err = startScraper(s, jobNames(cfg), o.Scrape); err != nil {
+		if sc, err = startScraper(s, service.JobNames(cfg), o.Scrape); err != nil {
 			return nil, err
 		}
 	}

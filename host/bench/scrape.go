@@ -9,7 +9,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/jobbox/jobbox/host/config"
 	"github.com/jobbox/jobbox/host/metrics"
 	"github.com/jobbox/jobbox/host/sched"
 	"github.com/jobbox/jobbox/host/service"
@@ -50,8 +49,7 @@ func startScraper(s *sched.Scheduler, names []string, period time.Duration) (*sc
 
 // observe counts a finished run, as the service's report does.
 func (sc *scraper) observe(r sched.Report) {
-	sc.m.ObserveRun(metrics.Run{Job: r.Job, Outcome: r.Outcome.Status.String(), Duration: r.Outcome.Duration(),
-		Lateness: r.Lateness(), Memory: r.Outcome.Memory})
+	sc.m.ObserveRun(service.MetricRun(r))
 }
 
 func (sc *scraper) loop(period time.Duration) {
@@ -103,12 +101,4 @@ func (sc *scraper) close() (stats, error) {
 	took := slices.Clone(sc.took)
 	slices.Sort(took)
 	return took, sc.failed
-}
-
-func jobNames(cfg *config.Config) []string {
-	names := make([]string, len(cfg.Jobs))
-	for i, j := range cfg.Jobs {
-		names[i] = j.Name
-	}
-	return names
 }

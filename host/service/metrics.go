@@ -30,7 +30,7 @@ func (s *Service) newMetrics(cfg *config.Config) *metrics.Metrics {
 		Modules:      []string{abi.FuncData, abi.FuncNetwork, abi.FuncEmail, abi.FuncMySQL},
 		Source:       metrics.Source{Jobs: s.metricJobs, Instances: func() (int, int) { return s.engine.Instances() }},
 	})
-	m.SetJobs(jobNames(cfg))
+	m.SetJobs(JobNames(cfg))
 	return m
 }
 
@@ -66,7 +66,9 @@ func MetricJobs(counts map[sched.State]int, views []sched.JobView) (map[string]i
 	return byState, jobs
 }
 
-func jobNames(cfg *config.Config) []string {
+// JobNames returns the configured jobs' names, in config order: the order
+// in which the metrics give jobs series of their own (metrics.SetJobs).
+func JobNames(cfg *config.Config) []string {
 	names := make([]string, len(cfg.Jobs))
 	for i, j := range cfg.Jobs {
 		names[i] = j.Name
@@ -75,7 +77,10 @@ func jobNames(cfg *config.Config) []string {
 }
 
 // observe counts a finished run.
-func (s *Service) observe(r sched.Report) {
+func (s *Service) observe(r sched.Report) { s.metrics.ObserveRun(MetricRun(r)) }
+
+// MetricRun is a finished run as the metrics count it.
+func MetricRun(r sched.Report) metrics.Run {
 	run := metrics.Run{
 		Job: r.Job, Outcome: r.Outcome.Status.String(), Duration: r.Outcome.Duration(),
 		Lateness: r.Lateness(), Memory: r.Outcome.Memory,
@@ -88,7 +93,7 @@ func (s *Service) observe(r sched.Report) {
 		// as "admin" when it was asked for.
 		run.Deactivated = store.ReasonError
 	}
-	s.metrics.ObserveRun(run)
+	return run
 }
 
 // serveMetrics serves /metrics on [metrics] listen, when it is set.

@@ -318,7 +318,7 @@ func (s *Service) reload() error {
 	s.engine.SetLocation(cfg.Timezone.Location())
 	s.warnMetricsChange(cfg)
 	s.sched.Reload(s.specs(cfg, mods))
-	s.metrics.SetJobs(jobNames(cfg))
+	s.metrics.SetJobs(JobNames(cfg))
 	// Runs hold the database pools they use: closing the old host lets
 	// go of its own references, and each pool closes with its last run.
 	_ = s.mods.Close()
