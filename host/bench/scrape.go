@@ -3,7 +3,6 @@ package bench
 import (
 	"context"
 	"io"
-	"net"
 	"net/http"
 	"slices"
 	"sync"
@@ -36,13 +35,11 @@ func startScraper(s *sched.Scheduler, names []string, period time.Duration) (*sc
 		Jobs: func(named []string) (map[string]int, []metrics.Job) { return service.MetricJobs(s.Census(named)) },
 	}})
 	m.SetJobs(names)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	srv, base, err := serveLoopback(m.Handler())
 	if err != nil {
 		return nil, err
 	}
-	sc := &scraper{m: m, srv: &http.Server{Handler: m.Handler(), ReadHeaderTimeout: 5 * time.Second},
-		url: "http://" + ln.Addr().String() + "/metrics", stop: make(chan struct{}), done: make(chan struct{})}
-	go func() { _ = sc.srv.Serve(ln) }()
+	sc := &scraper{m: m, srv: srv, url: base + "/metrics", stop: make(chan struct{}), done: make(chan struct{})}
 	go sc.loop(period)
 	return sc, nil
 }

@@ -4,11 +4,9 @@ import (
 	"bufio"
 	"bytes"
 	"fmt"
-	"net"
 	"net/http"
 	"slices"
 	"sync"
-	"time"
 
 	"github.com/jobbox/jobbox/host/service"
 )
@@ -33,13 +31,12 @@ func subscribe(n int) (*subscribers, error) {
 	if n == 0 {
 		return s, nil
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	srv, base, err := serveLoopback(service.EventStream(s.bus, s.stopped))
 	if err != nil {
-		return nil, fmt.Errorf("listening for the event streams: %w", err)
+		return nil, fmt.Errorf("serving the event streams: %w", err)
 	}
-	s.srv = &http.Server{Handler: service.EventStream(s.bus, s.stopped), ReadHeaderTimeout: 5 * time.Second}
-	go func() { _ = s.srv.Serve(ln) }()
-	url := "http://" + ln.Addr().String() + "/v1/events"
+	s.srv = srv
+	url := base + "/v1/events"
 	s.read = make([]int, n)
 	for i := range n {
 		resp, err := http.Get(url)
