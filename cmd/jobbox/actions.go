@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -22,7 +21,7 @@ func cmdRunNow(ctx context.Context, inv *invocation) int {
 		return code
 	}
 	if inv.json {
-		return printJSON(inv, m)
+		return inv.printJSON(m)
 	}
 	name := textsafe.Escape(m.Job)
 	switch {
@@ -49,7 +48,7 @@ func cmdAudit(ctx context.Context, inv *invocation) int {
 		return code
 	}
 	if inv.json {
-		return printJSON(inv, page.Entries)
+		return inv.printJSON(page.Entries)
 	}
 	for _, e := range page.Entries {
 		who := e.Actor
@@ -68,12 +67,5 @@ func cmdAudit(ctx context.Context, inv *invocation) int {
 		}
 		fmt.Fprintln(inv.stdout)
 	}
-	return exitOK
-}
-
-func printJSON(inv *invocation, v any) int {
-	enc := json.NewEncoder(inv.stdout)
-	enc.SetIndent("", "  ")
-	_ = enc.Encode(v)
 	return exitOK
 }

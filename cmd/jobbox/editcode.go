@@ -26,7 +26,7 @@ func cmdCodeGet(ctx context.Context, inv *invocation) int {
 		return code
 	}
 	if inv.json {
-		return printJSON(inv, c)
+		return inv.printJSON(c)
 	}
 	if inv.edit.out != "" {
 		if err := os.WriteFile(inv.edit.out, []byte(c.Code), 0o644); err != nil {
@@ -64,7 +64,7 @@ func cmdCodePut(ctx context.Context, inv *invocation) int {
 		return code
 	}
 	if inv.json {
-		return printJSON(inv, saved)
+		return inv.printJSON(saved)
 	}
 	fmt.Fprintf(inv.stdout, "job %s: saved %s; its next run uses it\n", textsafe.Escape(name), textsafe.Escape(saved.File))
 	return exitOK

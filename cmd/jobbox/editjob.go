@@ -21,7 +21,7 @@ func cmdJobShow(ctx context.Context, inv *invocation) int {
 		return code
 	}
 	if inv.json {
-		return printJSON(inv, fields)
+		return inv.printJSON(fields)
 	}
 	fmt.Fprintf(inv.stdout, "# etag %s\n[[jobs]]\n", textsafe.Escape(etag))
 	var tables []string
@@ -165,7 +165,7 @@ func cmdJobDelete(ctx context.Context, inv *invocation) int {
 // edited says what an edit wrote; the service has reloaded by then.
 func (inv *invocation) edited(edit api.Edit, what string) int {
 	if inv.json {
-		return printJSON(inv, edit)
+		return inv.printJSON(edit)
 	}
 	fmt.Fprintf(inv.stdout, "job %s %s %s, and the service reloaded", textsafe.Escape(edit.Job), what, textsafe.Escape(edit.ConfigFile))
 	if edit.CreatedFile != "" {
