@@ -125,6 +125,9 @@ func (b *Bus) Publish(e Event) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.seq++
+	if len(b.subs) == 0 {
+		return // no one to encode it for: a run's event costs no allocation
+	}
 	e.Seq = b.seq
 	e.enc = &encoding{}
 	for sub := range b.subs {
