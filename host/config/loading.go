@@ -112,15 +112,15 @@ func (c *Config) checkJobFile(j Job, r roots, label string) error {
 	if j.Root = r.of(j.File); j.Root == "" {
 		return fmt.Errorf("%s: file %s lies outside the directories job files must be in (%s)", label, j.File, c.jobDirsText())
 	}
-	if err := jobfile.Check(c.jobFileSpec(j)); err != nil {
+	if err := jobfile.Check(c.JobFileSpec(j)); err != nil {
 		return fmt.Errorf("%s: %w", label, err)
 	}
 	return nil
 }
 
-// jobFileSpec says how to open j's file: inside its job directory, capped
+// JobFileSpec says how to open j's file: inside its job directory, capped
 // by the setting for its kind.
-func (c *Config) jobFileSpec(j Job) jobfile.Spec {
+func (c *Config) JobFileSpec(j Job) jobfile.Spec {
 	s := jobfile.Spec{Name: j.File, Path: j.Path, Root: j.Root, Max: int64(c.MaxLuaFile.Bytes()), MaxKey: "max_lua_file"}
 	if strings.ToLower(filepath.Ext(j.File)) == ".wasm" {
 		s.Max, s.MaxKey = int64(c.MaxWasmFile.Bytes()), "max_wasm_file"

@@ -49,7 +49,7 @@ func (e *Editor) Code(name string) (Code, error) {
 	if j.Root == "" {
 		return Code{}, fmt.Errorf("job file %s lies outside the job directories (job_dirs): %w", j.File, ErrNotEditable)
 	}
-	src, _, err := jobfile.Read(specOf(s.cfg, j))
+	src, _, err := jobfile.Read(s.cfg.JobFileSpec(j))
 	if err != nil {
 		return Code{}, fmt.Errorf("job %q: %w", name, err)
 	}
@@ -117,7 +117,7 @@ func current(cfg *config.Config, j config.Job, root *os.Root, rel, ifMatch strin
 		}
 		return nil, nil
 	}
-	base, _, err := jobfile.Read(specOf(cfg, j))
+	base, _, err := jobfile.Read(cfg.JobFileSpec(j))
 	if err != nil {
 		return nil, fmt.Errorf("job %q: %w", j.Name, err)
 	}
@@ -170,11 +170,6 @@ func luaOnly(j config.Job) error {
 		return fmt.Errorf("job %q runs %s, a compiled guest, whose code is not edited here: %w", j.Name, j.File, ErrNotEditable)
 	}
 	return nil
-}
-
-// specOf says how the engine opens j's file.
-func specOf(cfg *config.Config, j config.Job) jobfile.Spec {
-	return jobfile.Spec{Name: j.File, Path: j.Path, Root: j.Root, Max: int64(cfg.MaxLuaFile.Bytes()), MaxKey: "max_lua_file"}
 }
 
 func invalidCode(file string, problems []sandbox.Problem) error {
