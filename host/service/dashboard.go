@@ -52,7 +52,7 @@ func (d dashboard) Jobs(_ context.Context, f web.JobFilter) (web.JobPage, error)
 }
 
 func webJob(j api.Job) web.Job {
-	w := web.Job{Name: j.Name, File: j.File, Interval: time.Duration(j.IntervalS * float64(time.Second)),
+	w := web.Job{Name: j.Name, File: j.File, Interval: seconds(j.IntervalS),
 		RunOnce: j.RunOnce, State: j.State, Reason: j.Reason, LastStatus: j.LastStatus, Runs: j.Runs}
 	if j.LastRun != nil {
 		w.LastRun = *j.LastRun
