@@ -191,8 +191,6 @@ func (e *Editor) write(file string, base, cand []byte, r *rendered, start int) (
 	res := Result{ConfigFile: file, ETag: ETag(cand), Config: s.cfg}
 	if r != nil {
 		res.After = tableFields(r.text)
-	}
-	if r != nil {
 		name, _ := r.name.(string)
 		if res.CreatedFile, err = e.seed(s.cfg, file, name); err != nil {
 			return Result{}, err
