@@ -17,8 +17,8 @@ func cmdHashPassword(_ context.Context, inv *invocation) int {
 	if len(inv.args) != 1 {
 		return inv.fail("name the user: jobbox hash-password NAME [--role admin|operator|viewer] < password")
 	}
-	if _, ok := api.ParseRole(inv.role); !ok {
-		return inv.fail("--role must be admin, operator or viewer, not %q", inv.role)
+	if code := inv.checkRole(); code != exitOK {
+		return code
 	}
 	password, err := readPassword(inv)
 	if err != nil {
@@ -29,6 +29,14 @@ func cmdHashPassword(_ context.Context, inv *invocation) int {
 		return inv.fail("%v", err)
 	}
 	fmt.Fprintf(inv.stdout, "[[admin.users]]\nname = %q\nrole = %q\npassword_hash = '%s'\n", inv.args[0], inv.role, hash)
+	return exitOK
+}
+
+// checkRole refuses a --role that is not one of the admin API's roles.
+func (inv *invocation) checkRole() int {
+	if _, ok := api.ParseRole(inv.role); !ok {
+		return inv.fail("--role must be admin, operator or viewer, not %q", inv.role)
+	}
 	return exitOK
 }
 
@@ -70,8 +78,8 @@ func cmdNewToken(_ context.Context, inv *invocation) int {
 	if len(inv.args) != 1 {
 		return inv.fail("name the token: jobbox new-token NAME [--role admin|operator|viewer]")
 	}
-	if _, ok := api.ParseRole(inv.role); !ok {
-		return inv.fail("--role must be admin, operator or viewer, not %q", inv.role)
+	if code := inv.checkRole(); code != exitOK {
+		return code
 	}
 	token, hash := api.NewToken()
 	fmt.Fprintf(inv.stderr, "the token, shown this once (jobbox keeps only its hash):\n")
