@@ -164,12 +164,7 @@ func (c *Config) ParseWith(data []byte, path string, files Files) error {
 // resolvePaths makes the config's relative paths relative to its file,
 // once, here and not in Validate, so Validate can run any number of times.
 func (c *Config) resolvePaths() {
-	resolve := func(p string) string {
-		if p == "" || filepath.IsAbs(p) {
-			return p
-		}
-		return filepath.Join(c.Dir, p)
-	}
+	resolve := c.resolve
 	c.StateDir = resolve(c.StateDir)
 	c.SMTP.CAFile = resolve(c.SMTP.CAFile)
 	c.Network.CAFile = resolve(c.Network.CAFile)
