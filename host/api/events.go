@@ -108,8 +108,8 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 // runs dry still flushes.
 const maxBatch = 4096
 
-// pause waits d (nothing when d is not positive) while events queue; false
-// when the client went.
+// pause waits d (nothing when d is not positive), or until ctx ends: while
+// a stream's events queue, or after a failed login. False when ctx ended.
 func pause(ctx context.Context, d time.Duration) bool {
 	if d <= 0 {
 		return ctx.Err() == nil

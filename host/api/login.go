@@ -61,7 +61,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		s.throttle.fail(userKey)
 		s.throttle.fail(addrKey)
 		s.opts.Log("login failed", "user", req.User, "address", addr)
-		s.pause(r.Context(), s.opts.FailDelay)
+		pause(r.Context(), s.opts.FailDelay) // slows password guessing
 		WriteError(w, http.StatusUnauthorized, "wrong user name or password", "")
 		return
 	}
@@ -94,7 +94,7 @@ func (s *Server) loginSetup(w http.ResponseWriter, r *http.Request, token string
 	s.setupMu.Unlock()
 	if !ok {
 		s.opts.Log("setup login refused", "address", remoteHost(r))
-		s.pause(r.Context(), s.opts.FailDelay)
+		pause(r.Context(), s.opts.FailDelay) // slows password guessing
 		WriteError(w, http.StatusUnauthorized, "the login link is used up or not this service's; restart jobbox for a new one, or configure a user", "setup_token")
 		return
 	}
@@ -151,17 +151,4 @@ func readLogin(r *http.Request) (req loginRequest, form bool, err error) {
 		return req, false, fmt.Errorf("the login request must be JSON {\"user\": ..., \"password\": ...}: %w", err)
 	}
 	return req, false, nil
-}
-
-// pause waits d, or until ctx ends, slowing password guessing.
-func (s *Server) pause(ctx context.Context, d time.Duration) {
-	if d <= 0 {
-		return
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-	case <-ctx.Done():
-	}
 }
