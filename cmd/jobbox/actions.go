@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"net/url"
 	"time"
 
 	"github.com/jobbox/jobbox/host/api"
@@ -17,7 +16,7 @@ func cmdRunNow(ctx context.Context, inv *invocation) int {
 		return inv.fail("name one job: jobbox run-now NAME")
 	}
 	var m api.ManualRun
-	if code := inv.call(ctx, http.MethodPost, "/v1/jobs/"+url.PathEscape(inv.args[0])+"/run-now", &m); code != exitOK {
+	if code := inv.call(ctx, http.MethodPost, jobPath(inv.args[0], "/run-now"), &m); code != exitOK {
 		return code
 	}
 	if inv.json {

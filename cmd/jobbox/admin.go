@@ -167,7 +167,7 @@ func setActive(ctx context.Context, inv *invocation, action string) int {
 		return inv.fail("name one job: jobbox %s NAME", action)
 	}
 	name := inv.args[0]
-	if code := inv.call(ctx, http.MethodPost, "/v1/jobs/"+url.PathEscape(name)+"/"+action, nil); code != exitOK {
+	if code := inv.call(ctx, http.MethodPost, jobPath(name, "/"+action), nil); code != exitOK {
 		return code
 	}
 	if action == "activate" {
@@ -184,7 +184,7 @@ func cmdHistory(ctx context.Context, inv *invocation) int {
 		return inv.fail("name one job: jobbox history NAME")
 	}
 	var page api.RunPage
-	if code := inv.call(ctx, http.MethodGet, "/v1/jobs/"+url.PathEscape(inv.args[0])+"/runs?limit=1000", &page); code != exitOK {
+	if code := inv.call(ctx, http.MethodGet, jobPath(inv.args[0], "/runs?limit=1000"), &page); code != exitOK {
 		return code
 	}
 	runs := page.Runs
