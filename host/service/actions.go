@@ -29,16 +29,18 @@ func (s *Service) Deactivate(ctx context.Context, actor domain.Actor, job string
 }
 
 func (s *Service) setActive(ctx context.Context, actor domain.Actor, job string, active bool) error {
-	action := map[bool]string{true: "activate", false: "deactivate"}[active]
+	action := "deactivate"
+	if active {
+		action = "activate"
+	}
 	before := s.summary(job)
 	err := s.sched.SetActive(ctx, job, active)
-	after := s.summary(job)
-	s.audit(ctx, actor, action, job, before, after, err)
+	v, ok := s.sched.Job(job)
+	s.audit(ctx, actor, action, job, before, summaryOf(v, ok), err)
 	if err == nil && !active {
 		s.metrics.Deactivated(store.ReasonAdmin)
 	}
 	if err == nil {
-		v, _ := s.sched.Job(job)
 		s.bus.Publish(Event{Time: s.opts.Clock.Now(), Kind: EventJobState, Job: job, State: string(v.State), Actor: actor.Name, Reason: action})
 	}
 	return err
@@ -75,8 +77,10 @@ func (s *Service) ReloadAs(ctx context.Context, actor domain.Actor) error {
 }
 
 // summary is a job's state as the audit log shows it.
-func (s *Service) summary(job string) string {
-	v, ok := s.sched.Job(job)
+func (s *Service) summary(job string) string { return summaryOf(s.sched.Job(job)) }
+
+// summaryOf is summary of v, the view of a job; "" when there is none (!ok).
+func summaryOf(v sched.JobView, ok bool) string {
 	switch {
 	case !ok:
 		return ""
