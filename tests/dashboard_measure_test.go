@@ -20,7 +20,6 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"os/exec"
 	"slices"
 	"strings"
 	"testing"
@@ -196,10 +195,12 @@ func TestMeasureListAt10k(t *testing.T) {
 		t.Logf("server, GET %s at %d jobs, request to last byte: %s", pg.path, jobs, summary(server[j]))
 	}
 
-	ctx := chromium(t, 1280)
+	var without []chromedp.ExecAllocatorOption
 	if os.Getenv("JOBBOX_MEASURE_NO_BFCACHE") == "1" {
-		ctx = chromiumWithout(t, 1280, "BackForwardCache")
+		// The back-forward cache off, for telling whether it causes a delay.
+		without = append(without, chromedp.Flag("disable-features", "Translate,BlinkGenPropertyTrees,BackForwardCache"))
 	}
+	ctx := chromium(t, 1280, without...)
 	login(t, ctx, d, "ann", adminPassword)
 	sameTab := os.Getenv("JOBBOX_MEASURE_SAME_TAB") == "1"
 	fp, fcp, resp := make([][]float64, len(pages)), make([][]float64, len(pages)), make([][]float64, len(pages))
@@ -219,26 +220,6 @@ func TestMeasureListAt10k(t *testing.T) {
 		t.Logf("Chromium, %s, first paint:                         %s", pg.path, summary(fp[j]))
 		t.Logf("Chromium, %s, first contentful paint:              %s", pg.path, summary(fcp[j]))
 	}
-}
-
-// chromiumWithout is chromium with a browser feature turned off, for
-// telling what causes a delay.
-func chromiumWithout(t *testing.T, width int64, feature string) context.Context {
-	t.Helper()
-	path, err := exec.LookPath("chromium")
-	if err != nil {
-		t.Fatal("chromium is not installed (apt-get install chromium; .ci/run does it)")
-	}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(path), chromedp.NoSandbox,
-		chromedp.Flag("disable-features", "Translate,BlinkGenPropertyTrees,"+feature))
-	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
-	t.Cleanup(cancel)
-	ctx, cancel := chromedp.NewContext(actx)
-	t.Cleanup(cancel)
-	if err := chromedp.Do(ctx, chromedp.EmulateViewport(width, 900)); err != nil {
-		t.Fatal(err)
-	}
-	return ctx
 }
 
 // getPage times one GET of a dashboard page, from the request to its last

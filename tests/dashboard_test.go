@@ -120,14 +120,16 @@ func awaitListening(t *testing.T, logs io.Reader) string {
 	return ""
 }
 
-// chromium starts a headless browser of its own, at width CSS pixels.
-func chromium(t *testing.T, width int64) context.Context {
+// chromium starts a headless browser of its own, at width CSS pixels, with
+// any extra allocator options after the defaults.
+func chromium(t *testing.T, width int64, extra ...chromedp.ExecAllocatorOption) context.Context {
 	t.Helper()
 	path, err := exec.LookPath("chromium")
 	if err != nil {
 		t.Fatal("chromium is not installed (apt-get install chromium; .ci/run does it)")
 	}
 	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(path), chromedp.NoSandbox)
+	opts = append(opts, extra...)
 	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
 	t.Cleanup(cancel)
 	ctx, cancel := chromedp.NewContext(actx)
