@@ -61,12 +61,12 @@ func TestEditJobsOverHTTP(t *testing.T) {
 		t.Fatalf("refused code was written: %q", src)
 	}
 	var saved api.Code
-	if resp := w.do(t, "PUT", "/v1/jobs/fresh/code", `{"code":`+jsonString(okLua)+`}`, &saved, "If-Match", code.ETag); resp.StatusCode != http.StatusOK || saved.ETag == code.ETag {
+	if resp := w.do(t, "PUT", "/v1/jobs/fresh/code", `{"code":`+jsonMarshal(okLua)+`}`, &saved, "If-Match", code.ETag); resp.StatusCode != http.StatusOK || saved.ETag == code.ETag {
 		t.Fatalf("save: %s %+v", resp.Status, saved)
 	}
 	tryLua := "local job = core.job()\nfunction job.run()\n  core.log(\"tried\")\n  return job.STOP\nend\nreturn job\n"
 	var tried api.TryResult
-	if resp := w.do(t, "POST", "/v1/jobs/fresh/try", `{"code":`+jsonString(tryLua)+`}`, &tried); resp.StatusCode != http.StatusOK || tried.Status != "STOP" || len(tried.Logs) != 1 {
+	if resp := w.do(t, "POST", "/v1/jobs/fresh/try", `{"code":`+jsonMarshal(tryLua)+`}`, &tried); resp.StatusCode != http.StatusOK || tried.Status != "STOP" || len(tried.Logs) != 1 {
 		t.Fatalf("try: %s %+v", resp.Status, tried)
 	}
 	if src, _ := os.ReadFile(filepath.Join(w.dir, "jobs", "fresh.lua")); string(src) != okLua {
@@ -98,5 +98,3 @@ func TestEditJobsOverHTTP(t *testing.T) {
 		t.Fatalf("audit actions %q, want %q", strings.Join(actions, " "), want)
 	}
 }
-
-func jsonString(s string) string { return jsonMarshal(s) }

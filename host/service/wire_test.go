@@ -121,13 +121,11 @@ func TestRunNowOverHTTP(t *testing.T) {
 		t.Fatalf("audit entry %+v", e)
 	}
 	var rest api.AuditPage
-	w.do(t, "GET", "/v1/audit?before="+jsonNumber(audit.Next), "", &rest)
+	w.do(t, "GET", "/v1/audit?before="+jsonMarshal(audit.Next), "", &rest)
 	if len(rest.Entries) != 2 || rest.Entries[0].Action != "run-now" || rest.Entries[1].Action != "run-now" || rest.Next != 0 {
 		t.Fatalf("the audit log's last page: %+v", rest)
 	}
 }
-
-func jsonNumber(n uint64) string { b, _ := json.Marshal(n); return string(b) }
 
 // TestEventsOverHTTP: a subscriber over real HTTP receives a manual run's
 // end; a second client that never reads does not hold any run up; both
@@ -175,4 +173,5 @@ func TestEventsOverHTTP(t *testing.T) {
 	_, _ = io.Copy(io.Discard, live.Body) // ends: the stream closed
 }
 
+// jsonMarshal is v as JSON text.
 func jsonMarshal(v any) string { b, _ := json.Marshal(v); return string(b) }
