@@ -20,7 +20,9 @@ func (NopStore) RecordRun(context.Context, store.JobState, store.Run, int) error
 func (NopStore) History(context.Context, string, int) ([]store.Run, error)       { return nil, nil }
 func (NopStore) Close() error                                                    { return nil }
 
-// NopRunner runs every job at once, with success.
+// NopRunner returns at once an empty Outcome, whose status is abi.Status's
+// zero, ERROR: each job's run deactivates it, as with the scheduler's own
+// due-burst benchmark runner.
 type NopRunner struct{}
 
 func (NopRunner) Run(context.Context, domain.Job) domain.Outcome { return domain.Outcome{} }
