@@ -3,9 +3,7 @@
 package tests
 
 import (
-	"context"
 	"fmt"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -14,7 +12,6 @@ import (
 
 	"github.com/jobbox/jobbox/abi"
 	"github.com/jobbox/jobbox/host/sched"
-	"github.com/jobbox/jobbox/host/service"
 	"github.com/jobbox/jobbox/tests/internal/services"
 )
 
@@ -59,17 +56,12 @@ func TestMySQLRemoteDatabase(t *testing.T) {
 	}
 	var cfg strings.Builder
 	cfg.WriteString("state_dir = \"state\"\n")
+	files := map[string]string{}
 	for name, j := range jobs {
-		writeFile(t, filepath.Join(dir, name+".lua"), "local job = core.job()\nfunction job.run()\n  "+j.body+"\n  return job.OK\nend\nreturn job\n")
+		files[name] = "local job = core.job()\nfunction job.run()\n  " + j.body + "\n  return job.OK\nend\nreturn job\n"
 		fmt.Fprintf(&cfg, "\n[[jobs]]\nname = %q\nfile = %q\ninterval = 1\ngrants = %s\n", name, name+".lua", j.grants)
 	}
-	writeFile(t, filepath.Join(dir, "config.toml"), cfg.String())
-	reports := make(chan sched.Report, 100)
-	svc, err := seededStart(t, context.Background(), filepath.Join(dir, "config.toml"), service.Options{OnReport: func(r sched.Report) { reports <- r }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer svc.Stop(context.Background())
+	_, reports := startService(t, dir, cfg.String(), files)
 	firstRuns(t, reports, len(jobs), func(r sched.Report) {
 		if r.Outcome.Status != abi.StatusOK {
 			t.Errorf("%s: %s %q", r.Job, r.Outcome.Status, r.Outcome.Error)
