@@ -129,16 +129,15 @@ ca_file = %[2]q
 // conformanceWorld is what every case shares: the jobbox binary, and the
 // HTTPS echo server behind https://api.test.
 type conformanceWorld struct {
-	bin, caFile, apiAddr string
-	ca                   *services.CA
-	dir                  string
-	smtp                 *services.SMTP // for the cases that send mail but do not check it
+	bin, apiAddr string
+	ca           *services.CA
+	dir          string
+	smtp         *services.SMTP // for the cases that send mail but do not check it
 }
 
 func newConformanceWorld(t *testing.T) *conformanceWorld {
 	w := &conformanceWorld{dir: t.TempDir(), bin: jobboxBinary(t)}
 	w.ca = services.NewCA(t, w.dir)
-	w.caFile = w.ca.PEMFile
 	w.apiAddr = services.HTTPS(t, w.ca, echoHandler(), "api.test").Listener.Addr().String()
 	w.smtp = services.StartSMTP(t, w.ca, w.dir)
 	return w
@@ -199,7 +198,7 @@ name = "conformance"
 file = %[4]q
 interval = 60
 grants = %[5]s
-`, filepath.Dir(job), dsn, relaysTOML(t, smtp, w.caFile, "api.test:443", w.apiAddr), job, c.grants))
+`, filepath.Dir(job), dsn, relaysTOML(t, smtp, w.ca.PEMFile, "api.test:443", w.apiAddr), job, c.grants))
 	sandboxtest.SeedCache(t, filepath.Join(dir, "state", service.CacheDir))
 	out, _ := exec.Command(w.bin, "run", "--config", config, "--json", "--at", c.at, job).Output()
 	var res runResult
