@@ -218,12 +218,13 @@ func (c conformanceCase) check(t *testing.T, res runResult, db *sql.DB, smtp *se
 	t.Helper()
 	where := fmt.Sprintf("%s (from %s)", c.file, c.doc)
 	status, errHas, _ := strings.Cut(c.expect, " ")
+	logs := strings.Join(res.Logs, "\n")
 	if res.Status != status || !strings.Contains(res.Error, errHas) {
-		t.Fatalf("%s: got %s %q, want %s; logs:\n%s", where, res.Status, res.Error, c.expect, strings.Join(res.Logs, "\n"))
+		t.Fatalf("%s: got %s %q, want %s; logs:\n%s", where, res.Status, res.Error, c.expect, logs)
 	}
 	for _, want := range c.log {
-		if !strings.Contains(strings.Join(res.Logs, "\n"), want) {
-			t.Errorf("%s: no log line contains %q; logs:\n%s", where, want, strings.Join(res.Logs, "\n"))
+		if !strings.Contains(logs, want) {
+			t.Errorf("%s: no log line contains %q; logs:\n%s", where, want, logs)
 		}
 	}
 	for _, q := range c.sql {
