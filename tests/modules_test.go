@@ -251,21 +251,16 @@ func TestModulesRefuseWhatIsNotGranted(t *testing.T) {
 	var cfg strings.Builder
 	dsn, _ := services.Account(t, dbName)
 	fmt.Fprintf(&cfg, "state_dir = \"state\"\n[databases.app]\ndsn = %q\n[databases.other]\ndsn = %q\n", dsn, dsn)
+	files := map[string]string{}
 	for name, body := range jobs {
-		writeFile(t, filepath.Join(dir, name+".lua"), "local job = core.job()\nfunction job.run()\n"+body+"\n  return job.OK\nend\nreturn job\n")
+		files[name] = "local job = core.job()\nfunction job.run()\n" + body + "\n  return job.OK\nend\nreturn job\n"
 		grants := ""
 		if name == "other-db" || name == "injection" {
 			grants = "grants = { mysql = [\"app\"] }\n"
 		}
 		fmt.Fprintf(&cfg, "\n[[jobs]]\nname = %q\nfile = %q\ninterval = 1\n%s", name, name+".lua", grants)
 	}
-	writeFile(t, filepath.Join(dir, "config.toml"), cfg.String())
-	reports := make(chan sched.Report, 100)
-	svc, err := seededStart(t, context.Background(), filepath.Join(dir, "config.toml"), service.Options{OnReport: func(r sched.Report) { reports <- r }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer svc.Stop(context.Background())
+	_, reports := startService(t, dir, cfg.String(), files)
 	want := map[string]string{
 		"no-mysql":   "core.mysql is not granted to job no-mysql",
 		"no-data":    "core.data is not granted to job no-data",
