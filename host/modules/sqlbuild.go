@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
-	"sort"
 	"strings"
 
 	"github.com/jobbox/jobbox/abi"
@@ -186,8 +185,7 @@ func (b *sqlBuilder) orderBy(v any) error {
 	case nil:
 		return nil
 	case abi.Table:
-		fields = append(fields, o...)
-		sort.Slice(fields, func(i, j int) bool { return keyOf(fields[i]) < keyOf(fields[j]) })
+		fields = sortedFields(o)
 	case []any:
 		for _, item := range o {
 			t, ok := item.(abi.Table)
@@ -255,9 +253,7 @@ func (b *sqlBuilder) assign(v any) error {
 	if !ok || len(t) == 0 {
 		return errors.New("values must be a table of column = value with at least one column")
 	}
-	fields := append(abi.Table(nil), t...)
-	sort.Slice(fields, func(i, j int) bool { return keyOf(fields[i]) < keyOf(fields[j]) })
-	for i, f := range fields {
+	for i, f := range sortedFields(t) {
 		col, err := quoteIdent(keyOf(f))
 		if err != nil {
 			return err

@@ -46,7 +46,7 @@ func (b *sqlBuilder) where(v any, mode whereMode) error {
 	case abi.Table:
 		if empty = len(w) == 0; !empty {
 			b.WriteString(" WHERE ")
-			return b.andFields(w)
+			return b.andFields(sortedFields(w))
 		}
 	case []any:
 		b.WriteString(" WHERE ")
@@ -69,9 +69,9 @@ func sortedFields(t abi.Table) abi.Table {
 }
 
 // andFields appends col = ? (or col IN (...) for a list) for every field,
-// joined by AND.
-func (b *sqlBuilder) andFields(t abi.Table) error {
-	for i, f := range sortedFields(t) {
+// joined by AND, in the order given (callers sort them).
+func (b *sqlBuilder) andFields(fields abi.Table) error {
+	for i, f := range fields {
 		if i > 0 {
 			b.WriteString(" AND ")
 		}
