@@ -54,11 +54,7 @@ func (db *database) batch(ctx context.Context, conn *sql.Conn, method string, it
 			v, err = db.exec(ctx, conn, st)
 		}
 		if err != nil {
-			var me *mysql.MySQLError
-			if errors.As(err, &me) {
-				err = errors.New(me.Message)
-			}
-			results[i] = abi.Table{{Key: "error", Value: err.Error()}}
+			results[i] = abi.Table{{Key: "error", Value: plainError(err)}}
 			continue
 		}
 		results[i] = abi.Table{{Key: key, Value: v}}
