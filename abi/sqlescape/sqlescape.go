@@ -4,28 +4,35 @@
 // standard library, as everything under abi/ must.
 package sqlescape
 
-import "strings"
-
 // Escape returns s with NUL, newline, carriage return, backslash, both
 // quotes and Ctrl-Z escaped, for use inside single quotes (it adds none).
 func Escape(s string) string {
-	var b strings.Builder
+	return string(appendEscaped(make([]byte, 0, len(s)), s))
+}
+
+// Quote returns s escaped as Escape does, in single quotes: a MySQL string
+// literal, as core.mysql.escape answers.
+func Quote(s string) string {
+	b := append(make([]byte, 0, len(s)+2), '\'')
+	return string(append(appendEscaped(b, s), '\''))
+}
+
+func appendEscaped(b []byte, s string) []byte {
 	for _, c := range []byte(s) {
 		switch c {
 		case 0:
-			b.WriteString(`\0`)
+			b = append(b, `\0`...)
 		case '\n':
-			b.WriteString(`\n`)
+			b = append(b, `\n`...)
 		case '\r':
-			b.WriteString(`\r`)
+			b = append(b, `\r`...)
 		case '\\', '\'', '"':
-			b.WriteByte('\\')
-			b.WriteByte(c)
+			b = append(b, '\\', c)
 		case 0x1a:
-			b.WriteString(`\Z`)
+			b = append(b, `\Z`...)
 		default:
-			b.WriteByte(c)
+			b = append(b, c)
 		}
 	}
-	return b.String()
+	return b
 }

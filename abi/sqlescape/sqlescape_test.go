@@ -15,3 +15,16 @@ func TestEscape(t *testing.T) {
 		}
 	}
 }
+
+func TestQuote(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{
+		"":             "''",
+		"Eat at Joe's": `'Eat at Joe\'s'`,
+		"a\x00\x1a":    `'a\0\Z'`,
+	} {
+		if got := Quote(in); got != want {
+			t.Errorf("Quote(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -82,7 +82,7 @@ func logQueries(L *lua.LState) {
 // mysqlEscape is core.mysql.escape(s): s escaped as
 // mysql_real_escape_string does, in single quotes, as the docs say.
 func mysqlEscape(L *lua.LState) int {
-	L.Push(lua.LString(quoteSQL(L.CheckString(1))))
+	L.Push(lua.LString(sqlescape.Quote(L.CheckString(1))))
 	return 1
 }
 
@@ -94,16 +94,12 @@ func mysqlEscapeAll(L *lua.LState) int {
 	for i := 1; i <= in.Len(); i++ {
 		v := in.RawGetInt(i)
 		if s, ok := v.(lua.LString); ok {
-			v = lua.LString(quoteSQL(string(s)))
+			v = lua.LString(sqlescape.Quote(string(s)))
 		}
 		out.RawSetInt(i, v)
 	}
 	L.Push(out)
 	return 1
-}
-
-func quoteSQL(s string) string {
-	return "'" + sqlescape.Escape(s) + "'"
 }
 
 // mysqlTimeFunc makes timestamp, date (UTC) and localTimestamp, localDate

@@ -35,7 +35,7 @@ func (m *mysqlModule) call(ctx context.Context, r *run, method string, a args) (
 		if err != nil {
 			return nil, err
 		}
-		return ok("'" + sqlescape.Escape(s) + "'"), nil
+		return ok(sqlescape.Quote(s)), nil
 	case "timestamp", "date":
 		return ok(mysqlTime(method, a.at(len(a)-1))), nil
 	case "logQueries", "queryLog":

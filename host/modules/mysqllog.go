@@ -54,7 +54,7 @@ func noteQuery(ctx context.Context, st statement) {
 		for i, v := range st.args {
 			switch x := v.(type) {
 			case string:
-				parts[i] = "'" + sqlescape.Escape(x) + "'"
+				parts[i] = sqlescape.Quote(x)
 			case nil:
 				parts[i] = "NULL"
 			default:
