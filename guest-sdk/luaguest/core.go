@@ -123,26 +123,6 @@ func coreLog(L *lua.LState) int {
 	return 0
 }
 
-// moduleTable returns a table whose every field is a function calling that
-// method of the module on the host, so core.mysql.selectOne(...) becomes the
-// host call mysql("selectOne", ...).
-func moduleTable(L *lua.LState, m sdk.Module) *lua.LTable {
-	t := L.NewTable()
-	meta := L.NewTable()
-	L.SetField(meta, "__index", L.NewFunction(func(L *lua.LState) int {
-		method := L.CheckString(2)
-		if !moduleMethods[string(m)][method] {
-			L.RaiseError("core.%s.%s is not available in jobbox", m, method)
-		}
-		L.Push(L.NewFunction(func(L *lua.LState) int {
-			return callModule(L, m, method, 1)
-		}))
-		return 1
-	}))
-	L.SetMetatable(t, meta)
-	return t
-}
-
 // callModule calls method of module m with the Lua arguments from index
 // first on, and pushes the host's results. A refusal by the host (the module
 // is not granted or not available) raises a Lua error, which ends the run;

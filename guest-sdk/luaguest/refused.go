@@ -21,8 +21,8 @@ func installRefusals(L *lua.LState, core *lua.LTable) {
 }
 
 // refuseUnknownMethods makes reading any method of module's table t that
-// names.go does not list end the run, as moduleTable does for the host's
-// modules, instead of handing the job a nil to call.
+// names.go does not list end the run, instead of handing the job a nil to
+// call.
 func refuseUnknownMethods(L *lua.LState, t *lua.LTable, module string) {
 	meta := L.NewTable()
 	L.SetField(meta, "__index", L.NewFunction(func(L *lua.LState) int {
