@@ -10,38 +10,15 @@ import (
 	sdk "github.com/jobbox/jobbox/guest-sdk"
 )
 
-// mysqlHostMethods are the core.mysql methods the host serves.
-var mysqlHostMethods = []string{
-	"query", "q", "select", "selectOne", "selectCount", "selectBatch", "selectMerge",
-	"insert", "insertMany", "insertBatch", "update", "updateMany", "updateBatch",
-	"delete", "deleteMany", "deleteBatch",
-}
-
-// mysqlTable builds core.mysql: the host's methods, the connection methods,
-// and the helpers that need no database, which run here. Any other name
-// ends the run (refuseUnknownMethods), rather than being a call the host
-// would read as a database.
+// mysqlTable builds core.mysql from its methods in names.go: the helpers
+// that need no database and the connection methods run here, and every
+// other method calls the host. Any other name ends the run
+// (refuseUnknownMethods), rather than being a call the host would read as
+// a database.
 func mysqlTable(L *lua.LState) *lua.LTable {
 	t := L.NewTable()
 	logging := false
-	for _, method := range mysqlHostMethods {
-		L.SetField(t, method, L.NewFunction(func(L *lua.LState) int {
-			n := callModule(L, sdk.MySQL, method, 1)
-			if logging {
-				logQueries(L)
-			}
-			return n
-		}))
-	}
-	L.SetField(t, "logQueries", L.NewFunction(func(L *lua.LState) int {
-		on := L.Get(1) == lua.LNil || lua.LVAsBool(L.Get(1))
-		if _, err := sdk.Call(sdk.MySQL, "logQueries", on); err != nil {
-			L.RaiseError("core.mysql.logQueries: %s", err.Error())
-		}
-		logging = on
-		return 0
-	}))
-	for name, fn := range map[string]lua.LGFunction{
+	local := map[string]lua.LGFunction{
 		"escape": mysqlEscape, "escapeAll": mysqlEscapeAll,
 		"timestamp": mysqlTimeFunc(false, time.DateTime), "date": mysqlTimeFunc(false, time.DateOnly),
 		"localTimestamp": mysqlTimeFunc(true, time.DateTime), "localDate": mysqlTimeFunc(true, time.DateOnly),
@@ -54,8 +31,27 @@ func mysqlTable(L *lua.LState) *lua.LTable {
 			}
 			return n
 		},
-	} {
-		L.SetField(t, name, L.NewFunction(fn))
+		"logQueries": func(L *lua.LState) int {
+			on := L.Get(1) == lua.LNil || lua.LVAsBool(L.Get(1))
+			if _, err := sdk.Call(sdk.MySQL, "logQueries", on); err != nil {
+				L.RaiseError("core.mysql.logQueries: %s", err.Error())
+			}
+			logging = on
+			return 0
+		},
+	}
+	for method := range moduleMethods["mysql"] {
+		fn, isLocal := local[method]
+		if !isLocal {
+			fn = func(L *lua.LState) int {
+				n := callModule(L, sdk.MySQL, method, 1)
+				if logging {
+					logQueries(L)
+				}
+				return n
+			}
+		}
+		L.SetField(t, method, L.NewFunction(fn))
 	}
 	refuseUnknownMethods(L, t, "mysql")
 	return t
