@@ -19,13 +19,20 @@ import (
 // the hosts of successive reloads share.
 type mysqlModule struct {
 	opts      options.Databases
+	configs   map[string]*mysql.Config // each valid entry's, which connection tables are matched to
 	pools     *pools
 	databases map[string]*database // the host's own references on its pools
 	warns     []string
 }
 
 func newMySQLModule(set options.Set, s shared) coreModule {
-	return &mysqlModule{opts: set.Databases, pools: s.pools, databases: map[string]*database{}}
+	configs := make(map[string]*mysql.Config, len(set.Databases))
+	for name, c := range set.Databases {
+		if cfg, err := mysqlConfig(name, c); err == nil {
+			configs[name] = cfg
+		}
+	}
+	return &mysqlModule{opts: set.Databases, configs: configs, pools: s.pools, databases: map[string]*database{}}
 }
 
 // provision takes a reference on the pool of every database, in name

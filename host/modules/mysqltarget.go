@@ -82,8 +82,8 @@ func (m *mysqlModule) connTable(r *run, t abi.Table) (mysqlTarget, []any) {
 // matches reports whether entry name is the database a connection table
 // asks for.
 func (m *mysqlModule) matches(name, want string, t abi.Table) bool {
-	cfg, err := mysqlConfig(name, m.opts[name])
-	if err != nil || (want != name && want != cfg.DBName) {
+	cfg := m.configs[name]
+	if cfg == nil || (want != name && want != cfg.DBName) {
 		return false
 	}
 	if host, ok := t.Get("host").(string); ok {
