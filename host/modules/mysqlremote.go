@@ -33,9 +33,8 @@ type remoteAccount struct {
 // the job. The table must give user and password: the grant names no
 // account.
 func remoteTarget(r *run, want, host string, port int, t abi.Table) (mysqlTarget, bool) {
-	for _, g := range r.grants.MySQL {
-		rd, isRemote, err := options.ParseRemoteDatabase(g)
-		if !isRemote || err != nil || rd.Host != strings.ToLower(host) || rd.Port != port || rd.Database != want {
+	for _, rd := range r.grants.Remotes {
+		if rd.Host != strings.ToLower(host) || rd.Port != port || rd.Database != want {
 			continue
 		}
 		user, _ := t.Get("user").(string)

@@ -15,6 +15,11 @@ import (
 func (h *Host) ForJob(job string, grants options.Grants) sandbox.Modules {
 	g := jobGrants{Grants: grants}
 	g.Origins, g.CIDRs = grants.ParsedNetwork()
+	for _, db := range grants.MySQL {
+		if rd, isRemote, err := options.ParseRemoteDatabase(db); isRemote && err == nil {
+			g.Remotes = append(g.Remotes, rd)
+		}
+	}
 	return &jobModules{host: h, job: job, grants: g}
 }
 
@@ -24,12 +29,13 @@ type jobModules struct {
 	grants jobGrants
 }
 
-// jobGrants are a job's grants with the network grant parsed, once for
-// all its runs.
+// jobGrants are a job's grants with the network grant and the remote
+// database grants parsed, once for all its runs.
 type jobGrants struct {
 	options.Grants
 	Origins []policy.Origin
 	CIDRs   []netip.Prefix
+	Remotes []options.RemoteDatabase // the mysql://host[:port]/database grants
 }
 
 var (
