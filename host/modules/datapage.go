@@ -171,9 +171,12 @@ func sortedPage(ctx context.Context, docs store.Documents, collection string, p 
 	if err != nil {
 		return nil, err
 	}
+	dirs := make([]int, len(p.sortBy)) // pageArgs checked them
+	for i, f := range p.sortBy {
+		dirs[i], _ = direction(f.Value)
+	}
 	slices.SortStableFunc(entries, func(x, y entry) int {
-		for i, f := range p.sortBy {
-			dir, _ := direction(f.Value)
+		for i, dir := range dirs {
 			if c := compareValues(x.keys[i], y.keys[i]); c != 0 {
 				return c * dir
 			}
