@@ -42,7 +42,12 @@ type luaTimer struct {
 // state per run; the tests run many side by side.
 var timerQueues sync.Map // *lua.LState -> *timerQueue
 
+// queueOf returns L's timer queue, making it at the state's first timer
+// (not at every call: LoadOrStore's argument would be made each time).
 func queueOf(L *lua.LState) *timerQueue {
+	if q, ok := timerQueues.Load(L); ok {
+		return q.(*timerQueue)
+	}
 	q, _ := timerQueues.LoadOrStore(L, &timerQueue{now: sdk.Now, wait: sdk.Wait})
 	return q.(*timerQueue)
 }
