@@ -43,6 +43,12 @@ func ParseMailbox(s string) (*mail.Address, error) {
 		return nil, fmt.Errorf("%q has a domain that is not a host name", s)
 	}
 	a.Address = local + "@" + strings.ToLower(domain)
+	// net/mail writes a non-ASCII name with a backslash as an encoded word
+	// it cannot read back, so such a name would corrupt the header it is
+	// written into.
+	if again, err := mail.ParseAddress(a.String()); err != nil || again.Address != a.Address {
+		return nil, fmt.Errorf("%q has a display name that cannot be written into a mail header; leave out its backslashes", s)
+	}
 	return a, nil
 }
 

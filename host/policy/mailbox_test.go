@@ -25,6 +25,8 @@ func TestParseMailbox(t *testing.T) {
 		".job@work.com":             "",
 		"job..x@work.com":           "",
 		"job@work.com\r\nBcc: x@y":  "",
+		`"Zoë \\ X" <z@work.com>`:   "",
+		`"Zoe \\ X" <z@work.com>`:   "z@work.com",
 		"":                          "",
 	} {
 		a, err := ParseMailbox(in)
