@@ -62,7 +62,7 @@ func (e *Engine) compiledFile(ctx context.Context, job *Job) (*guest, error) {
 // when there is none. The lock is held only for the map.
 func (e *Engine) current(ctx context.Context, job *Job) (*compiledFile, error) {
 	spec := e.fileSpec(job)
-	f, st, err := jobfile.Open(spec)
+	f, st, err := e.files.Open(spec)
 	if err != nil {
 		return nil, err
 	}

@@ -21,6 +21,7 @@ import (
 
 	"github.com/tetratelabs/wazero"
 
+	"github.com/jobbox/jobbox/host/internal/jobfile"
 	"github.com/jobbox/jobbox/host/luawasm"
 )
 
@@ -81,7 +82,8 @@ type Engine struct {
 	// compiles bounds the .wasm compiles running at once.
 	compiles chan struct{}
 
-	sources sourceSet // Lua job files, for snapshots to hold compiled
+	files   jobfile.Roots // the job directories, kept open between runs
+	sources sourceSet     // Lua job files, for snapshots to hold compiled
 	// badSources holds off offering job files to snapshots after a
 	// snapshot failed to compile them (see sourcesBackoff).
 	badSources sourcesBackoff
@@ -189,6 +191,7 @@ func (e *Engine) Close(ctx context.Context) error {
 			g.pool.drain(ctx) // clones given back as the pool closed
 		}
 	}
+	e.files.Close()
 	return e.runtime.Close(ctx)
 }
 

@@ -54,7 +54,7 @@ func (e *Engine) fileSpec(job *Job) jobfile.Spec {
 }
 
 func (e *Engine) readJobFile(job *Job) ([]byte, error) {
-	b, _, err := jobfile.Read(e.fileSpec(job))
+	b, _, err := e.files.Read(e.fileSpec(job))
 	return b, err
 }
 

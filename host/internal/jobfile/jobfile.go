@@ -39,12 +39,15 @@ func Open(s Spec) (*os.File, fs.FileInfo, error) {
 		return nil, nil, err
 	}
 	r, err := os.OpenRoot(root)
-	if err != nil && s.Root != "" {
-		return nil, nil, fmt.Errorf("cannot open the job directory %s of job file %s: %w", root, s.Name, unwrapPathError(err))
-	} else if err != nil {
-		return nil, nil, fmt.Errorf("cannot read job file %s: %w", s.Name, unwrapPathError(err))
+	if err != nil {
+		return nil, nil, s.rootError(root, err)
 	}
 	defer r.Close()
+	return s.openIn(r, root, rel)
+}
+
+// openIn opens rel in r, the root directory root, and checks it.
+func (s Spec) openIn(r *os.Root, root, rel string) (*os.File, fs.FileInfo, error) {
 	// O_NONBLOCK: opening a FIFO for reading waits for a writer otherwise.
 	// O_NOCTTY: a terminal device must not become the service's.
 	f, err := r.OpenFile(rel, os.O_RDONLY|syscall.O_NONBLOCK|syscall.O_NOCTTY, 0)
@@ -63,6 +66,14 @@ func Open(s Spec) (*os.File, fs.FileInfo, error) {
 	return f, st, nil
 }
 
+// rootError explains why the directory root could not be opened.
+func (s Spec) rootError(root string, err error) error {
+	if s.Root != "" {
+		return fmt.Errorf("cannot open the job directory %s of job file %s: %w", root, s.Name, unwrapPathError(err))
+	}
+	return fmt.Errorf("cannot read job file %s: %w", s.Name, unwrapPathError(err))
+}
+
 // Check opens the file as Open does and closes it: for a config check.
 func Check(s Spec) error {
 	f, _, err := Open(s)
@@ -75,8 +86,10 @@ func Check(s Spec) error {
 // Read opens the file as Open does and reads it whole, at most s.Max bytes
 // even if it grows meanwhile. It returns the file's status too, for
 // callers that cache by size and modification time.
-func Read(s Spec) ([]byte, fs.FileInfo, error) {
-	f, st, err := Open(s)
+func Read(s Spec) ([]byte, fs.FileInfo, error) { return readWith(Open, s) }
+
+func readWith(open func(Spec) (*os.File, fs.FileInfo, error), s Spec) ([]byte, fs.FileInfo, error) {
+	f, st, err := open(s)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -88,16 +101,26 @@ func Read(s Spec) ([]byte, fs.FileInfo, error) {
 // ReadOpen reads a file Open returned, at most s.Max bytes.
 func ReadOpen(s Spec, f *os.File, st fs.FileInfo) ([]byte, error) {
 	// st.Size() <= s.Max (Open checked), so this allocates what the file
-	// claims, and the limit catches a file that grows meanwhile.
-	var buf bytes.Buffer
-	buf.Grow(int(st.Size()) + bytes.MinRead)
-	if _, err := buf.ReadFrom(io.LimitReader(f, s.Max+1)); err != nil {
+	// claims. Asking one byte more than that tells, in the one read a file
+	// that has not changed needs, that it ends where its status said; any
+	// other answer (it shrank, grew, or the read came short) is read on to
+	// the end, up to the limit.
+	buf := make([]byte, st.Size()+1)
+	n, err := f.Read(buf)
+	if err != nil && err != io.EOF {
 		return nil, fmt.Errorf("cannot read job file %s: %w", s.Name, unwrapPathError(err))
 	}
-	if int64(buf.Len()) > s.Max {
+	if int64(n) == st.Size() {
+		return buf[:n], nil
+	}
+	rest := bytes.NewBuffer(buf[:n])
+	if _, err := rest.ReadFrom(io.LimitReader(f, s.Max+1-int64(n))); err != nil {
+		return nil, fmt.Errorf("cannot read job file %s: %w", s.Name, unwrapPathError(err))
+	}
+	if int64(rest.Len()) > s.Max {
 		return nil, fmt.Errorf("job file %s grew past %s (%s) while it was read", s.Name, s.MaxKey, formatBytes(s.Max))
 	}
-	return buf.Bytes(), nil
+	return rest.Bytes(), nil
 }
 
 // locate returns the root directory and the file's path inside it.

@@ -3,6 +3,7 @@
 package jobfile
 
 import (
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -54,13 +55,17 @@ func TestRefusals(t *testing.T) {
 			dir := t.TempDir()
 			path := filepath.Join(dir, "x.lua")
 			tc.make(t, path)
-			var err error
-			within(t, func() { _, _, err = Read(Spec{Name: "jobs/x.lua", Path: path, Max: 1024, MaxKey: "max_lua_file"}) })
-			if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), "jobs/x.lua") {
-				t.Fatalf("got %v, want an error naming the file and saying %q", err, tc.want)
-			}
-			if strings.Contains(err.Error(), "SECRET") || strings.Contains(err.Error(), secret) {
-				t.Fatalf("the error shows the symlink's target: %v", err)
+			var roots Roots
+			defer roots.Close()
+			for _, read := range []func(Spec) ([]byte, fs.FileInfo, error){Read, roots.Read, roots.Read} {
+				var err error
+				within(t, func() { _, _, err = read(Spec{Name: "jobs/x.lua", Path: path, Max: 1024, MaxKey: "max_lua_file"}) })
+				if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), "jobs/x.lua") {
+					t.Fatalf("got %v, want an error naming the file and saying %q", err, tc.want)
+				}
+				if strings.Contains(err.Error(), "SECRET") || strings.Contains(err.Error(), secret) {
+					t.Fatalf("the error shows the symlink's target: %v", err)
+				}
 			}
 		})
 	}
