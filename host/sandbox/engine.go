@@ -82,7 +82,7 @@ type Engine struct {
 	// compiles bounds the .wasm compiles running at once.
 	compiles chan struct{}
 
-	files   jobfile.Roots // the job directories, kept open between runs
+	files   jobfile.Cache // the job files runs read, and their directories
 	sources sourceSet     // Lua job files, for snapshots to hold compiled
 	// badSources holds off offering job files to snapshots after a
 	// snapshot failed to compile them (see sourcesBackoff).

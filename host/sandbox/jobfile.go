@@ -17,7 +17,8 @@ const (
 
 // load returns the guest that runs job, with a reference the run releases
 // (guest.release): the Lua guest for .lua files (whose source it reads now,
-// so edits apply at the next run), the file itself for .wasm.
+// from memory while the file is unchanged, so edits apply at the next
+// run), the file itself for .wasm.
 func (e *Engine) load(ctx context.Context, rs *runState) (*guest, error) {
 	job := rs.job
 	switch ext := strings.ToLower(filepath.Ext(job.File)); ext {
@@ -26,7 +27,7 @@ func (e *Engine) load(ctx context.Context, rs *runState) (*guest, error) {
 		if err != nil {
 			return nil, err
 		}
-		rs.source = string(src)
+		rs.source = src
 		if !rs.checking {
 			e.sources.note(job, rs.source)
 		}
@@ -53,9 +54,8 @@ func (e *Engine) fileSpec(job *Job) jobfile.Spec {
 	return s
 }
 
-func (e *Engine) readJobFile(job *Job) ([]byte, error) {
-	b, _, err := e.files.Read(e.fileSpec(job))
-	return b, err
+func (e *Engine) readJobFile(job *Job) (string, error) {
+	return e.files.Read(e.fileSpec(job))
 }
 
 // Prepare readies job's first run: it compiles a .wasm guest, and offers a
@@ -72,7 +72,7 @@ func (e *Engine) Prepare(ctx context.Context, job Job) error {
 	case ".lua":
 		if !e.sources.has(&job) {
 			if src, err := e.readJobFile(&job); err == nil {
-				e.sources.note(&job, string(src))
+				e.sources.note(&job, src)
 			}
 		}
 	}
