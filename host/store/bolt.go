@@ -220,8 +220,7 @@ func (s *Bolt) RecordRun(_ context.Context, st JobState, run Run, keep int) erro
 		if err != nil {
 			return err
 		}
-		run.ID = seq
-		v, err := json.Marshal(run)
+		v, err := encodeRun(run)
 		if err != nil {
 			return err
 		}

@@ -40,8 +40,21 @@ func decodeRun(id uint64, v []byte) (Run, error) {
 	if err := json.Unmarshal(v, &r); err != nil {
 		return r, fmt.Errorf("run %d: %w", id, err)
 	}
-	r.ID = id // records older than ID do not hold it
+	r.ID = id // its key; records written before encodeRun hold it too
+	r.Trigger = r.TriggerName()
 	return r, nil
+}
+
+// encodeRun is a history record as stored. It leaves out the run's ID,
+// which is its key, and the trigger of a scheduled run, which an empty one
+// means (Run.TriggerName): a record is written at every run, and its bytes
+// are what each batch's transaction copies and syncs.
+func encodeRun(r Run) ([]byte, error) {
+	r.ID = 0
+	if r.Trigger == triggerSchedule {
+		r.Trigger = ""
+	}
+	return json.Marshal(r)
 }
 
 // readPage calls fn for up to page.limit() records of b (keyed by

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"path/filepath"
@@ -186,5 +187,44 @@ func BenchmarkRunsPage(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// TestRunRecordsRoundTrip: what a run's record leaves out (its ID, which
+// is its key, and a scheduled run's trigger) reads back as it was.
+func TestRunRecordsRoundTrip(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s := openTemp(t)
+	at := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	in := []Run{
+		{Job: "a", Start: at, End: at.Add(time.Second), Status: "OK", Due: at.Add(-time.Millisecond), Trigger: "schedule"},
+		{Job: "a", Start: at, End: at.Add(time.Second), Status: "ERROR", Error: "boom", Due: at, Trigger: "manual", Actor: "ann", From: "127.0.0.1"},
+	}
+	for _, r := range in {
+		if err := s.RecordRun(ctx, JobState{Name: "a"}, r, 10); err != nil {
+			t.Fatal(err)
+		}
+	}
+	runs, _, err := s.Runs(ctx, "a", Page{})
+	if err != nil || len(runs) != 2 {
+		t.Fatalf("runs %v, %v", runs, err)
+	}
+	for i, r := range runs { // newest first
+		want := in[len(in)-1-i]
+		want.ID = uint64(len(in) - i)
+		if fmt.Sprint(r) != fmt.Sprint(want) {
+			t.Errorf("record %d reads back as %+v, want %+v", want.ID, r, want)
+		}
+	}
+	err = s.db.View(func(tx *bolt.Tx) error {
+		v := tx.Bucket(bucketRuns).Bucket([]byte("a")).Get(seqKey(1))
+		if bytes.Contains(v, []byte(`"id"`)) || bytes.Contains(v, []byte(`"trigger"`)) {
+			t.Errorf("stored %s", v)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }

@@ -69,10 +69,13 @@ func (r Run) Lateness() time.Duration {
 // Trigger.
 func (r Run) TriggerName() string {
 	if r.Trigger == "" {
-		return "schedule"
+		return triggerSchedule
 	}
 	return r.Trigger
 }
+
+// triggerSchedule is domain.TriggerSchedule, which store does not import.
+const triggerSchedule = "schedule"
 
 // Page asks for up to Limit records older than Before, newest first.
 // Before is the ID of the last record of the previous page, or 0 for the
