@@ -21,17 +21,12 @@ import (
 
 // compiledFile is the compile of one version of a .wasm job file.
 type compiledFile struct {
-	size    int64
-	modTime time.Time
-	done    chan struct{} // closed once guest or err is set
+	version jobfile.Version // under Engine.mu
+	done    chan struct{}   // closed once guest or err is set
 	// guest holds the map's reference while this is the file's current
 	// compile (Engine.wasm); set with err under Engine.mu.
 	guest *guest
 	err   error
-}
-
-func (c *compiledFile) same(st fs.FileInfo) bool {
-	return c.size == st.Size() && c.modTime.Equal(st.ModTime())
 }
 
 // compiledFile returns the guest of a .wasm job file, compiling it when it
@@ -59,23 +54,40 @@ func (e *Engine) compiledFile(ctx context.Context, job *Job) (*guest, error) {
 }
 
 // current returns the compile of the job file as it is now, starting it
-// when there is none. The lock is held only for the map.
+// when there is none. The lock is held only for the map. A file unchanged
+// since its compile costs one stat (jobfile.Unchanged). A version not yet
+// trusted is still taken while the file's status matches it: recompiling
+// at every run until the file settles would cost more than the one gap
+// it closes, a rewrite of the same size in the clock tick of the read.
 func (e *Engine) current(ctx context.Context, job *Job) (*compiledFile, error) {
 	spec := e.fileSpec(job)
+	path := job.FilePath()
+	e.mu.Lock()
+	c := e.wasm[path]
+	var seen jobfile.Version
+	if c != nil {
+		seen = c.version
+	}
+	e.mu.Unlock()
+	if c != nil && jobfile.Unchanged(spec, seen) {
+		return c, nil
+	}
+	readAt := time.Now()
 	f, st, err := e.files.Open(spec)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	path := job.FilePath()
+	version := jobfile.VersionOf(st, readAt)
 	e.mu.Lock()
 	c, ok := e.wasm[path]
-	if ok && c.same(st) {
+	if ok && c.version.Matches(st) {
+		c.version = version // trusted once the file has held still
 		e.mu.Unlock()
 		return c, nil
 	}
 	old := c
-	c = &compiledFile{size: st.Size(), modTime: st.ModTime(), done: make(chan struct{})}
+	c = &compiledFile{version: version, done: make(chan struct{})}
 	e.wasm[path] = c
 	if old != nil {
 		old.dropLocked()

@@ -122,6 +122,12 @@ func TestSettled(t *testing.T) {
 	if !ok {
 		t.Skip("no change time here")
 	}
+	if VersionOf(st, time.Now()).trusted {
+		t.Error("a file written just now is trusted")
+	}
+	if !VersionOf(st, ctime.Add(time.Hour)).trusted {
+		t.Error("a file read an hour after its last change is not trusted")
+	}
 	for after, want := range map[time.Duration]bool{0: false, time.Second: false, settleTime + time.Millisecond: true} {
 		if got := settled(st, ctime, ctime.Add(after)); got != want {
 			t.Errorf("read %s after the last change: settled = %v, want %v", after, got, want)
