@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"os"
 	"runtime/debug"
 	"slices"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -24,6 +26,7 @@ import (
 type apiService struct {
 	s       *Service
 	started time.Time
+	host    string                   // the machine's name, read at start
 	jobs    atomic.Pointer[jobIndex] // replaced whole on reload
 	server  *api.Server
 	http    *http.Server // nil when [admin] listen is off
@@ -51,13 +54,17 @@ func newJobIndex(cfg *config.Config) *jobIndex {
 
 var _ api.Service = (*apiService)(nil)
 
-func (a *apiService) Status() api.Status {
-	version := "(devel)"
+// buildVersion is the module version the binary was built from.
+var buildVersion = sync.OnceValue(func() string {
 	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
-		version = bi.Main.Version
+		return bi.Main.Version
 	}
+	return "(devel)"
+})
+
+func (a *apiService) Status() api.Status {
 	ix := a.jobs.Load()
-	return api.Status{Status: a.s.sched.Status(), Version: version,
+	return api.Status{Status: a.s.sched.Status(), Version: buildVersion(),
 		ABIVersion: fmt.Sprintf("%d.%d", abi.VersionMajor, abi.VersionMinor),
 		Started:    a.started.UTC(), Config: ix.cfg.Path, Jobs: len(ix.names)}
 }
@@ -201,7 +208,8 @@ func credentialsOf(a config.Admin) ([]api.User, []api.Token) {
 // With no user configured on a loopback listener it logs a one-time login
 // link; there is no default password.
 func (s *Service) startAPI(cfg *config.Config) error {
-	a := &apiService{s: s, started: s.opts.Clock.Now()}
+	host, _ := os.Hostname()
+	a := &apiService{s: s, started: s.opts.Clock.Now(), host: host}
 	a.jobs.Store(newJobIndex(cfg))
 	a.server = api.New(api.Options{Service: a, Editor: a, Clock: s.opts.Clock, SessionTTL: cfg.Admin.SessionTTL.Duration(),
 		TLS: cfg.Admin.TLS(), Log: s.securityLog, Pages: a.pages(), Home: "/jobs",

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -30,13 +29,12 @@ func (a *apiService) pages() http.Handler {
 
 func (d dashboard) Status(context.Context) (web.Status, error) {
 	st := d.a.Status()
-	host, _ := os.Hostname()
 	counts, _ := d.a.s.sched.Census(nil)
 	by := make(map[string]int, len(counts))
 	for state, n := range counts {
 		by[string(state)] = n
 	}
-	return web.Status{State: st.Status, Host: host, Version: st.Version, Started: st.Started, ByState: by}, nil
+	return web.Status{State: st.Status, Host: d.a.host, Version: st.Version, Started: st.Started, ByState: by}, nil
 }
 
 func (d dashboard) Jobs(_ context.Context, f web.JobFilter) (web.JobPage, error) {
