@@ -40,21 +40,23 @@ func (e *Editor) Update(name string, fields Fields, ifMatch string) (Result, err
 	if err != nil {
 		return Result{}, err
 	}
-	r, err := rewrite(data[sp.start:sp.end], fields, newline(data))
+	table := data[sp.start:sp.end]
+	before := tableFields(table)
+	r, err := rewrite(table, before, fields, newline(data))
 	if err != nil {
 		return Result{}, err
 	}
 	res, err := e.write(file, data, splice(data, sp, r.text), &r, sp.start)
-	return withBefore(res, err, data[sp.start:sp.end])
+	return withBefore(res, err, before)
 }
 
 // withBefore records in res, if the edit succeeded, the job's table as it
-// was before.
-func withBefore(res Result, err error, table []byte) (Result, error) {
+// was before, decoded.
+func withBefore(res Result, err error, before Fields) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	res.Before = tableFields(table)
+	res.Before = before
 	return res, nil
 }
 
@@ -69,15 +71,15 @@ func tableFields(table []byte) Fields {
 	return doc.Jobs[0]
 }
 
-// rewrite returns the text of a job's table, table as written now, that
-// holds fields: edited in place where it can be (keep), written anew
-// otherwise.
-func rewrite(table []byte, fields Fields, nl string) (rendered, error) {
+// rewrite returns the text of a job's table, table as written now and old
+// as it decodes (tableFields), that holds fields: edited in place where it
+// can be (keep), written anew otherwise.
+func rewrite(table []byte, old, fields Fields, nl string) (rendered, error) {
 	r, err := render(fields, nl)
 	if err != nil {
 		return r, err
 	}
-	if old := tableFields(table); old != nil {
+	if old != nil {
 		if kept, ok := keep(table, old, fields, nl); ok {
 			r.text = kept
 		}
@@ -143,7 +145,7 @@ func (e *Editor) Delete(name, ifMatch string) (Result, error) {
 		return Result{}, err
 	}
 	res, err := e.write(file, data, splice(data, deletion(data, sp), nil), nil, 0)
-	return withBefore(res, err, data[sp.start:sp.end])
+	return withBefore(res, err, tableFields(data[sp.start:sp.end]))
 }
 
 // span checks the ETag of the file that defines job i, the k-th of that

@@ -47,7 +47,7 @@ func FuzzEditTable(f *testing.F) {
 			t.Fatalf("spans %v, %v", spans, err)
 		}
 		sp := spans[job]
-		r, err := rewrite(data[sp.start:sp.end], fields, "\n")
+		r, err := rewrite(data[sp.start:sp.end], tableFields(data[sp.start:sp.end]), fields, "\n")
 		if err != nil {
 			return // invalid UTF-8: refused, as it should be
 		}
