@@ -24,6 +24,7 @@ func BenchmarkDueBurstWithSubscribers(b *testing.B) {
 		b.Run(fmt.Sprint(n, " subscribers"), func(b *testing.B) {
 			bus := NewBus()
 			var readers sync.WaitGroup
+			defer readers.Wait() // after the deferred Closes end their loops
 			for range n {
 				sub := bus.Subscribe(0)
 				defer sub.Close()

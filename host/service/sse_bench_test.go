@@ -19,8 +19,9 @@ func BenchmarkDueBurstWithSSEClients(b *testing.B) {
 			bus, stopped := NewBus(), make(chan struct{})
 			srv := httptest.NewServer(EventStream(bus, stopped))
 			defer srv.Close()
-			defer close(stopped)
 			var readers sync.WaitGroup
+			defer readers.Wait() // their streams end as stopped closes
+			defer close(stopped)
 			for range n {
 				resp, err := http.Get(srv.URL + "/v1/events")
 				if err != nil {
