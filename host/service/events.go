@@ -2,7 +2,6 @@ package service
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"sync"
 	"time"
@@ -58,14 +57,9 @@ type encoding struct {
 // encoded once, by the first subscriber that asks, off the run's path.
 func (e Event) JSON() []byte {
 	if e.enc == nil {
-		data, _ := json.Marshal(e)
-		return data
+		return appendEventJSON(nil, e)
 	}
-	e.enc.once.Do(func() {
-		c := e
-		c.enc = nil
-		e.enc.data, _ = json.Marshal(c)
-	})
+	e.enc.once.Do(func() { e.enc.data = appendEventJSON(nil, e) })
 	return e.enc.data
 }
 
