@@ -3,6 +3,7 @@ package metrics
 import (
 	"compress/gzip"
 	"net/http"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -53,9 +54,20 @@ func (m *Metrics) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	gz := gzips.Get().(*gzip.Writer)
 	defer gzips.Put(gz)
 	gz.Reset(w)
-	_, _ = gz.Write(text.b)
+	// In chunks, yielding between them, for the reason of yieldEvery.
+	for b := text.b; len(b) > 0; {
+		n := min(len(b), gzipChunk)
+		if _, err := gz.Write(b[:n]); err != nil {
+			return
+		}
+		b = b[n:]
+		runtime.Gosched()
+	}
 	_ = gz.Close()
 }
+
+// gzipChunk is how much text a scrape compresses between two yields.
+const gzipChunk = 64 << 10
 
 // encodeRegistry writes the registry's families. A collector's error
 // leaves out its samples (as promhttp's ContinueOnError does); only a

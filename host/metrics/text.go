@@ -2,6 +2,7 @@ package metrics
 
 import (
 	"math"
+	"runtime"
 	"strconv"
 	"strings"
 )
@@ -10,7 +11,18 @@ import (
 // (version 0.0.4), for the per-job families that a scrape renders itself
 // (see handler.go): one family at a time, a HELP and a TYPE line, then its
 // samples.
-type textWriter struct{ b []byte }
+type textWriter struct {
+	b       []byte
+	samples int
+}
+
+// yieldEvery is how many samples a scrape writes between two
+// runtime.Gosched calls. A scrape of thousands of jobs is milliseconds of
+// CPU in one goroutine; yielding now and then lets a run that comes due
+// meanwhile, or the scheduler's loop, take the processor in turn instead
+// of waiting for the whole scrape (a 1 Hz scrape otherwise shows in the
+// runs' p99 lateness at 1,500 runs/s).
+const yieldEvery = 512
 
 // Write appends p, so expfmt can encode into the same text.
 func (w *textWriter) Write(p []byte) (int, error) {
@@ -51,6 +63,9 @@ func (w *textWriter) sample(name string, v float64, labels ...string) {
 	w.b = append(w.b, ' ')
 	w.b = appendValue(w.b, v)
 	w.b = append(w.b, '\n')
+	if w.samples++; w.samples%yieldEvery == 0 {
+		runtime.Gosched()
+	}
 }
 
 // appendEscaped appends s with the format's escapes: a backslash and a
