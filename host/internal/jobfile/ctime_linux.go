@@ -1,18 +1,5 @@
 package jobfile
 
-import (
-	"io/fs"
-	"syscall"
-	"time"
-)
+import "syscall"
 
-// changeTime is the time st's file last changed in any way (its inode's
-// ctime), which no one but the kernel sets; ok is false where it is not
-// known.
-func changeTime(st fs.FileInfo) (t time.Time, ok bool) {
-	sys, ok := st.Sys().(*syscall.Stat_t)
-	if !ok {
-		return time.Time{}, false
-	}
-	return time.Unix(sys.Ctim.Sec, sys.Ctim.Nsec), true
-}
+func ctimespec(st *syscall.Stat_t) syscall.Timespec { return st.Ctim }
