@@ -18,18 +18,24 @@ func settledCache() *Cache {
 	return &Cache{now: func() time.Time { return time.Now().Add(time.Hour) }}
 }
 
+// settledFile writes "return 1" to x.lua in a new job directory and
+// returns a settledCache, closed with the test, and the file's Spec.
+func settledFile(t *testing.T) (*Cache, Spec) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "x.lua")
+	must(t, os.WriteFile(path, []byte("return 1"), 0o600))
+	c := settledCache()
+	t.Cleanup(c.Close)
+	return c, Spec{Name: "jobs/x.lua", Path: path, Root: dir, Max: 64, MaxKey: "max_lua_file"}
+}
+
 // fromMemory reports whether two reads returned the same bytes in memory,
 // not two reads of the file.
 func fromMemory(a, b string) bool { return unsafe.StringData(a) == unsafe.StringData(b) }
 
 func TestCacheAnswersAnUnchangedFileFromMemory(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
-	path := filepath.Join(dir, "x.lua")
-	must(t, os.WriteFile(path, []byte("return 1"), 0o600))
-	c := settledCache()
-	defer c.Close()
-	s := Spec{Name: "x.lua", Path: path, Root: dir, Max: 64, MaxKey: "max_lua_file"}
+	c, s := settledFile(t)
 	first, err := c.Read(s)
 	must(t, err)
 	again, err := c.Read(s)
@@ -69,12 +75,8 @@ func TestCacheSeesEveryChange(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			dir := t.TempDir()
-			path := filepath.Join(dir, "x.lua")
-			must(t, os.WriteFile(path, []byte("return 1"), 0o600))
-			c := settledCache()
-			defer c.Close()
-			s := Spec{Name: "jobs/x.lua", Path: path, Root: dir, Max: 64, MaxKey: "max_lua_file"}
+			c, s := settledFile(t)
+			path := s.Path
 			if _, err := c.Read(s); err != nil {
 				t.Fatal(err)
 			}
