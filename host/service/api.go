@@ -124,14 +124,12 @@ func (a *apiService) Runs(ctx context.Context, name string, page api.Page) (api.
 	return out, nil
 }
 
+// apiRun is a stored run as the API shows it. The store fills in the
+// trigger of records that hold none (decodeRun).
 func apiRun(r store.Run) api.Run {
-	trigger := r.Trigger
-	if trigger == "" {
-		trigger = string(domain.TriggerSchedule)
-	}
 	return api.Run{ID: r.ID, Start: r.Start.UTC(), End: r.End.UTC(), DurationS: r.Duration().Seconds(),
 		Due: r.Due.UTC(), LatenessS: r.Lateness().Seconds(), Status: r.Status, Error: r.Error, Logs: r.Logs,
-		Trigger: trigger, Actor: r.Actor, From: r.From}
+		Trigger: r.Trigger, Actor: r.Actor, From: r.From}
 }
 
 func (a *apiService) RunNow(ctx context.Context, name string) (api.ManualRun, error) {
