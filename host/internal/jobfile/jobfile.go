@@ -85,7 +85,7 @@ func Check(s Spec) error {
 
 // Read opens the file as Open does and reads it whole, at most s.Max bytes
 // even if it grows meanwhile. It returns the file's status too, for
-// callers that cache by size and modification time.
+// callers that keep its Version.
 func Read(s Spec) ([]byte, fs.FileInfo, error) { return readWith(Open, s) }
 
 func readWith(open func(Spec) (*os.File, fs.FileInfo, error), s Spec) ([]byte, fs.FileInfo, error) {
