@@ -19,12 +19,13 @@ type Event struct {
 
 // Subscription is one feed of events. Next waits for the next event
 // until ctx ends; it fails too when the feed ends (the service stops).
-// TryNext returns an event already waiting, without waiting: a burst goes
-// out in one write. Since is the ID of the last event published before
-// the feed began, so a gap before its first event shows too.
+// Ready appends to dst up to max of the events already published, without
+// waiting: a burst goes out in one write. Since is the ID of the last
+// event published before the feed began, so a gap before its first event
+// shows too.
 type Subscription interface {
 	Next(ctx context.Context) (Event, error)
-	TryNext() (Event, bool)
+	Ready(dst []Event, max int) []Event
 	Since() uint64
 	Close()
 }
@@ -62,6 +63,7 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 	}
 	last := sub.Since()
 	var buf []byte
+	var batch []Event
 	var wrote time.Time
 	add := func(ev Event) {
 		if ev.ID > last+1 {
@@ -84,11 +86,8 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 			// The events that came meanwhile go in the same write.
-			for range maxBatch {
-				ev, ok := sub.TryNext()
-				if !ok {
-					break
-				}
+			batch = sub.Ready(batch[:0], maxBatch)
+			for _, ev := range batch {
 				add(ev)
 			}
 		case errors.Is(err, context.DeadlineExceeded) && r.Context().Err() == nil:

@@ -101,13 +101,16 @@ func (s fakeSub) Next(ctx context.Context) (Event, error) {
 		return Event{}, ctx.Err()
 	}
 }
-func (s fakeSub) TryNext() (Event, bool) {
-	select {
-	case e := <-s.c:
-		return e, true
-	default:
-		return Event{}, false
+func (s fakeSub) Ready(dst []Event, max int) []Event {
+	for len(dst) < max {
+		select {
+		case e := <-s.c:
+			dst = append(dst, e)
+		default:
+			return dst
+		}
 	}
+	return dst
 }
 func (fakeSub) Since() uint64 { return 6 }
 func (fakeSub) Close()        {}

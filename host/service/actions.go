@@ -117,7 +117,7 @@ func (s *Service) Audit(ctx context.Context, page store.Page) ([]store.AuditEntr
 
 // Subscribe returns a feed of the service's events (see Bus); the caller
 // must Close it.
-func (s *Service) Subscribe(buffer int) *Subscription { return s.bus.Subscribe(buffer) }
+func (s *Service) Subscribe() *Subscription { return s.bus.Subscribe() }
 
 // Events is the service's event bus.
 func (s *Service) Events() *Bus { return s.bus }

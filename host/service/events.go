@@ -63,108 +63,6 @@ func (e Event) JSON() []byte {
 	return e.enc.data
 }
 
-// Bus hands events to subscribers without ever waiting for one: a
-// subscriber whose buffer is full misses the event (Dropped counts it), so
-// a slow reader never delays a run.
-type Bus struct {
-	mu   sync.Mutex
-	seq  uint64
-	subs map[*Subscription]struct{}
-}
-
-// Subscription is one subscriber's feed. Its owner must Close it.
-type Subscription struct {
-	bus     *Bus
-	c       chan Event
-	dropped uint64 // under bus.mu
-	closed  bool   // under bus.mu
-}
-
-// DefaultEventBuffer is a subscription's buffer when Subscribe is given
-// none: what an event stream may hold between two writes (api.FlushEvery)
-// with room to spare, about 0.3 s of a schedule of 1,500 runs a second
-// (two events per run).
-const DefaultEventBuffer = 1024
-
-// NewBus returns a bus with no subscribers.
-func NewBus() *Bus { return &Bus{subs: map[*Subscription]struct{}{}} }
-
-// Subscribe returns a feed of the events published from now on, buffering
-// up to buffer of them (DefaultEventBuffer if buffer <= 0).
-func (b *Bus) Subscribe(buffer int) *Subscription {
-	sub, _ := b.subscribe(buffer)
-	return sub
-}
-
-// subscribe subscribes and returns the Seq of the last event published
-// before the subscription.
-func (b *Bus) subscribe(buffer int) (*Subscription, uint64) {
-	if buffer <= 0 {
-		buffer = DefaultEventBuffer
-	}
-	sub := &Subscription{bus: b, c: make(chan Event, buffer)}
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	b.subs[sub] = struct{}{}
-	return sub, b.seq
-}
-
-// Publish numbers e, stamps its time if unset, and offers it to every
-// subscriber. It never blocks on a subscriber. Events reach each
-// subscriber in Seq order.
-func (b *Bus) Publish(e Event) {
-	if e.Time.IsZero() {
-		e.Time = time.Now()
-	}
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	b.seq++
-	if len(b.subs) == 0 {
-		return // no one to encode it for: a run's event costs no allocation
-	}
-	e.Seq = b.seq
-	e.enc = &encoding{}
-	for sub := range b.subs {
-		select {
-		case sub.c <- e:
-		default:
-			sub.dropped++
-		}
-	}
-}
-
-// Subscribers is how many subscriptions are open.
-func (b *Bus) Subscribers() int {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return len(b.subs)
-}
-
-// Events is the feed; it is closed by Close.
-func (s *Subscription) Events() <-chan Event { return s.c }
-
-// Dropped is how many events the subscriber missed because its buffer
-// was full: an SSE writer tells its client it lagged (or disconnects it)
-// when this grows.
-func (s *Subscription) Dropped() uint64 {
-	s.bus.mu.Lock()
-	defer s.bus.mu.Unlock()
-	return s.dropped
-}
-
-// Close unsubscribes and closes the feed. It is safe to call more than
-// once, and from another goroutine than the reader's.
-func (s *Subscription) Close() {
-	s.bus.mu.Lock()
-	defer s.bus.mu.Unlock()
-	if s.closed {
-		return
-	}
-	s.closed = true
-	delete(s.bus.subs, s)
-	close(s.c)
-}
-
 // RunStarted announces a run's start (sched.Options.OnStart).
 func (b *Bus) RunStarted(st sched.Started) {
 	b.Publish(Event{Time: st.At, Kind: EventRunStart, Job: st.Job, Trigger: string(st.Trigger), Actor: st.Actor.Name, Due: st.Due})
@@ -198,48 +96,46 @@ func (b *Bus) Reloaded(c sched.StateChange) {
 }
 
 // apiSubscription is a Subscription as the admin API reads it: Next
-// waits on the feed itself, with no goroutine of its own, and ends when
+// waits on the bus itself, with no goroutine of its own, and ends when
 // the service stops.
 type apiSubscription struct {
 	sub     *Subscription
-	since   uint64
 	stopped <-chan struct{}
+	ready   []*published // Ready's scratch
 }
 
 // newAPISubscription subscribes to bus for the admin API; the feed ends
 // when stopped closes.
-func newAPISubscription(bus *Bus, stopped <-chan struct{}) apiSubscription {
-	sub, since := bus.subscribe(0)
-	return apiSubscription{sub: sub, since: since, stopped: stopped}
+func newAPISubscription(bus *Bus, stopped <-chan struct{}) *apiSubscription {
+	return &apiSubscription{sub: bus.Subscribe(), stopped: stopped}
 }
 
-func (a apiSubscription) Since() uint64 { return a.since }
+func (a *apiSubscription) Since() uint64 { return a.sub.Since() }
 
 var errStopping = errors.New("the service is stopping")
 
-func (a apiSubscription) Next(ctx context.Context) (api.Event, error) {
-	select {
-	case e, ok := <-a.sub.Events():
-		if !ok {
-			return api.Event{}, errStopping
+func (a *apiSubscription) Next(ctx context.Context) (api.Event, error) {
+	e, err := a.sub.next1(ctx, a.stopped)
+	if err != nil {
+		if errors.Is(err, ErrUnsubscribed) {
+			err = errStopping
 		}
-		return api.Event{ID: e.Seq, Kind: string(e.Kind), Data: e.JSON()}, nil
-	case <-ctx.Done():
-		return api.Event{}, ctx.Err()
-	case <-a.stopped:
-		return api.Event{}, errStopping
+		return api.Event{}, err
 	}
+	return apiEvent(e), nil
 }
 
-func (a apiSubscription) TryNext() (api.Event, bool) {
-	select {
-	case e, ok := <-a.sub.Events():
-		if ok {
-			return api.Event{ID: e.Seq, Kind: string(e.Kind), Data: e.JSON()}, true
-		}
-	default:
+// Ready takes the waiting events' places under one hold of the bus's
+// lock and reads them after it: a burst's readers keep the publishers,
+// on the runs' path, waiting as little as possible.
+func (a *apiSubscription) Ready(dst []api.Event, max int) []api.Event {
+	a.ready = a.sub.ready(a.ready[:0], max)
+	for _, p := range a.ready {
+		dst = append(dst, apiEvent(p.ev))
 	}
-	return api.Event{}, false
+	return dst
 }
 
-func (a apiSubscription) Close() { a.sub.Close() }
+func apiEvent(e Event) api.Event { return api.Event{ID: e.Seq, Kind: string(e.Kind), Data: e.JSON()} }
+
+func (a *apiSubscription) Close() { a.sub.Close() }

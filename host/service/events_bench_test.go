@@ -26,12 +26,10 @@ func BenchmarkDueBurstWithSubscribers(b *testing.B) {
 			var readers sync.WaitGroup
 			defer readers.Wait() // after the deferred Closes end their loops
 			for range n {
-				sub := bus.Subscribe(0)
+				sub := bus.Subscribe()
 				defer sub.Close()
 				readers.Go(func() {
-					for e := range sub.Events() {
-						_, _ = io.Discard.Write(e.JSON())
-					}
+					drain(context.Background(), sub, func(e Event) { _, _ = io.Discard.Write(e.JSON()) })
 				})
 			}
 			runBursts(b, bus, specs)

@@ -1,6 +1,8 @@
 package service
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"io"
 	"sync"
@@ -8,15 +10,45 @@ import (
 	"time"
 )
 
-// TestBusHammer: publishers and subscribers that come and go race on one
-// bus (run it under -race). A subscriber present throughout sees every
-// event it did not drop, in Seq order, and one that reads sees them all.
+// nextEvent is sub's next event, failing t if none comes before a guard
+// against hangs.
+func nextEvent(t testing.TB, sub *Subscription) Event {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	e, err := sub.Next(ctx)
+	if err != nil {
+		t.Fatalf("no next event: %v", err)
+	}
+	return e
+}
+
+// drain reads sub's events until Next fails: after Close, or when ctx ends.
+func drain(ctx context.Context, sub *Subscription, each func(Event)) {
+	for {
+		e, err := sub.Next(ctx)
+		if err != nil {
+			return
+		}
+		each(e)
+	}
+}
+
+// TestBusHammer: publishers, readers and subscribers that come and go race
+// on one small ring (run it under -race). Each reader sees events in Seq
+// order, and every event published while it subscribed either reached it
+// or counts as dropped; one that never reads keeps the ring's latest.
 func TestBusHammer(t *testing.T) {
 	t.Parallel()
-	const publishers, each = 8, 2000
-	b := NewBus()
-	steady, slow := b.Subscribe(publishers*each), b.Subscribe(4)
-	var pubs, churn sync.WaitGroup
+	const publishers, each, ring = 8, 2000, 64
+	b := newBus(ring)
+	readers, slow := []*Subscription{b.Subscribe(), b.Subscribe()}, b.Subscribe()
+	got := make([][]uint64, len(readers))
+	ctx, cancel := context.WithCancel(context.Background())
+	var reading, pubs, churn sync.WaitGroup
+	for i, sub := range readers {
+		reading.Go(func() { drain(ctx, sub, func(e Event) { got[i] = append(got[i], e.Seq) }) })
+	}
 	stop := make(chan struct{})
 	for range 8 {
 		churn.Go(func() {
@@ -26,12 +58,9 @@ func TestBusHammer(t *testing.T) {
 					return
 				default:
 				}
-				sub := b.Subscribe(8)
+				sub := b.Subscribe()
 				for range 3 {
-					select {
-					case <-sub.Events():
-					default:
-					}
+					sub.TryNext()
 				}
 				sub.Close()
 				sub.Close() // twice is harmless
@@ -48,36 +77,40 @@ func TestBusHammer(t *testing.T) {
 	pubs.Wait()
 	close(stop)
 	churn.Wait()
-	if n := b.Subscribers(); n != 2 {
-		t.Fatalf("%d subscribers left, want 2", n)
+	cancel()
+	reading.Wait()
+	if n := b.Subscribers(); n != 3 {
+		t.Fatalf("%d subscribers left, want 3", n)
 	}
-	count := func(sub *Subscription) int {
-		sub.Close()
-		var n int
-		var last uint64
-		for e := range sub.Events() {
-			if e.Seq <= last {
-				t.Fatalf("event %d after %d", e.Seq, last)
-			}
-			last = e.Seq
-			n++
+	for i, sub := range append(readers, slow) {
+		var seqs []uint64
+		if i < len(got) {
+			seqs = got[i]
 		}
-		return n
-	}
-	if n := count(steady); n != publishers*each || steady.Dropped() != 0 {
-		t.Fatalf("the steady subscriber got %d of %d, dropped %d", n, publishers*each, steady.Dropped())
-	}
-	if n := count(slow); n+int(slow.Dropped()) != publishers*each || n != 4 {
-		t.Fatalf("the slow subscriber got %d and dropped %d of %d", n, slow.Dropped(), publishers*each)
+		for e, ok := sub.TryNext(); ok; e, ok = sub.TryNext() {
+			seqs = append(seqs, e.Seq)
+		}
+		for k := 1; k < len(seqs); k++ {
+			if seqs[k] <= seqs[k-1] {
+				t.Fatalf("subscriber %d: event %d after %d", i, seqs[k], seqs[k-1])
+			}
+		}
+		if n := uint64(len(seqs)) + sub.Dropped(); n != publishers*each {
+			t.Fatalf("subscriber %d read %d and dropped %d of %d", i, len(seqs), sub.Dropped(), publishers*each)
+		}
+		if sub == slow && (len(seqs) != ring || seqs[0] != publishers*each-ring+1) {
+			t.Fatalf("the slow subscriber kept %d events from %d; want the last %d", len(seqs), seqs[0], ring)
+		}
 	}
 }
 
 // TestBlockedSubscriberNeverBlocksPublish: with a subscriber that never
-// reads, publishing goes on; the subscriber's Dropped counts what it missed.
+// reads, publishing goes on; the subscriber keeps the latest events and
+// its Dropped counts what it missed.
 func TestBlockedSubscriberNeverBlocksPublish(t *testing.T) {
 	t.Parallel()
-	b := NewBus()
-	blocked := b.Subscribe(1)
+	b := newBus(4)
+	blocked := b.Subscribe()
 	defer blocked.Close()
 	done := make(chan struct{})
 	go func() {
@@ -91,8 +124,43 @@ func TestBlockedSubscriberNeverBlocksPublish(t *testing.T) {
 	case <-time.After(10 * time.Second): // a hang guard, not a timing
 		t.Fatal("publishing waited for a subscriber that does not read")
 	}
-	if blocked.Dropped() != 999 {
-		t.Fatalf("dropped %d, want 999", blocked.Dropped())
+	if e := nextEvent(t, blocked); e.Seq != 997 || blocked.Dropped() != 996 {
+		t.Fatalf("first event read %d, dropped %d; want 997 and 996", e.Seq, blocked.Dropped())
+	}
+}
+
+// TestNextWaits: Next waits for the next Publish, ends with its context,
+// and ends with ErrUnsubscribed when another goroutine closes the
+// subscription.
+func TestNextWaits(t *testing.T) {
+	t.Parallel()
+	b := NewBus()
+	sub := b.Subscribe()
+	if sub.Since() != 0 {
+		t.Fatalf("Since %d before any event", sub.Since())
+	}
+	got := make(chan Event)
+	go func() { got <- nextEvent(t, sub) }()
+	b.Publish(Event{Kind: EventService, Status: "running"})
+	if e := <-got; e.Seq != 1 || e.Status != "running" {
+		t.Fatalf("got %+v", e)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := sub.Next(ctx); !errors.Is(err, context.Canceled) {
+		t.Fatalf("Next with an ended context: %v", err)
+	}
+	ended := make(chan error)
+	go func() {
+		_, err := sub.Next(context.Background())
+		ended <- err
+	}()
+	sub.Close()
+	if err := <-ended; !errors.Is(err, ErrUnsubscribed) {
+		t.Fatalf("Next after Close: %v", err)
+	}
+	if later := b.Subscribe(); later.Since() != 1 {
+		t.Fatalf("a later subscription's Since is %d, want 1", later.Since())
 	}
 }
 
@@ -103,13 +171,12 @@ func BenchmarkPublish(b *testing.B) {
 		b.Run(fmt.Sprint(n, " subscribers"), func(b *testing.B) {
 			bus := NewBus()
 			var wg sync.WaitGroup
-			for range n {
-				sub := bus.Subscribe(0)
-				defer sub.Close()
+			subs := make([]*Subscription, n)
+			for i := range subs {
+				subs[i] = bus.Subscribe()
+				defer subs[i].Close()
 				wg.Go(func() {
-					for e := range sub.Events() {
-						_, _ = io.Discard.Write(e.JSON())
-					}
+					drain(context.Background(), subs[i], func(e Event) { _, _ = io.Discard.Write(e.JSON()) })
 				})
 			}
 			e := Event{Kind: EventRunEnd, Job: "job-000001", Trigger: "schedule", Status: "OK", State: "waiting", Time: time.Now()}
@@ -118,7 +185,7 @@ func BenchmarkPublish(b *testing.B) {
 			}
 			b.StopTimer()
 			var dropped uint64
-			for sub := range bus.subs {
+			for _, sub := range subs {
 				dropped += sub.Dropped()
 			}
 			b.ReportMetric(float64(dropped)/float64(b.N*max(n, 1)), "dropped/event")
@@ -131,11 +198,11 @@ func BenchmarkPublish(b *testing.B) {
 func TestEventJSON(t *testing.T) {
 	t.Parallel()
 	b := NewBus()
-	one, two := b.Subscribe(1), b.Subscribe(1)
+	one, two := b.Subscribe(), b.Subscribe()
 	defer one.Close()
 	defer two.Close()
 	b.Publish(Event{Time: time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC), Kind: EventRunEnd, Job: "a", Status: "OK", Duration: time.Millisecond})
-	x, y := (<-one.Events()).JSON(), (<-two.Events()).JSON()
+	x, y := nextEvent(t, one).JSON(), nextEvent(t, two).JSON()
 	want := `{"seq":1,"time":"2026-03-02T10:00:00Z","kind":"run-end","job":"a","status":"OK","duration_ns":1000000}`
 	if string(x) != want || &x[0] != &y[0] {
 		t.Fatalf("JSON %s and %s (shared: %v); want %s", x, y, &x[0] == &y[0], want)
