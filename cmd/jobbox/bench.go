@@ -26,8 +26,8 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs.StringVar(&o.JobsDir, "jobs", "jobs", "the directory of the shipped example jobs (for hello-go.wasm)")
 	fs.StringVar(&o.CorpusDir, "corpus", "tests", "the directory of the hostile corpus (hostile/*.lua, guests/*.expect)")
 	fs.BoolVar(&o.Quick, "quick", false, "one small scheduler scenario instead of four")
-	fs.IntVar(&o.Subscribers, "subscribers", 0, "HTTP clients of GET /v1/events (the admin API's handler, on loopback) reading every event of the scheduler scenarios")
-	fs.DurationVar(&o.Scrape, "scrape", 0, "in the scheduler case, feed the metrics and scrape /metrics this often (e.g. 1s)")
+	fs.IntVar(&o.Subscribers, "subscribers", 0, "HTTP clients of GET /v1/events (the admin API's handler, on loopback) reading every event of the scheduler scenarios, run in a process of their own")
+	fs.DurationVar(&o.Scrape, "scrape", 0, "in the scheduler case, feed the metrics and scrape /metrics this often (e.g. 1s), from the clients' process")
 	only := fs.String("case", "", "run only the cases whose name contains this")
 	loads := fs.String("load", "", "the scheduler case's scenarios, as jobs/interval pairs: 1500/1s,100000/10m")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to this file (read it with go tool pprof)")
@@ -48,6 +48,12 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			return exitUsage
 		}
 	}
+	exe, err := os.Executable()
+	if err != nil {
+		fmt.Fprintf(stderr, "jobbox bench: finding this program for the watcher process: %v\n", err)
+		return exitFail
+	}
+	o.Watcher = []string{exe, "bench-watch"}
 	if o.Runs < 3 {
 		fmt.Fprintln(stderr, "jobbox bench: --runs must be at least 3")
 		return exitUsage
@@ -73,6 +79,16 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	if err := bench.RunCases(ctx, cases, o, stdout); err != nil {
 		fmt.Fprintf(stderr, "jobbox bench: %v\n", err)
+		return exitFail
+	}
+	return exitOK
+}
+
+// cmdBenchWatch is the watcher process jobbox bench starts for
+// --subscribers and --scrape (bench.Watch): not a command for people.
+func cmdBenchWatch(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if err := bench.Watch(ctx, args, os.Stdin, stdout); err != nil {
+		fmt.Fprintf(stderr, "jobbox bench-watch: %v\n", err)
 		return exitFail
 	}
 	return exitOK

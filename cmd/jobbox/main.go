@@ -98,6 +98,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if args[0] == "bench" {
 		return cmdBench(ctx, args[1:], stdout, stderr)
 	}
+	if args[0] == "bench-watch" {
+		return cmdBenchWatch(ctx, args[1:], stdout, stderr)
+	}
 	if args[0] == "store" {
 		if len(args) < 2 {
 			fmt.Fprintf(stderr, "jobbox store: name a subcommand: check, backup or restore\n\n%s", usage)

@@ -50,6 +50,10 @@ type Options struct {
 	// Scrape, when set, has the scheduler case feed the service's metrics
 	// from its reports and scrape /metrics that often (scrape.go).
 	Scrape time.Duration
+	// Watcher starts the process that runs the stream clients and the
+	// scrapes (Watch): `jobbox bench-watch` for the jobbox command. Only
+	// Subscribers and Scrape need it.
+	Watcher []string
 }
 
 func (o Options) corpusDir() string {

@@ -2,12 +2,29 @@ package bench
 
 import (
 	"context"
+	"os"
 	"regexp"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 )
+
+// TestMain runs this test binary as the watcher process when the tests
+// start it so (Options.Watcher), as jobbox bench starts `jobbox bench-watch`.
+func TestMain(m *testing.M) {
+	if len(os.Args) > 1 && os.Args[1] == "bench-watch" {
+		if err := Watch(context.Background(), os.Args[2:], os.Stdin, os.Stdout); err != nil {
+			os.Stderr.WriteString(err.Error() + "\n")
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+// testWatcher starts this test binary as the watcher process.
+var testWatcher = []string{os.Args[0], "bench-watch"}
 
 // Each benchmark runs one case of `jobbox bench` and reports its medians as
 // metrics, so `go test -bench` and `jobbox bench` measure the same things:
@@ -60,8 +77,10 @@ func TestSuiteRuns(t *testing.T) {
 		t.Skip("starts several engines")
 	}
 	var out strings.Builder
-	// Scrape: the scheduler case feeds and scrapes the metrics too.
-	o := Options{Runs: 3, Scale: time.Second, JobsDir: "../../jobs", Quick: true, Scrape: 200 * time.Millisecond}
+	// Scrape and Subscribers: the scheduler case serves its metrics and
+	// events to a watcher process too.
+	o := Options{Runs: 3, Scale: time.Second, JobsDir: "../../jobs", Quick: true, Scrape: 200 * time.Millisecond,
+		Subscribers: 2, Watcher: testWatcher}
 	var cases []Case
 	for _, c := range Cases() {
 		// tests/hostile_test.go runs the hostile corpus beside a canary.
@@ -77,8 +96,10 @@ func TestSuiteRuns(t *testing.T) {
 			t.Errorf("the table has no row for %s:\n%s", c.Name, out.String())
 		}
 	}
-	if !strings.Contains(out.String(), "one scrape of /metrics") {
-		t.Errorf("the scheduler case did not scrape the metrics:\n%s", out.String())
+	for _, row := range []string{"one scrape of /metrics", "run-end events each /v1/events client read"} {
+		if !strings.Contains(out.String(), row) {
+			t.Errorf("the scheduler case has no row %q:\n%s", row, out.String())
+		}
 	}
 }
 
@@ -92,5 +113,19 @@ func TestParseLoads(t *testing.T) {
 		if _, err := ParseLoads(bad); err == nil || !strings.Contains(err.Error(), "like") {
 			t.Errorf("ParseLoads(%q): error %v, want one that shows the form", bad, err)
 		}
+	}
+}
+
+// TestWatcherThatFails: a watcher process that exits before it is ready,
+// or a scenario with clients and no watcher command, is an error that
+// says so.
+func TestWatcherThatFails(t *testing.T) {
+	t.Parallel()
+	_, err := startWatcher([]string{os.Args[0], "bench-watch", "--no-such-flag"}, watchSpec{})
+	if err == nil || !strings.Contains(err.Error(), "instead of ready") || !strings.Contains(err.Error(), "no-such-flag") {
+		t.Errorf("a watcher that cannot start: %v", err)
+	}
+	if _, err := startWatcher(nil, watchSpec{}); err == nil || !strings.Contains(err.Error(), "Options.Watcher") {
+		t.Errorf("no watcher command: %v", err)
 	}
 }

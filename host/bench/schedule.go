@@ -78,30 +78,23 @@ func schedule(ctx context.Context, o Options, n int, interval string) ([]Row, er
 	if err != nil {
 		return nil, err
 	}
-	var (
-		rec recorder
-		sc  *scraper // with o.Scrape: the metrics, fed and scraped
-	)
-	subs, err := subscribe(o.Subscribers)
+	var rec recorder
+	w, err := watch(o)
 	if err != nil {
 		return nil, err
 	}
-	defer subs.close()
-	bus := subs.bus
+	defer w.close()
+	bus := w.streams.bus
 	s := sched.New(sched.Options{
 		Runner: e, Store: st, MaxConcurrent: cfg.MaxConcurrentRuns, SpreadFirstRuns: true, OnStart: bus.RunStarted,
 		OnReport: func(r sched.Report) {
 			bus.RunEnded(r)
 			rec.report(r)
-			if sc != nil {
-				sc.observe(r)
-			}
+			w.report(r)
 		},
 	})
-	if o.Scrape > 0 {
-		if sc, err = startScraper(s, service.JobNames(cfg), o.Scrape); err != nil {
-			return nil, err
-		}
+	if err := w.start(s, service.JobNames(cfg)); err != nil {
+		return nil, err
 	}
 	runtime.GC()
 	rssBefore := rssBytes()
@@ -113,11 +106,10 @@ func schedule(ctx context.Context, o Options, n int, interval string) ([]Row, er
 	late, ends, elapsed, failed := rec.measure(o.Scale)
 	rss := rssBytes()
 	s.Stop(ctx)
-	scrapes, err := sc.close()
+	watched, err := w.finish()
 	if err != nil {
-		return nil, fmt.Errorf("scraping the metrics: %w", err)
+		return nil, err
 	}
-	read := subs.close()
 	if failed > 0 {
 		return nil, fmt.Errorf("%d runs failed", failed)
 	}
@@ -125,14 +117,7 @@ func schedule(ctx context.Context, o Options, n int, interval string) ([]Row, er
 		return nil, fmt.Errorf("no run of %d jobs every %s finished in %s", n, interval, o.Scale)
 	}
 	rows := scheduleRows(scheduleName(n, interval, o), float64(n)/every.Seconds(), late, ends, elapsed)
-	if len(scrapes) > 0 {
-		rows = append(rows, Row{Figure: "  one scrape of /metrics, p50 (p99–max)", Median: scrapes.median(),
-			Low: scrapes.quantile(0.99), High: scrapes[len(scrapes)-1], Unit: "ms", Note: fmt.Sprintf("%d scrapes", len(scrapes))})
-	}
-	if len(read) > 0 {
-		rows = append(rows, Row{Figure: "  run-end events each /v1/events client read", Median: read.median(),
-			Low: read[0], High: read[len(read)-1], Unit: "events", Note: fmt.Sprintf("%d clients, warm-up included", len(read))})
-	}
+	rows = append(rows, watched...)
 	if n >= 10_000 {
 		rows = append(rows, Row{Figure: "  host RSS with all jobs configured", Median: float64(rss) / (1 << 20), Unit: "MiB",
 			Note: fmt.Sprintf("%.0f MiB before the jobs", float64(rssBefore)/(1<<20))})
