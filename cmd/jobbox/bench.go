@@ -28,6 +28,7 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs.BoolVar(&o.Quick, "quick", false, "one small scheduler scenario instead of four")
 	fs.IntVar(&o.Subscribers, "subscribers", 0, "HTTP clients of GET /v1/events (the admin API's handler, on loopback) reading every event of the scheduler scenarios, run in a process of their own")
 	fs.DurationVar(&o.Scrape, "scrape", 0, "in the scheduler case, feed the metrics and scrape /metrics this often (e.g. 1s), from the clients' process")
+	fs.DurationVar(&o.Alternate, "alternate", 0, "with --subscribers or --scrape, watch only in every other spell this long (e.g. 2s) and compare the runs due in the two kinds of spell; alone, measure that comparison's noise")
 	only := fs.String("case", "", "run only the cases whose name contains this")
 	loads := fs.String("load", "", "the scheduler case's scenarios, as jobs/interval pairs: 1500/1s,100000/10m")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to this file (read it with go tool pprof)")

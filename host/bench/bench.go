@@ -50,6 +50,11 @@ type Options struct {
 	// Scrape, when set, has the scheduler case feed the service's metrics
 	// from its reports and scrape /metrics that often (scrape.go).
 	Scrape time.Duration
+	// Alternate, when set, connects the stream clients and the scraper
+	// for spells this long, every other spell, and compares the lateness
+	// of the runs due in the two kinds of spell, in the same scenario.
+	// Without clients or a scrape it measures the comparison's noise.
+	Alternate time.Duration
 	// Watcher starts the process that runs the stream clients and the
 	// scrapes (Watch): `jobbox bench-watch` for the jobbox command. Only
 	// Subscribers and Scrape need it.

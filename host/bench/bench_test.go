@@ -2,11 +2,14 @@ package bench
 
 import (
 	"context"
+	"fmt"
+	"io"
 	"os"
 	"regexp"
 	"slices"
 	"strings"
 	"testing"
+	"testing/iotest"
 	"time"
 )
 
@@ -127,5 +130,71 @@ func TestWatcherThatFails(t *testing.T) {
 	}
 	if _, err := startWatcher(nil, watchSpec{}); err == nil || !strings.Contains(err.Error(), "Options.Watcher") {
 		t.Errorf("no watcher command: %v", err)
+	}
+}
+
+// TestSchedulerWatchedInSpells: with Alternate, the watcher process
+// connects its clients and scrapes in every other spell, and the table
+// compares the runs due in the two kinds of spell.
+func TestSchedulerWatchedInSpells(t *testing.T) {
+	t.Parallel()
+	if testing.Short() {
+		t.Skip("starts an engine and a watcher process")
+	}
+	o := Options{Runs: 3, Scale: time.Second, Quick: true, Subscribers: 2, Scrape: 50 * time.Millisecond,
+		Alternate: 100 * time.Millisecond, Watcher: testWatcher}
+	var out strings.Builder
+	if err := RunCases(context.Background(), []Case{{"7 scheduler", scheduler}}, o, &out); err != nil {
+		t.Fatal(err)
+	}
+	for _, row := range []string{"watched spells", "other spells", "watched ÷ other spells", "one scrape of /metrics", "client read"} {
+		if !strings.Contains(out.String(), row) {
+			t.Errorf("no row %q:\n%s", row, out.String())
+		}
+	}
+}
+
+func TestAlternation(t *testing.T) {
+	t.Parallel()
+	from := time.Date(2026, 12, 2, 12, 0, 0, 0, time.UTC)
+	a := alternation{from: from, length: time.Second}
+	for _, c := range []struct {
+		at      time.Duration // after from
+		watched bool
+		on      time.Duration // the watched spell it is in, or the next
+	}{
+		{-time.Second / 2, false, 0},
+		{-3 * time.Second, false, 0},
+		{0, true, 0},
+		{999 * time.Millisecond, true, 0},
+		{time.Second, false, 2 * time.Second},
+		{2500 * time.Millisecond, true, 2 * time.Second},
+		{3999 * time.Millisecond, false, 4 * time.Second},
+	} {
+		at := from.Add(c.at)
+		on, off := a.nextSpell(at)
+		if a.watched(at) != c.watched || !on.Equal(from.Add(c.on)) || off.Sub(on) != time.Second {
+			t.Errorf("at from%+v: watched %v, spell %v–%v; want %v, from%+v", c.at, a.watched(at), on.Sub(from), off.Sub(from), c.watched, c.on)
+		}
+	}
+}
+
+// TestCountRunEnds: the stream clients count every run-end event, however
+// the stream's bytes are split between reads.
+func TestCountRunEnds(t *testing.T) {
+	t.Parallel()
+	var stream strings.Builder
+	for i := range 50 {
+		fmt.Fprintf(&stream, "id: %d\nevent: run-start\ndata: {}\n\nid: %d\nevent: run-end\ndata: {}\n\n", 2*i+1, 2*i+2)
+	}
+	stream.WriteString(": heartbeat\n\n")
+	for name, r := range map[string]io.Reader{
+		"whole":       strings.NewReader(stream.String()),
+		"byte a read": iotest.OneByteReader(strings.NewReader(stream.String())),
+		"half":        iotest.HalfReader(strings.NewReader(stream.String())),
+	} {
+		if n := countRunEnds(r); n != 50 {
+			t.Errorf("%s: counted %d run ends, want 50", name, n)
+		}
 	}
 }

@@ -103,7 +103,7 @@ func schedule(ctx context.Context, o Options, n int, interval string) ([]Row, er
 	}
 	every := cfg.Jobs[0].Interval.Duration()
 	time.Sleep(min(every, 2*time.Second)) // warm-up
-	late, ends, elapsed, failed := rec.measure(o.Scale)
+	runs, elapsed, failed := rec.measure(o.Scale)
 	rss := rssBytes()
 	s.Stop(ctx)
 	watched, err := w.finish()
@@ -113,10 +113,12 @@ func schedule(ctx context.Context, o Options, n int, interval string) ([]Row, er
 	if failed > 0 {
 		return nil, fmt.Errorf("%d runs failed", failed)
 	}
+	late, ends := lateness(runs, all)
 	if len(late) == 0 {
 		return nil, fmt.Errorf("no run of %d jobs every %s finished in %s", n, interval, o.Scale)
 	}
 	rows := scheduleRows(scheduleName(n, interval, o), float64(n)/every.Seconds(), late, ends, elapsed)
+	rows = append(rows, w.compare(runs)...)
 	rows = append(rows, watched...)
 	if n >= 10_000 {
 		rows = append(rows, Row{Figure: "  host RSS with all jobs configured", Median: float64(rss) / (1 << 20), Unit: "MiB",
@@ -133,6 +135,9 @@ func scheduleName(n int, interval string, o Options) string {
 	}
 	if o.Scrape > 0 {
 		name += fmt.Sprintf(", /metrics every %s", o.Scrape)
+	}
+	if o.Alternate > 0 {
+		name += fmt.Sprintf(", in alternate %s spells", o.Alternate)
 	}
 	return name
 }
@@ -152,9 +157,15 @@ func scheduleRows(name string, expected float64, late, ends stats, elapsed time.
 type recorder struct {
 	mu        sync.Mutex
 	measuring bool
-	late      stats // start of run - due time
-	toEnd     stats // end of run - due time
+	runs      []ranRun
 	failed    int
+}
+
+// ranRun is one run's figures.
+type ranRun struct {
+	due   time.Time
+	late  float64 // start of run - due time, ms
+	toEnd float64 // end of run - due time, ms
 }
 
 func (rec *recorder) report(r sched.Report) {
@@ -166,25 +177,33 @@ func (rec *recorder) report(r sched.Report) {
 	if r.Outcome.Error != "" {
 		rec.failed++
 	}
-	rec.late = append(rec.late, ms(r.Lateness()))
-	rec.toEnd = append(rec.toEnd, ms(r.Outcome.End.Sub(r.Due)))
+	rec.runs = append(rec.runs, ranRun{due: r.Due, late: ms(r.Lateness()), toEnd: ms(r.Outcome.End.Sub(r.Due))})
 }
 
-// measure records for window and returns what it recorded, sorted.
-func (rec *recorder) measure(window time.Duration) (late, toEnd stats, elapsed time.Duration, failed int) {
+// measure records for window and returns what it recorded.
+func (rec *recorder) measure(window time.Duration) (runs []ranRun, elapsed time.Duration, failed int) {
 	rec.mu.Lock()
 	rec.measuring = true
 	rec.mu.Unlock()
 	start := time.Now()
 	time.Sleep(window)
 	rec.mu.Lock()
+	defer rec.mu.Unlock()
 	rec.measuring = false
-	late = append(stats(nil), rec.late...)
-	toEnd = append(stats(nil), rec.toEnd...)
-	failed = rec.failed
-	rec.mu.Unlock()
-	elapsed = time.Since(start)
+	return slices.Clone(rec.runs), time.Since(start), rec.failed
+}
+
+// lateness returns the start lateness and the time to the end of the runs
+// keep keeps, sorted.
+func lateness(runs []ranRun, keep func(ranRun) bool) (late, toEnd stats) {
+	for _, r := range runs {
+		if keep(r) {
+			late, toEnd = append(late, r.late), append(toEnd, r.toEnd)
+		}
+	}
 	slices.Sort(late)
 	slices.Sort(toEnd)
-	return late, toEnd, elapsed, failed
+	return late, toEnd
 }
+
+func all(ranRun) bool { return true }

@@ -1,11 +1,9 @@
 package bench
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -17,17 +15,23 @@ import (
 
 // watchSpec is what a watcher process watches: Clients readers of the
 // event stream at Events, and a scrape of Metrics every Every. Either
-// part may be missing.
+// part may be missing. With Alternate, it watches only in alternate spells
+// of that length (the Alternation from From).
 type watchSpec struct {
-	Events  string
-	Clients int
-	Metrics string
-	Every   time.Duration
+	Events    string
+	Clients   int
+	Metrics   string
+	Every     time.Duration
+	Alternate time.Duration
+	From      time.Time
 }
 
 func (s watchSpec) args() []string {
-	return []string{"--events", s.Events, "--clients", strconv.Itoa(s.Clients), "--metrics", s.Metrics, "--every", s.Every.String()}
+	return []string{"--events", s.Events, "--clients", strconv.Itoa(s.Clients), "--metrics", s.Metrics, "--every", s.Every.String(),
+		"--alternate", s.Alternate.String(), "--from", strconv.FormatInt(s.From.UnixNano(), 10)}
 }
+
+func (s watchSpec) alternation() alternation { return alternation{from: s.From, length: s.Alternate} }
 
 // watchResult is what a watcher process reports when told to stop: the
 // run-end events each client read, and each scrape's duration.
@@ -35,44 +39,152 @@ type watchResult struct {
 	Read    []int     `json:"read"`
 	Scrapes []float64 `json:"scrapes_ms"`
 	Error   string    `json:"error,omitempty"`
+	CPU     float64   `json:"cpu_ms"` // the watcher process's, all told
 }
 
 // Watch is the watcher process (`jobbox bench-watch`): it connects the
 // clients args name, writes "ready" on stdout, reads and scrapes until
 // stdin ends, waits for the streams to end, and writes its watchResult
 // as one line of JSON. The bench ends the streams before it ends stdin.
+// With --alternate it connects and disconnects them by the spells of
+// the alternation, and is ready at once.
 func Watch(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) error {
+	s, err := parseWatchSpec(args)
+	if err != nil {
+		return err
+	}
+	ended := make(chan struct{})
+	go func() {
+		_, _ = io.Copy(io.Discard, stdin)
+		close(ended)
+	}()
+	var res watchResult
+	if s.Alternate > 0 {
+		if _, err := io.WriteString(stdout, "ready\n"); err != nil {
+			return err
+		}
+		res, err = watchInSpells(ctx, s, ended)
+	} else {
+		res, err = watchThroughout(ctx, s, stdout, ended)
+	}
+	if err != nil {
+		return err
+	}
+	res.CPU = ms(cpuTime())
+	return json.NewEncoder(stdout).Encode(res)
+}
+
+func parseWatchSpec(args []string) (watchSpec, error) {
 	var s watchSpec
+	var from int64
 	fs := flag.NewFlagSet("jobbox bench-watch", flag.ContinueOnError)
 	fs.StringVar(&s.Events, "events", "", "the URL of the event stream")
 	fs.IntVar(&s.Clients, "clients", 0, "how many clients read it")
 	fs.StringVar(&s.Metrics, "metrics", "", "the URL of the metrics")
 	fs.DurationVar(&s.Every, "every", 0, "how often to scrape them")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	readers, err := startReaders(ctx, s.Events, s.Clients)
+	fs.DurationVar(&s.Alternate, "alternate", 0, "watch only in alternate spells this long")
+	fs.Int64Var(&from, "from", 0, "when the first spell of watching begins (Unix ns)")
+	err := fs.Parse(args)
+	s.From = time.Unix(0, from)
+	return s, err
+}
+
+// watchThroughout watches from now until the streams end after ended.
+func watchThroughout(ctx context.Context, s watchSpec, stdout io.Writer, ended <-chan struct{}) (watchResult, error) {
+	w, err := startSpell(ctx, s)
 	if err != nil {
-		return err
-	}
-	var sc *scrapeLoop
-	if s.Metrics != "" && s.Every > 0 {
-		sc = startScrapeLoop(s.Metrics, s.Every)
+		return watchResult{}, err
 	}
 	if _, err := io.WriteString(stdout, "ready\n"); err != nil {
-		return err
+		return watchResult{}, err
 	}
-	_, _ = io.Copy(io.Discard, stdin)
+	<-ended
 	var res watchResult
-	if sc != nil {
-		res.Scrapes, err = sc.stop()
+	w.stop(&res, false)
+	return res, nil
+}
+
+// watchInSpells watches in the alternation's watched spells until ended.
+func watchInSpells(ctx context.Context, s watchSpec, ended <-chan struct{}) (watchResult, error) {
+	res := watchResult{Read: make([]int, s.Clients)}
+	alt := s.alternation()
+	for {
+		on, off := alt.nextSpell(time.Now())
+		if !sleepUntil(on, ended) {
+			return res, nil
+		}
+		w, err := startSpell(ctx, s)
 		if err != nil {
-			res.Error = fmt.Sprintf("scraping %s: %v", s.Metrics, err)
+			return res, err
+		}
+		done := !sleepUntil(off, ended)
+		w.stop(&res, true)
+		if done {
+			return res, nil
 		}
 	}
-	res.Read = readers.wait()
-	return json.NewEncoder(stdout).Encode(res)
 }
+
+// sleepUntil waits until t; false if ended closes first.
+func sleepUntil(t time.Time, ended <-chan struct{}) bool {
+	timer := time.NewTimer(time.Until(t))
+	defer timer.Stop()
+	select {
+	case <-timer.C:
+		return true
+	case <-ended:
+		return false
+	}
+}
+
+// spell is one spell of watching: the clients reading and the scrapes.
+type spell struct {
+	readers *readers
+	scrapes *scrapeLoop
+	cancel  context.CancelFunc
+	url     string
+}
+
+func startSpell(ctx context.Context, s watchSpec) (*spell, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	r, err := startReaders(ctx, s.Events, s.Clients)
+	if err != nil {
+		cancel()
+		return nil, err
+	}
+	w := &spell{readers: r, cancel: cancel, url: s.Metrics}
+	if s.Metrics != "" && s.Every > 0 {
+		w.scrapes = startScrapeLoop(s.Metrics, s.Every)
+	}
+	return w, nil
+}
+
+// stop ends the scrapes and, with cut, the streams, or else waits for
+// the service to end them; it adds what was read and scraped to res.
+func (w *spell) stop(res *watchResult, cut bool) {
+	defer w.cancel()
+	if w.scrapes != nil {
+		took, err := w.scrapes.stop()
+		res.Scrapes = append(res.Scrapes, took...)
+		if err != nil && res.Error == "" {
+			res.Error = fmt.Sprintf("scraping %s: %v", w.url, err)
+		}
+	}
+	if cut {
+		w.cancel()
+	}
+	read := w.readers.wait()
+	if res.Read == nil {
+		res.Read = make([]int, len(read))
+	}
+	for i, n := range read {
+		res.Read[i] += n
+	}
+}
+
+// streamClient reads event streams with buffers the size of a stream's
+// writes, so a write is a read or two, not a dozen.
+var streamClient = &http.Client{Transport: &http.Transport{ReadBufferSize: 64 << 10}}
 
 // readers are the event stream's clients, each counting the run-end
 // events it reads until its stream ends.
@@ -88,7 +200,7 @@ func startReaders(ctx context.Context, url string, n int) (*readers, error) {
 		if err != nil {
 			return nil, err
 		}
-		resp, err := http.DefaultClient.Do(req)
+		resp, err := streamClient.Do(req)
 		if err == nil && resp.StatusCode != http.StatusOK {
 			err = fmt.Errorf("GET %s: %s", url, resp.Status)
 			resp.Body.Close()
@@ -98,17 +210,32 @@ func startReaders(ctx context.Context, url string, n int) (*readers, error) {
 		}
 		r.wg.Go(func() {
 			defer resp.Body.Close()
-			for sc := bufio.NewScanner(resp.Body); sc.Scan(); {
-				if bytes.Equal(sc.Bytes(), runEnd) {
-					r.read[i]++
-				}
-			}
+			r.read[i] = countRunEnds(resp.Body)
 		})
 	}
 	return r, nil
 }
 
-var runEnd = []byte("event: run-end")
+// countRunEnds reads a stream to its end and counts its run-end events,
+// in large reads, as a browser's parser takes what arrived: the clients
+// share the machine with the service they watch.
+func countRunEnds(body io.Reader) int {
+	buf := make([]byte, 64<<10)
+	n, kept := 0, 0 // kept: bytes of a line split between two reads
+	for {
+		got, err := body.Read(buf[kept:])
+		data := buf[:kept+got]
+		n += bytes.Count(data, runEnd)
+		// A frame's line may end in the next read: keep its start.
+		kept = min(len(data), len(runEnd)-1)
+		copy(buf, data[len(data)-kept:])
+		if err != nil {
+			return n
+		}
+	}
+}
+
+var runEnd = []byte("\nevent: run-end\n")
 
 // wait returns the run-end events each client read, once every stream
 // has ended.
@@ -117,8 +244,8 @@ func (r *readers) wait() []int {
 	return r.read
 }
 
-// scrapeLoop scrapes a metrics URL every period, as Prometheus would,
-// timing each scrape.
+// scrapeLoop scrapes a metrics URL at once and then every period, as
+// Prometheus would, timing each scrape.
 type scrapeLoop struct {
 	url    string
 	quit   chan struct{}
@@ -138,17 +265,17 @@ func (sc *scrapeLoop) loop(period time.Duration) {
 	tick := time.NewTicker(period)
 	defer tick.Stop()
 	for {
+		start := time.Now()
+		if err := scrape(sc.url); err != nil {
+			sc.failed = err
+			return
+		}
+		sc.took = append(sc.took, ms(time.Since(start)))
 		select {
 		case <-sc.quit:
 			return
 		case <-tick.C:
 		}
-		start := time.Now()
-		if err := scrape(sc.url); err != nil {
-			sc.failed = errors.Join(sc.failed, err)
-			return
-		}
-		sc.took = append(sc.took, ms(time.Since(start)))
 	}
 }
 

@@ -3,6 +3,7 @@ package bench
 import (
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/jobbox/jobbox/host/sched"
 )
@@ -12,6 +13,7 @@ import (
 // that often, the clients and the scraper in a watcher process.
 type watching struct {
 	o       Options
+	alt     alternation    // with o.Alternate
 	streams *eventStreams
 	metrics *metricsServer // with o.Scrape
 	proc    *watcher       // with clients or a scrape
@@ -30,6 +32,11 @@ func watch(o Options) (*watching, error) {
 // watcher process: call it before s starts.
 func (w *watching) start(s *sched.Scheduler, names []string) error {
 	spec := watchSpec{Events: w.streams.url, Clients: w.o.Subscribers, Every: w.o.Scrape}
+	if w.o.Alternate > 0 {
+		// The first spell begins once the watcher has had time to start.
+		w.alt = alternation{from: time.Now().Add(time.Second), length: w.o.Alternate}
+		spec.Alternate, spec.From = w.alt.length, w.alt.from
+	}
 	if w.o.Scrape > 0 {
 		var err error
 		if w.metrics, err = serveMetrics(s, names); err != nil {
@@ -64,7 +71,8 @@ func (w *watching) finish() ([]Row, error) {
 	if err != nil {
 		return nil, err
 	}
-	var rows []Row
+	rows := []Row{{Figure: "  the watcher process's CPU", Median: res.CPU / 1000, Unit: "s",
+		Note: "its clients and scrapes, start to end"}}
 	if took := stats(res.Scrapes); len(took) > 0 {
 		slices.Sort(took)
 		rows = append(rows, Row{Figure: "  one scrape of /metrics, p50 (p99–max)", Median: took.median(),
@@ -90,4 +98,31 @@ func (w *watching) close() {
 		w.proc = nil
 	}
 	w.metrics.close()
+}
+
+// compare returns, with o.Alternate, the lateness of the runs due in
+// watched spells and in the others, and their ratios.
+func (w *watching) compare(runs []ranRun) []Row {
+	if w.o.Alternate <= 0 {
+		return nil
+	}
+	// The first pair of spells overlaps the schedule's first seconds,
+	// when runs are still warming the caches: it counts for neither.
+	settled := w.alt.from.Add(2 * w.alt.length)
+	on, _ := lateness(runs, func(r ranRun) bool { return !r.due.Before(settled) && w.alt.watched(r.due) })
+	off, _ := lateness(runs, func(r ranRun) bool { return !r.due.Before(settled) && !w.alt.watched(r.due) })
+	if len(on) == 0 || len(off) == 0 {
+		return nil
+	}
+	spells := fmt.Sprintf("spells of %s", w.o.Alternate)
+	row := func(figure string, s stats) Row {
+		return Row{Figure: figure, Median: s.median(), Low: s.quantile(0.99), High: s[len(s)-1], Unit: "ms",
+			Note: fmt.Sprintf("%d runs, %s", len(s), spells)}
+	}
+	return []Row{
+		row("  start lateness, watched spells, p50 (p99–max)", on),
+		row("  start lateness, other spells, p50 (p99–max)", off),
+		{Figure: "  watched ÷ other spells, p50 lateness", Median: on.median() / off.median(), Unit: "x",
+			Note: fmt.Sprintf("p99 x%.2f", on.quantile(0.99)/off.quantile(0.99))},
+	}
 }

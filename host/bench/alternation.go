@@ -1,0 +1,29 @@
+package bench
+
+import "time"
+
+// alternation divides time into spells of one length from a start: the
+// first watched, the next not, and so on. Runs due in the two kinds of
+// spell of one scenario are compared, so that what the machine does
+// meanwhile (other tenants, the clock's drift, the heap's growth) weighs
+// on both alike.
+type alternation struct {
+	from  time.Time
+	length time.Duration
+}
+
+// watched reports whether t falls in a watched spell.
+func (a alternation) watched(t time.Time) bool {
+	d := t.Sub(a.from)
+	return d >= 0 && (d/a.length)%2 == 0
+}
+
+// nextSpell is the watched spell now falls in, or else the next one.
+func (a alternation) nextSpell(now time.Time) (on, off time.Time) {
+	k := max(now.Sub(a.from)/a.length, 0)
+	if k%2 == 1 {
+		k++
+	}
+	on = a.from.Add(k * a.length)
+	return on, on.Add(a.length)
+}
