@@ -8,7 +8,7 @@ import "time"
 // meanwhile (other tenants, the clock's drift, the heap's growth) weighs
 // on both alike.
 type alternation struct {
-	from  time.Time
+	from   time.Time
 	length time.Duration
 }
 

@@ -13,7 +13,7 @@ import (
 // that often, the clients and the scraper in a watcher process.
 type watching struct {
 	o       Options
-	alt     alternation    // with o.Alternate
+	alt     alternation // with o.Alternate
 	streams *eventStreams
 	metrics *metricsServer // with o.Scrape
 	proc    *watcher       // with clients or a scrape
