@@ -39,12 +39,16 @@ const (
 )
 
 // FlushEvery is the least time between two writes of a stream. An event
-// after a quiet spell goes out at once; in a busy spell the events queue
-// in the subscription's buffer without waking the stream, which writes
-// them all at the next turn: at 1,500 runs a second a stream wakes 20
-// times a second, not 3,000, and the scheduler keeps the CPU
-// (BENCHMARKS.md, Sessions 7 and 8). A dashboard does not see 50 ms.
-const FlushEvery = 50 * time.Millisecond
+// after a quiet spell goes out at once; in a busy spell the events wait
+// on the bus without waking the stream, which writes them all at the
+// next turn: at 1,500 runs a second a stream wakes 10 times a second,
+// not 3,000, and the scheduler keeps the CPU. 100 ms rather than 50
+// halved the streams' wake-ups and writes, and with them about half of
+// what ten streams added to start lateness (BENCHMARKS.md, Session 10);
+// 250 ms made each write a longer burst, which showed at p99. The
+// dashboard waits 150 ms after an event before it re-reads a page, so
+// it does not see the 100.
+const FlushEvery = 100 * time.Millisecond
 
 // events serves the service's events as server-sent events, until the
 // client goes or the feed ends. The handler owns the stream: nothing

@@ -42,8 +42,8 @@ type Subscription struct {
 
 // DefaultEventBuffer is how many of the latest events the bus keeps for
 // its subscribers: what an event stream reads between two writes
-// (api.FlushEvery) many times over, about 1.4 s of a schedule of 1,500
-// runs a second (two events per run). A power of two.
+// (api.FlushEvery) more than ten times over, about 1.4 s of a schedule of
+// 1,500 runs a second (two events per run). A power of two.
 const DefaultEventBuffer = 4096
 
 // ErrUnsubscribed is what Next returns once the subscription is closed.
