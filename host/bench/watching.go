@@ -2,6 +2,7 @@ package bench
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"slices"
 	"time"
 
@@ -33,8 +34,12 @@ func watch(o Options) (*watching, error) {
 func (w *watching) start(s *sched.Scheduler, names []string) error {
 	spec := watchSpec{Events: w.streams.url, Clients: w.o.Subscribers, Every: w.o.Scrape}
 	if w.o.Alternate > 0 {
-		// The first spell begins once the watcher has had time to start.
-		w.alt = alternation{from: time.Now().Add(time.Second), length: w.o.Alternate}
+		// The first spell begins once the watcher has had time to start,
+		// at a random phase: anything periodic that the scenario's start
+		// sets going (a ticker, the collector's rhythm) falls in either
+		// kind of spell alike over many runs.
+		phase := rand.N(2 * w.o.Alternate)
+		w.alt = alternation{from: time.Now().Add(time.Second + phase), length: w.o.Alternate}
 		spec.Alternate, spec.From = w.alt.length, w.alt.from
 	}
 	if w.o.Scrape > 0 {
