@@ -102,11 +102,11 @@ func (s *Subscription) Since() uint64 { return s.since }
 // Next waits for the subscription's next event, in Seq order, until ctx
 // ends or the subscription is closed (ErrUnsubscribed).
 func (s *Subscription) Next(ctx context.Context) (Event, error) {
-	return s.next1(ctx, nil)
+	return s.nextOrStop(ctx, nil)
 }
 
-// next1 is Next that also ends, with errStopping, when stop closes.
-func (s *Subscription) next1(ctx context.Context, stop <-chan struct{}) (Event, error) {
+// nextOrStop is Next that also ends, with errStopping, when stop closes.
+func (s *Subscription) nextOrStop(ctx context.Context, stop <-chan struct{}) (Event, error) {
 	for {
 		e, wait, ok := s.take()
 		if ok {

@@ -115,7 +115,7 @@ func (a *apiSubscription) Since() uint64 { return a.sub.Since() }
 var errStopping = errors.New("the service is stopping")
 
 func (a *apiSubscription) Next(ctx context.Context) (api.Event, error) {
-	e, err := a.sub.next1(ctx, a.stopped)
+	e, err := a.sub.nextOrStop(ctx, a.stopped)
 	if err != nil {
 		if errors.Is(err, ErrUnsubscribed) {
 			err = errStopping
