@@ -130,21 +130,54 @@ func (s *Subscription) nextOrStop(ctx context.Context, stop <-chan struct{}) (Ev
 // TryNext returns the next event if one is already published, without
 // waiting.
 func (s *Subscription) TryNext() (Event, bool) {
-	e, _, ok := s.take()
-	return e, ok
+	var one [1]*published
+	if got := s.ready(one[:0], 1); len(got) == 1 {
+		return got[0].ev, true
+	}
+	return Event{}, false
 }
 
 // ready appends to dst up to max of the events already published, in Seq
 // order. The records it returns are never changed once published, so they
 // may be read without the lock.
 func (s *Subscription) ready(dst []*published, max int) []*published {
+	s.bus.mu.Lock()
+	defer s.bus.mu.Unlock()
+	return s.readLocked(dst, max)
+}
+
+// take reads the next event. With none yet, it returns the channel the
+// next Publish closes; with none and no channel, the subscription is
+// closed.
+func (s *Subscription) take() (e Event, wait <-chan struct{}, ok bool) {
 	b := s.bus
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	var one [1]*published
+	if got := s.readLocked(one[:0], 1); len(got) == 1 {
+		return got[0].ev, nil, true
+	}
+	if s.isClosed() {
+		return Event{}, nil, false
+	}
+	if b.wait == nil {
+		b.wait = make(chan struct{})
+	}
+	return Event{}, b.wait, false
+}
+
+// readLocked is ready with the bus's lock held: it skips the events the
+// ring no longer holds, counting them as dropped, and reads none once the
+// subscription is closed.
+func (s *Subscription) readLocked(dst []*published, max int) []*published {
+	b := s.bus
 	if s.isClosed() {
 		return dst
 	}
-	s.skipLost()
+	if oldest := b.seq - b.mask; b.seq > b.mask && s.next < oldest {
+		s.dropped += oldest - s.next
+		s.next = oldest
+	}
 	for ; s.next <= b.seq && len(dst) < max; s.next++ {
 		dst = append(dst, b.ring[s.next&b.mask])
 	}
@@ -158,38 +191,6 @@ func (s *Subscription) isClosed() bool {
 	default:
 		return false
 	}
-}
-
-// skipLost moves the cursor past the events the ring no longer holds,
-// counting them as dropped. Call with the bus's lock held.
-func (s *Subscription) skipLost() {
-	b := s.bus
-	if oldest := b.seq - b.mask; b.seq > b.mask && s.next < oldest {
-		s.dropped += oldest - s.next
-		s.next = oldest
-	}
-}
-
-// take reads the next event, skipping those the ring no longer holds. With
-// none yet, it returns the channel the next Publish closes; with none and
-// no channel, the subscription is closed.
-func (s *Subscription) take() (e Event, wait <-chan struct{}, ok bool) {
-	b := s.bus
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if s.isClosed() {
-		return Event{}, nil, false
-	}
-	if s.next > b.seq {
-		if b.wait == nil {
-			b.wait = make(chan struct{})
-		}
-		return Event{}, b.wait, false
-	}
-	s.skipLost()
-	p := b.ring[s.next&b.mask]
-	s.next++
-	return p.ev, nil, true
 }
 
 // Dropped is how many events the subscriber missed because it fell a
