@@ -187,6 +187,12 @@ func (s stats) row(figure, unit string) Row {
 	return Row{Figure: figure, Median: s.median(), Low: s[0], High: s[len(s)-1], Unit: unit}
 }
 
+// lateness reports s, in milliseconds, as p50 with its p99–max tail: the
+// rows of lateness and of scrapes.
+func (s stats) lateness(figure string) Row {
+	return Row{Figure: figure, Median: s.median(), Low: s.quantile(0.99), High: s[len(s)-1], Unit: "ms"}
+}
+
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
 
 // timed returns how long f took, in milliseconds.

@@ -156,10 +156,6 @@ func (h *hostileRun) canary(n int, other func(sched.Report)) (stats, error) {
 	return late, nil
 }
 
-func (s stats) lateness(figure string) Row {
-	return Row{Figure: figure, Median: s.median(), Low: s.quantile(0.99), High: s[len(s)-1], Unit: "ms"}
-}
-
 const gcPauseMetric = "/sched/pauses/total/gc:seconds"
 
 func gcPauses() *metrics.Float64Histogram {

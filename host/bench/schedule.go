@@ -113,7 +113,7 @@ func schedule(ctx context.Context, o Options, n int, interval string) ([]Row, er
 	if failed > 0 {
 		return nil, fmt.Errorf("%d runs failed", failed)
 	}
-	late, ends := lateness(runs, all)
+	late, ends := sortedLateness(runs)
 	if len(late) == 0 {
 		return nil, fmt.Errorf("no run of %d jobs every %s finished in %s", n, interval, o.Scale)
 	}
@@ -148,8 +148,8 @@ func scheduleRows(name string, expected float64, late, ends stats, elapsed time.
 	return []Row{
 		{Figure: name + ": runs per second", Median: float64(len(late)) / elapsed.Seconds(), Unit: "/s",
 			Note: fmt.Sprintf("expected %.0f/s", expected)},
-		{Figure: "  start lateness, p50 (p99–max)", Median: late.median(), Low: late.quantile(0.99), High: late[len(late)-1], Unit: "ms"},
-		{Figure: "  due time to end of run, p50 (p99–max)", Median: ends.median(), Low: ends.quantile(0.99), High: ends[len(ends)-1], Unit: "ms"},
+		late.lateness("  start lateness, p50 (p99–max)"),
+		ends.lateness("  due time to end of run, p50 (p99–max)"),
 	}
 }
 
@@ -193,17 +193,14 @@ func (rec *recorder) measure(window time.Duration) (runs []ranRun, elapsed time.
 	return slices.Clone(rec.runs), time.Since(start), rec.failed
 }
 
-// lateness returns the start lateness and the time to the end of the runs
-// keep keeps, sorted.
-func lateness(runs []ranRun, keep func(ranRun) bool) (late, toEnd stats) {
-	for _, r := range runs {
-		if keep(r) {
-			late, toEnd = append(late, r.late), append(toEnd, r.toEnd)
-		}
+// sortedLateness returns the runs' start lateness and times from due to
+// end, each sorted.
+func sortedLateness(runs []ranRun) (late, toEnd stats) {
+	late, toEnd = make(stats, len(runs)), make(stats, len(runs))
+	for i, r := range runs {
+		late[i], toEnd[i] = r.late, r.toEnd
 	}
 	slices.Sort(late)
 	slices.Sort(toEnd)
 	return late, toEnd
 }
-
-func all(ranRun) bool { return true }

@@ -265,12 +265,12 @@ func (sc *scrapeLoop) loop(period time.Duration) {
 	tick := time.NewTicker(period)
 	defer tick.Stop()
 	for {
-		start := time.Now()
-		if err := scrape(sc.url); err != nil {
+		took, err := timed(func() error { return scrape(sc.url) })
+		if err != nil {
 			sc.failed = err
 			return
 		}
-		sc.took = append(sc.took, ms(time.Since(start)))
+		sc.took = append(sc.took, took)
 		select {
 		case <-sc.quit:
 			return

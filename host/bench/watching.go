@@ -80,8 +80,9 @@ func (w *watching) finish() ([]Row, error) {
 		Note: "its clients and scrapes, start to end"}}
 	if took := stats(res.Scrapes); len(took) > 0 {
 		slices.Sort(took)
-		rows = append(rows, Row{Figure: "  one scrape of /metrics, p50 (p99–max)", Median: took.median(),
-			Low: took.quantile(0.99), High: took[len(took)-1], Unit: "ms", Note: fmt.Sprintf("%d scrapes, watcher process", len(took))})
+		row := took.lateness("  one scrape of /metrics, p50 (p99–max)")
+		row.Note = fmt.Sprintf("%d scrapes, watcher process", len(took))
+		rows = append(rows, row)
 	}
 	if len(res.Read) > 0 {
 		read := make(stats, len(res.Read))
@@ -89,8 +90,9 @@ func (w *watching) finish() ([]Row, error) {
 			read[i] = float64(n)
 		}
 		slices.Sort(read)
-		rows = append(rows, Row{Figure: "  run-end events each /v1/events client read", Median: read.median(),
-			Low: read[0], High: read[len(read)-1], Unit: "events", Note: fmt.Sprintf("%d clients, watcher process, warm-up included", len(read))})
+		row := read.row("  run-end events each /v1/events client read", "events")
+		row.Note = fmt.Sprintf("%d clients, watcher process, warm-up included", len(read))
+		rows = append(rows, row)
 	}
 	return rows, nil
 }
@@ -114,15 +116,25 @@ func (w *watching) compare(runs []ranRun) []Row {
 	// The first pair of spells overlaps the schedule's first seconds,
 	// when runs are still warming the caches: it counts for neither.
 	settled := w.alt.from.Add(2 * w.alt.length)
-	on, _ := lateness(runs, func(r ranRun) bool { return !r.due.Before(settled) && w.alt.watched(r.due) })
-	off, _ := lateness(runs, func(r ranRun) bool { return !r.due.Before(settled) && !w.alt.watched(r.due) })
+	var on, off stats
+	for _, r := range runs {
+		switch {
+		case r.due.Before(settled):
+		case w.alt.watched(r.due):
+			on = append(on, r.late)
+		default:
+			off = append(off, r.late)
+		}
+	}
 	if len(on) == 0 || len(off) == 0 {
 		return nil
 	}
-	spells := fmt.Sprintf("spells of %s", w.o.Alternate)
+	slices.Sort(on)
+	slices.Sort(off)
 	row := func(figure string, s stats) Row {
-		return Row{Figure: figure, Median: s.median(), Low: s.quantile(0.99), High: s[len(s)-1], Unit: "ms",
-			Note: fmt.Sprintf("%d runs, %s", len(s), spells)}
+		r := s.lateness(figure)
+		r.Note = fmt.Sprintf("%d runs, spells of %s", len(s), w.o.Alternate)
+		return r
 	}
 	return []Row{
 		row("  start lateness, watched spells, p50 (p99–max)", on),
