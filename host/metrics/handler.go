@@ -60,8 +60,9 @@ func (m *Metrics) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if _, err := gz.Write(b[:n]); err != nil {
 			return
 		}
-		b = b[n:]
-		runtime.Gosched()
+		if b = b[n:]; len(b) > 0 {
+			runtime.Gosched()
+		}
 	}
 	_ = gz.Close()
 }
