@@ -78,7 +78,8 @@ func nextReport(t *testing.T, reports chan sched.Report, job string) sched.Repor
 // TestMySQLRunsStartClean: whatever session state one run leaves (user
 // variables, sql_mode, a named lock, a temporary table, autocommit=0 with
 // an uncommitted insert, USE of another database), the next run, on a pool
-// of one connection, starts clean, and its insert is committed.
+// of one connection, starts clean, and its insert is committed. The named
+// lock is free as soon as the run that took it has ended.
 func TestMySQLRunsStartClean(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
@@ -110,6 +111,12 @@ func TestMySQLRunsStartClean(t *testing.T) {
 	for run := 1; run <= 2; run++ {
 		if r := nextReport(t, reports, "session"); r.Outcome.Status != abi.StatusOK {
 			t.Fatalf("run %d: %s %q", run, r.Outcome.Status, r.Outcome.Error)
+		}
+		// The lock is free once the run has ended, not only once the
+		// server gets round to the closed connection.
+		var free int
+		if err := db.QueryRow("SELECT IS_FREE_LOCK(?)", lock).Scan(&free); err != nil || free != 1 {
+			t.Fatalf("after run %d, IS_FREE_LOCK(%s) is %d (%v), want 1", run, lock, free, err)
 		}
 	}
 	var got []string

@@ -6,6 +6,7 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/jobbox/jobbox/abi"
 )
@@ -94,6 +95,7 @@ func (s *mysqlRun) close() {
 // call opens a fresh one.
 func (s *mysqlRun) closeSession(name string) {
 	if sess := s.sessions[name]; sess != nil {
+		settle(sess.conn)
 		discard(sess.conn)
 		if sess.pools != nil {
 			_ = sess.pools.release(sess.db)
@@ -101,6 +103,24 @@ func (s *mysqlRun) closeSession(name string) {
 			_ = sess.db.pool.Close()
 		}
 		delete(s.sessions, name)
+	}
+}
+
+// settleTimeout bounds settle: past it the connection is closed anyway,
+// and the server frees what it held when it notices.
+const settleTimeout = 2 * time.Second
+
+// settle ends what a run's connection holds beyond itself (an open
+// transaction's row locks, GET_LOCK locks) before the connection is
+// dropped. A server frees those only when it notices the close, which on a
+// busy server can come after the job's next run has started and found its
+// own lock still held. RELEASE_ALL_LOCKS is MariaDB 10.5 and MySQL 5.7 on;
+// an older server refuses it and frees the locks at the close.
+func settle(conn *sql.Conn) {
+	ctx, cancel := context.WithTimeout(context.Background(), settleTimeout)
+	defer cancel()
+	if _, err := conn.ExecContext(ctx, "ROLLBACK"); err == nil {
+		_, _ = conn.ExecContext(ctx, "DO RELEASE_ALL_LOCKS()")
 	}
 }
 
