@@ -14,8 +14,18 @@ type alternation struct {
 
 // watched reports whether t falls in a watched spell.
 func (a alternation) watched(t time.Time) bool {
+	k := a.spell(t)
+	return k >= 0 && k%2 == 0
+}
+
+// spell numbers the spell t falls in from 0, the first watched one; it is
+// -1 before that. Spells 2j and 2j+1 are pair j.
+func (a alternation) spell(t time.Time) int {
 	d := t.Sub(a.from)
-	return d >= 0 && (d/a.length)%2 == 0
+	if d < 0 {
+		return -1
+	}
+	return int(d / a.length)
 }
 
 // nextSpell is the watched spell now falls in, or else the next one.

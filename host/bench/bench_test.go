@@ -147,10 +147,28 @@ func TestSchedulerWatchedInSpells(t *testing.T) {
 	if err := RunCases(context.Background(), []Case{{"7 scheduler", scheduler}}, o, &out); err != nil {
 		t.Fatal(err)
 	}
-	for _, row := range []string{"watched spells", "other spells", "watched ÷ other spells", "one scrape of /metrics", "client read"} {
+	for _, row := range []string{"watched spells", "other spells", "watched ÷ other spells", "median of pairs", "one scrape of /metrics", "client read"} {
 		if !strings.Contains(out.String(), row) {
 			t.Errorf("no row %q:\n%s", row, out.String())
 		}
+	}
+}
+
+func TestPairedRatio(t *testing.T) {
+	t.Parallel()
+	// Pair 3's other spell is empty: it counts for nothing.
+	pairs := map[int]*[2]stats{
+		1: {{1, 2, 3}, {1, 1, 1}},
+		2: {{4, 4}, {2, 2}},
+		3: {{9}, nil},
+		4: {{1, 5, 1}, {1, 1, 2}},
+	}
+	rows := pairedRatio(pairs)
+	if len(rows) != 1 || rows[0].Median != 2 || rows[0].Low != 1 || rows[0].High != 2 || !strings.HasPrefix(rows[0].Note, "3 pairs") {
+		t.Fatalf("rows %+v, want the median of ratios 2, 2 and 1, which is 2, with 1–2, of 3 pairs", rows)
+	}
+	if rows := pairedRatio(map[int]*[2]stats{1: {nil, {1}}}); rows != nil {
+		t.Fatalf("rows %+v with no whole pair, want none", rows)
 	}
 }
 

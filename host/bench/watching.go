@@ -113,16 +113,23 @@ func (w *watching) compare(runs []ranRun) []Row {
 	if w.o.Alternate <= 0 {
 		return nil
 	}
-	// The first pair of spells overlaps the schedule's first seconds,
-	// when runs are still warming the caches: it counts for neither.
-	settled := w.alt.from.Add(2 * w.alt.length)
 	var on, off stats
+	pairs := map[int]*[2]stats{} // by pair: its watched spell's runs, its other spell's
 	for _, r := range runs {
-		switch {
-		case r.due.Before(settled):
-		case w.alt.watched(r.due):
+		k := w.alt.spell(r.due)
+		if k < 2 {
+			// The first pair of spells overlaps the schedule's first
+			// seconds, when runs are still warming the caches: it
+			// counts for neither kind.
+			continue
+		}
+		if pairs[k/2] == nil {
+			pairs[k/2] = new([2]stats)
+		}
+		pairs[k/2][k%2] = append(pairs[k/2][k%2], r.late)
+		if k%2 == 0 {
 			on = append(on, r.late)
-		default:
+		} else {
 			off = append(off, r.late)
 		}
 	}
@@ -136,10 +143,36 @@ func (w *watching) compare(runs []ranRun) []Row {
 		r.Note = fmt.Sprintf("%d runs, spells of %s", len(s), w.o.Alternate)
 		return r
 	}
-	return []Row{
+	rows := []Row{
 		row("  start lateness, watched spells, p50 (p99–max)", on),
 		row("  start lateness, other spells, p50 (p99–max)", off),
 		{Figure: "  watched ÷ other spells, p50 lateness", Median: on.median() / off.median(), Unit: "x",
 			Note: fmt.Sprintf("p99 x%.2f", on.quantile(0.99)/off.quantile(0.99))},
 	}
+	return append(rows, pairedRatio(pairs)...)
+}
+
+// pairedRatio is the median over pairs of spells of (the watched spell's
+// p50 lateness ÷ the next spell's), with the middle half of the pairs'
+// ratios as its spread. A few seconds of another tenant's load move one
+// pair's ratio, where in the pooled ratio they move the two kinds' p50s
+// by different amounts.
+func pairedRatio(pairs map[int]*[2]stats) []Row {
+	var ratios stats
+	for _, p := range pairs {
+		on, off := p[0], p[1]
+		if len(on) == 0 || len(off) == 0 {
+			continue
+		}
+		slices.Sort(on)
+		slices.Sort(off)
+		ratios = append(ratios, on.median()/off.median())
+	}
+	if len(ratios) == 0 {
+		return nil
+	}
+	slices.Sort(ratios)
+	return []Row{{Figure: "  watched ÷ other spells, p50 lateness, median of pairs", Unit: "x",
+		Median: ratios.median(), Low: ratios.quantile(0.25), High: ratios.quantile(0.75),
+		Note: fmt.Sprintf("%d pairs of spells; spread: middle half", len(ratios))}}
 }
