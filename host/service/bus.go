@@ -127,16 +127,6 @@ func (s *Subscription) nextOrStop(ctx context.Context, stop <-chan struct{}) (Ev
 	}
 }
 
-// TryNext returns the next event if one is already published, without
-// waiting.
-func (s *Subscription) TryNext() (Event, bool) {
-	var one [1]*published
-	if got := s.ready(one[:0], 1); len(got) == 1 {
-		return got[0].ev, true
-	}
-	return Event{}, false
-}
-
 // ready appends to dst up to max of the events already published, in Seq
 // order. The records it returns are never changed once published, so they
 // may be read without the lock.
