@@ -12,14 +12,9 @@ type alternation struct {
 	length time.Duration
 }
 
-// watched reports whether t falls in a watched spell.
-func (a alternation) watched(t time.Time) bool {
-	k := a.spell(t)
-	return k >= 0 && k%2 == 0
-}
-
 // spell numbers the spell t falls in from 0, the first watched one; it is
-// -1 before that. Spells 2j and 2j+1 are pair j.
+// -1 before that. The even spells are watched; spells 2j and 2j+1 are
+// pair j.
 func (a alternation) spell(t time.Time) int {
 	d := t.Sub(a.from)
 	if d < 0 {
