@@ -53,6 +53,13 @@ const FlushEvery = 100 * time.Millisecond
 // events serves the service's events as server-sent events, until the
 // client goes or the feed ends. The handler owns the stream: nothing
 // outlives it, so a server's shutdown never waits on one.
+//
+// While events keep coming the stream only sleeps from one write to the
+// next and takes what came meanwhile: it waits on the bus only once a
+// turn brings nothing. So in a busy spell a stream wakes once a turn, on
+// its own timer, and a run's event wakes no stream at all, where waiting
+// on the bus each turn woke every stream twice a turn, once from the
+// publishing run's goroutine.
 func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 	sub := s.opts.Service.Subscribe()
 	defer sub.Close()
@@ -65,46 +72,72 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 	if rc.Flush() != nil {
 		return
 	}
-	last := sub.Since()
-	var buf []byte
-	var batch []Event
+	f := frames{last: sub.Since()}
 	var wrote time.Time
-	add := func(ev Event) {
-		if ev.ID > last+1 {
-			buf = append(buf, "event: lagged\ndata: {\"missed\":"...)
-			buf = append(strconv.AppendUint(buf, ev.ID-last-1, 10), "}\n\n"...)
-		}
-		last = ev.ID
-		buf = append(strconv.AppendUint(append(buf, "id: "...), ev.ID, 10), "\nevent: "...)
-		buf = append(append(append(append(buf, ev.Kind...), "\ndata: "...), ev.Data...), "\n\n"...)
-	}
+	busy := false
 	for {
-		ctx, cancel := context.WithTimeout(r.Context(), s.heartbeat())
-		ev, err := sub.Next(ctx)
-		cancel()
-		buf = buf[:0]
-		switch {
-		case err == nil:
-			add(ev)
-			if !pause(r.Context(), FlushEvery-time.Since(wrote)) {
-				return
-			}
-			// The events that came meanwhile go in the same write.
-			batch = sub.Ready(batch[:0], maxBatch)
-			for _, ev := range batch {
-				add(ev)
-			}
-		case errors.Is(err, context.DeadlineExceeded) && r.Context().Err() == nil:
-			buf = append(buf, ": heartbeat\n\n"...)
-		default:
+		f.buf = f.buf[:0]
+		if !busy && !f.await(r.Context(), sub, s.heartbeat()) {
 			return
 		}
+		if !pause(r.Context(), FlushEvery-time.Since(wrote)) {
+			return
+		}
+		// The events that came meanwhile go in the same write.
+		busy = f.ready(sub) > 0
+		if len(f.buf) == 0 {
+			continue
+		}
 		_ = rc.SetWriteDeadline(time.Now().Add(writeWait))
-		if _, err := w.Write(buf); err != nil || rc.Flush() != nil {
+		if _, err := w.Write(f.buf); err != nil || rc.Flush() != nil {
 			return
 		}
 		wrote = time.Now()
 	}
+}
+
+// frames is the text of a stream's next write.
+type frames struct {
+	buf   []byte
+	batch []Event
+	last  uint64 // the ID of the last event written
+}
+
+// await waits for the feed's next event, or for heartbeat to pass
+// without one, and adds it. False when the client went or the feed ended.
+func (f *frames) await(ctx context.Context, sub Subscription, heartbeat time.Duration) bool {
+	wait, cancel := context.WithTimeout(ctx, heartbeat)
+	ev, err := sub.Next(wait)
+	cancel()
+	switch {
+	case err == nil:
+		f.add(ev)
+	case errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil:
+		f.buf = append(f.buf, ": heartbeat\n\n"...)
+	default:
+		return false
+	}
+	return true
+}
+
+// ready adds the events already published, and says how many there were.
+func (f *frames) ready(sub Subscription) int {
+	f.batch = sub.Ready(f.batch[:0], maxBatch)
+	for _, ev := range f.batch {
+		f.add(ev)
+	}
+	return len(f.batch)
+}
+
+// add adds ev's frame, announcing first the events missed before it.
+func (f *frames) add(ev Event) {
+	if ev.ID > f.last+1 {
+		f.buf = append(f.buf, "event: lagged\ndata: {\"missed\":"...)
+		f.buf = append(strconv.AppendUint(f.buf, ev.ID-f.last-1, 10), "}\n\n"...)
+	}
+	f.last = ev.ID
+	f.buf = append(strconv.AppendUint(append(f.buf, "id: "...), ev.ID, 10), "\nevent: "...)
+	f.buf = append(append(append(append(f.buf, ev.Kind...), "\ndata: "...), ev.Data...), "\n\n"...)
 }
 
 // maxBatch bounds the events sent in one write, so a stream that never
