@@ -54,12 +54,9 @@ const FlushEvery = 100 * time.Millisecond
 // client goes or the feed ends. The handler owns the stream: nothing
 // outlives it, so a server's shutdown never waits on one.
 //
-// While events keep coming the stream only sleeps from one write to the
-// next and takes what came meanwhile: it waits on the bus only once a
-// turn brings nothing. So in a busy spell a stream wakes once a turn, on
-// its own timer, and a run's event wakes no stream at all, where waiting
-// on the bus each turn woke every stream twice a turn, once from the
-// publishing run's goroutine.
+// A stream waits on the bus only after a turn that brought nothing. While
+// events keep coming it just sleeps from one write to the next, so it
+// wakes once a turn on its own timer and a run's Publish wakes no stream.
 func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 	sub := s.opts.Service.Subscribe()
 	defer sub.Close()
@@ -74,19 +71,17 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 	}
 	f := frames{last: sub.Since()}
 	var wrote time.Time
-	busy := false
 	for {
 		f.buf = f.buf[:0]
-		if !busy && !f.await(r.Context(), sub, s.heartbeat()) {
-			return
-		}
 		if !pause(r.Context(), FlushEvery-time.Since(wrote)) {
 			return
 		}
-		// The events that came meanwhile go in the same write.
-		busy = f.ready(sub) > 0
-		if len(f.buf) == 0 {
-			continue
+		// The events that came during the turn go in one write.
+		if f.ready(sub) == 0 {
+			if !f.await(r.Context(), sub, s.heartbeat()) {
+				return
+			}
+			f.ready(sub) // and those that came with the first
 		}
 		_ = rc.SetWriteDeadline(time.Now().Add(writeWait))
 		if _, err := w.Write(f.buf); err != nil || rc.Flush() != nil {
