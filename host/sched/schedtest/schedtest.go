@@ -4,7 +4,9 @@ package schedtest
 
 import (
 	"context"
+	"time"
 
+	"github.com/jobbox/jobbox/abi"
 	"github.com/jobbox/jobbox/host/domain"
 	"github.com/jobbox/jobbox/host/store"
 )
@@ -20,9 +22,12 @@ func (NopStore) RecordRun(context.Context, store.JobState, store.Run, int) error
 func (NopStore) History(context.Context, string, int) ([]store.Run, error)       { return nil, nil }
 func (NopStore) Close() error                                                    { return nil }
 
-// NopRunner returns at once an empty Outcome, whose status is abi.Status's
-// zero, ERROR: each job's run deactivates it, as with the scheduler's own
-// due-burst benchmark runner.
+// NopRunner returns at once a run that succeeded (OK), started and ended
+// now: a benchmark measures the path every run takes, not the rarer one of
+// a failure, which deactivates its job.
 type NopRunner struct{}
 
-func (NopRunner) Run(context.Context, domain.Job) domain.Outcome { return domain.Outcome{} }
+func (NopRunner) Run(context.Context, domain.Job) domain.Outcome {
+	now := time.Now()
+	return domain.Outcome{Status: abi.StatusOK, Start: now, End: now}
+}
