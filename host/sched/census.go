@@ -1,15 +1,18 @@
 package sched
 
 // Census counts the configured jobs by state and returns the views of those
-// of names that are configured: what a metrics scrape and the dashboard's header need. Unlike Jobs it
-// neither copies nor sorts every job, so a scrape of 100,000 jobs holds the
-// schedule's lock for one pass over them and allocates for names only.
+// of names that are configured: what a metrics scrape and the dashboard's
+// header need. The counts are kept as jobs change state (setState), so
+// neither a scrape nor a page view of 100,000 jobs visits them all under
+// the schedule's lock, which every run's start and end take too.
 func (s *Scheduler) Census(names []string) (map[State]int, []JobView) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	counts := make(map[State]int, 8)
-	for _, e := range s.jobs {
-		counts[e.state]++
+	counts := make(map[State]int, len(s.byState))
+	for st, n := range s.byState {
+		if n > 0 {
+			counts[st] = n
+		}
 	}
 	views := make([]JobView, 0, len(names))
 	for _, name := range names {

@@ -102,6 +102,7 @@ type Scheduler struct {
 
 	mu       sync.Mutex
 	jobs     map[string]*entry
+	byState  map[State]int             // the jobs in each state, kept by setState for Census
 	known    map[string]store.JobState // stored states, including jobs not configured now
 	queue    dueQueue                  // runs not yet due
 	ready    readyQueue                // due runs waiting for a slot
@@ -156,11 +157,12 @@ func New(opts Options) *Scheduler {
 		opts.HistorySize = 50
 	}
 	s := &Scheduler{
-		opts:   opts,
-		jobs:   map[string]*entry{},
-		status: StatusStarting,
-		wake:   make(chan struct{}, 1),
-		sync:   make(chan chan struct{}),
+		opts:    opts,
+		jobs:    map[string]*entry{},
+		byState: map[State]int{},
+		status:  StatusStarting,
+		wake:    make(chan struct{}, 1),
+		sync:    make(chan chan struct{}),
 	}
 	s.idle = sync.NewCond(&s.mu)
 	// A freed slot wakes the loop only when a ready run waits for one: a
@@ -228,7 +230,8 @@ func (s *Scheduler) place(e *entry, p place) {
 
 // schedule queues e to run at next. Call with s.mu held.
 func (s *Scheduler) schedule(e *entry, state State, next time.Time) {
-	e.state, e.next = state, next
+	s.setState(e, state)
+	e.next = next
 	e.gen++
 	trigger := e.trigger
 	if trigger == "" {
@@ -241,11 +244,25 @@ func (s *Scheduler) schedule(e *entry, state State, next time.Time) {
 // unschedule leaves e in state with no run queued. A job that leaves the
 // schedule drops its pending manual run too. Call with s.mu held.
 func (s *Scheduler) unschedule(e *entry, state State) {
-	e.state, e.next = state, time.Time{}
+	s.setState(e, state)
+	e.next = time.Time{}
 	e.gen++
 	if state == Deactivated || state == Exited {
 		e.manual = nil
 	}
+}
+
+// setState moves e to state and counts it there, so a census need not
+// visit every job. A new entry's state is empty and a removed one's is no
+// longer counted. Call with s.mu held.
+func (s *Scheduler) setState(e *entry, state State) {
+	if !e.removed {
+		if e.state != "" {
+			s.byState[e.state]--
+		}
+		s.byState[state]++
+	}
+	e.state = state
 }
 
 // Status is the service's status: starting, running, reloading or stopping.
