@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"time"
 
 	"github.com/jobbox/jobbox/abi"
 	"github.com/jobbox/jobbox/host/internal/jobfile"
@@ -72,16 +71,14 @@ func (e *Engine) current(ctx context.Context, job *Job) (*compiledFile, error) {
 	if c != nil && jobfile.Unchanged(spec, seen) {
 		return c, nil
 	}
-	readAt := time.Now()
-	f, st, err := e.files.Open(spec)
+	f, version, err := e.files.Open(spec)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	version := jobfile.VersionOf(st, readAt)
 	e.mu.Lock()
 	c, ok := e.wasm[path]
-	if ok && c.version.Matches(st) {
+	if ok && c.version.Matches(version.Info()) {
 		c.version = version // trusted once the file has held still
 		e.mu.Unlock()
 		return c, nil
@@ -94,7 +91,7 @@ func (e *Engine) current(ctx context.Context, job *Job) (*compiledFile, error) {
 	}
 	e.mu.Unlock()
 
-	g, err := e.compileFile(ctx, job, spec, f, st)
+	g, err := e.compileFile(ctx, job, spec, f, version.Info())
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	c.guest, c.err = g, err

@@ -1,7 +1,6 @@
 package jobfile
 
 import (
-	"io/fs"
 	"os"
 	"sync"
 	"time"
@@ -63,8 +62,16 @@ func (c *Cache) Read(s Spec) (string, error) {
 }
 
 // Open opens the file as the package's Open does, in the directories the
-// cache holds open.
-func (c *Cache) Open(s Spec) (*os.File, fs.FileInfo, error) { return c.roots.Open(s) }
+// cache holds open, and returns the version of what it opened, for a
+// caller that keeps what it makes of the file until the file changes.
+func (c *Cache) Open(s Spec) (*os.File, Version, error) {
+	readAt := c.clock()
+	f, st, err := c.roots.Open(s)
+	if err != nil {
+		return nil, Version{}, err
+	}
+	return f, VersionOf(st, readAt), nil
+}
 
 func (c *Cache) clock() time.Time {
 	if c.now != nil {

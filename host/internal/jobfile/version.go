@@ -31,6 +31,9 @@ func VersionOf(st fs.FileInfo, readAt time.Time) Version {
 	return Version{st: st, ctime: ctime, trusted: known && settled(st, ctime, readAt)}
 }
 
+// Info is the status the version was taken from.
+func (v Version) Info() fs.FileInfo { return v.st }
+
 // Matches reports whether st is the status v was taken from.
 func (v Version) Matches(st fs.FileInfo) bool {
 	if v.st == nil || st == nil {
