@@ -17,6 +17,15 @@ import (
 
 // cmdBench runs the benchmark suite (package bench) and prints its table.
 // It takes its own flags, which no other command has.
+// defaultWatchers is remote where the watcher process can take the idle
+// CPU priority (Linux), local elsewhere.
+func defaultWatchers() string {
+	if runtime.GOOS == "linux" {
+		return "remote"
+	}
+	return "local"
+}
+
 func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("jobbox bench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -29,6 +38,7 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs.IntVar(&o.Subscribers, "subscribers", 0, "HTTP clients of GET /v1/events (the admin API's handler, on loopback) reading every event of the scheduler scenarios, run in a process of their own")
 	fs.DurationVar(&o.Scrape, "scrape", 0, "in the scheduler case, feed the metrics and scrape /metrics this often (e.g. 1s), from the clients' process")
 	fs.DurationVar(&o.Alternate, "alternate", 0, "with --subscribers or --scrape, watch only in every other spell this long (e.g. 2s) and compare the runs due in the two kinds of spell; alone, measure that comparison's noise")
+	watchers := fs.String("watchers", defaultWatchers(), "where the stream clients and the scraper stand: remote (their process at the idle CPU priority, taking only what the service leaves, as on other machines; Linux) or local (competing with the service, as on its machine)")
 	only := fs.String("case", "", "run only the cases whose name contains this")
 	loads := fs.String("load", "", "the scheduler case's scenarios, as jobs/interval pairs: 1500/1s,100000/10m")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to this file (read it with go tool pprof)")
@@ -40,6 +50,14 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "jobbox bench: unexpected arguments %q\n", fs.Args())
+		return exitUsage
+	}
+	switch *watchers {
+	case "remote":
+		o.IdleWatchers = true
+	case "local":
+	default:
+		fmt.Fprintf(stderr, "jobbox bench: --watchers %q: want remote or local\n", *watchers)
 		return exitUsage
 	}
 	if *loads != "" {

@@ -55,6 +55,12 @@ type Options struct {
 	// of the runs due in the two kinds of spell, in the same scenario.
 	// Without clients or a scrape it measures the comparison's noise.
 	Alternate time.Duration
+	// IdleWatchers runs the watcher process at the idle CPU priority
+	// (Linux's SCHED_IDLE): its clients and scraper take only the CPU the
+	// service leaves, as browsers and Prometheus on other machines do, and
+	// the figures are the service's cost of serving them. Without it they
+	// compete with the service as clients on its own machine would.
+	IdleWatchers bool
 	// Watcher starts the process that runs the stream clients and the
 	// scrapes (Watch): `jobbox bench-watch` for the jobbox command. Only
 	// Subscribers and Scrape need it.

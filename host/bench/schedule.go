@@ -136,6 +136,9 @@ func scheduleName(n int, interval string, o Options) string {
 	if o.Scrape > 0 {
 		name += fmt.Sprintf(", /metrics every %s", o.Scrape)
 	}
+	if (o.Subscribers > 0 || o.Scrape > 0) && o.IdleWatchers {
+		name += " (watchers at idle priority)"
+	}
 	if o.Alternate > 0 {
 		name += fmt.Sprintf(", in alternate %s spells", o.Alternate)
 	}

@@ -15,7 +15,8 @@ import (
 
 // watchSpec is what a watcher process watches: Clients readers of the
 // event stream at Events, and a scrape of Metrics every Every. Either
-// part may be missing. With Alternate, it watches only in alternate spells
+// part may be missing. Idle runs the process at the idle CPU priority
+// (Options.IdleWatchers). With Alternate, it watches only in alternate spells
 // of that length (the Alternation from From).
 type watchSpec struct {
 	Events    string
@@ -24,11 +25,12 @@ type watchSpec struct {
 	Every     time.Duration
 	Alternate time.Duration
 	From      time.Time
+	Idle      bool
 }
 
 func (s watchSpec) args() []string {
 	return []string{"--events", s.Events, "--clients", strconv.Itoa(s.Clients), "--metrics", s.Metrics, "--every", s.Every.String(),
-		"--alternate", s.Alternate.String(), "--from", strconv.FormatInt(s.From.UnixNano(), 10)}
+		"--alternate", s.Alternate.String(), "--from", strconv.FormatInt(s.From.UnixNano(), 10), "--idle=" + strconv.FormatBool(s.Idle)}
 }
 
 func (s watchSpec) alternation() alternation { return alternation{from: s.From, length: s.Alternate} }
@@ -52,6 +54,11 @@ func Watch(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer
 	s, err := parseWatchSpec(args)
 	if err != nil {
 		return err
+	}
+	if s.Idle {
+		if err := idleCPU(); err != nil {
+			return fmt.Errorf("moving the watcher process to the idle CPU priority: %w", err)
+		}
 	}
 	ended := make(chan struct{})
 	go func() {
@@ -84,6 +91,7 @@ func parseWatchSpec(args []string) (watchSpec, error) {
 	fs.DurationVar(&s.Every, "every", 0, "how often to scrape them")
 	fs.DurationVar(&s.Alternate, "alternate", 0, "watch only in alternate spells this long")
 	fs.Int64Var(&from, "from", 0, "when the first spell of watching begins (Unix ns)")
+	fs.BoolVar(&s.Idle, "idle", false, "run at the idle CPU priority")
 	err := fs.Parse(args)
 	s.From = time.Unix(0, from)
 	return s, err

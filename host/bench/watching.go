@@ -32,7 +32,7 @@ func watch(o Options) (*watching, error) {
 // start serves the metrics of s, whose jobs are names, and starts the
 // watcher process: call it before s starts.
 func (w *watching) start(s *sched.Scheduler, names []string) error {
-	spec := watchSpec{Events: w.streams.url, Clients: w.o.Subscribers, Every: w.o.Scrape}
+	spec := watchSpec{Events: w.streams.url, Clients: w.o.Subscribers, Every: w.o.Scrape, Idle: w.o.IdleWatchers}
 	if w.o.Alternate > 0 {
 		// The first spell begins once the watcher has had time to start,
 		// at a random phase: anything periodic that the scenario's start
