@@ -15,8 +15,6 @@ import (
 	"github.com/jobbox/jobbox/host/bench"
 )
 
-// cmdBench runs the benchmark suite (package bench) and prints its table.
-// It takes its own flags, which no other command has.
 // defaultWatchers is remote where the watcher process can take the idle
 // CPU priority (Linux), local elsewhere.
 func defaultWatchers() string {
@@ -26,6 +24,8 @@ func defaultWatchers() string {
 	return "local"
 }
 
+// cmdBench runs the benchmark suite (package bench) and prints its table.
+// It takes its own flags, which no other command has.
 func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("jobbox bench", flag.ContinueOnError)
 	fs.SetOutput(stderr)

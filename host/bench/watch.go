@@ -16,8 +16,8 @@ import (
 // watchSpec is what a watcher process watches: Clients readers of the
 // event stream at Events, and a scrape of Metrics every Every. Either
 // part may be missing. Idle runs the process at the idle CPU priority
-// (Options.IdleWatchers). With Alternate, it watches only in alternate spells
-// of that length (the Alternation from From).
+// (Options.IdleWatchers). With Alternate, it watches only in alternate
+// spells of that length (the Alternation from From).
 type watchSpec struct {
 	Events    string
 	Clients   int
