@@ -18,7 +18,7 @@ import (
 // peakRunner notes the most goroutines alive while any run runs.
 type peakRunner struct{ peak atomic.Int64 }
 
-func (r *peakRunner) Run(context.Context, domain.Job) domain.Outcome {
+func (r *peakRunner) Run(ctx context.Context, job domain.Job) domain.Outcome {
 	n := int64(runtime.NumGoroutine())
 	for {
 		p := r.peak.Load()
@@ -26,7 +26,7 @@ func (r *peakRunner) Run(context.Context, domain.Job) domain.Outcome {
 			break
 		}
 	}
-	return schedtest.NopRunner{}.Run(context.Background(), domain.Job{})
+	return schedtest.NopRunner{}.Run(ctx, job)
 }
 
 // BenchmarkDueBurst: 10,000 jobs come due at once with 64 slots. It reports

@@ -40,10 +40,7 @@ func (s *Scheduler) reload(specs []Spec) []StateChange {
 	for name, e := range s.jobs {
 		if !keep[name] {
 			changes = append(changes, StateChange{Job: name, From: e.state})
-			s.byState[e.state]--
-			e.removed = true
-			e.gen++
-			delete(s.jobs, name)
+			s.remove(e)
 		}
 	}
 	for _, spec := range specs {

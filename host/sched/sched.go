@@ -265,6 +265,16 @@ func (s *Scheduler) setState(e *entry, state State) {
 	e.state = state
 }
 
+// remove takes e off the schedule and out of the census; its queued runs
+// go stale, and a run in flight ends without placing it. Call with s.mu
+// held.
+func (s *Scheduler) remove(e *entry) {
+	s.byState[e.state]--
+	e.removed = true
+	e.gen++
+	delete(s.jobs, e.spec.Name)
+}
+
 // Status is the service's status: starting, running, reloading or stopping.
 func (s *Scheduler) Status() string {
 	s.mu.Lock()
