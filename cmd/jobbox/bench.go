@@ -77,8 +77,8 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintln(stderr, "jobbox bench: --runs must be at least 3")
 		return exitUsage
 	}
-	fmt.Fprintf(stdout, "jobbox bench: %s/%s, %d CPUs, %s; medians of %d runs unless the row says otherwise\n\n",
-		runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), runtime.Version(), o.Runs)
+	fmt.Fprintf(stdout, "jobbox bench: %s/%s, %d CPUs, GOMAXPROCS %d, %s; medians of %d runs unless the row says otherwise\n\n",
+		runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), runtime.GOMAXPROCS(0), runtime.Version(), o.Runs)
 	cases := bench.Cases()
 	if *only != "" {
 		cases = nil

@@ -38,6 +38,7 @@ import (
 func main() {
 	// A re-exec of jobbox compiles a job's guest under limits and exits.
 	sandbox.RunCompilerIfChild()
+	tuneProcs(os.Getenv)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
