@@ -33,7 +33,8 @@ func TestRunNowAnswers(t *testing.T) {
 }
 
 // TestEventStream: events arrive as SSE frames with their ids, a gap in
-// the ids is announced as lagged, and an idle stream sends heartbeats.
+// the ids is announced as lagged, and an idle stream sends heartbeats, in
+// a body the connection's end ends, not in chunks.
 func TestEventStream(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, 1, func(o *Options, f *fakeService) {
@@ -50,6 +51,9 @@ func TestEventStream(t *testing.T) {
 	if ct := resp.Header.Get("Content-Type"); resp.StatusCode != http.StatusOK || ct != "text/event-stream" {
 		t.Fatalf("stream: %s %s", resp.Status, ct)
 	}
+	if len(resp.TransferEncoding) != 0 || !resp.Close {
+		t.Errorf("stream's transfer encoding %q (closed at its end: %v), want none and closed", resp.TransferEncoding, resp.Close)
+	}
 	lines := bufio.NewScanner(resp.Body)
 	next := func() string {
 		for lines.Scan() {
@@ -63,8 +67,8 @@ func TestEventStream(t *testing.T) {
 	if !lines.Scan() || lines.Text() != ": heartbeat" {
 		t.Fatalf("first line %q, want a heartbeat", lines.Text())
 	}
-	h.svc.events <- Event{ID: 7, Kind: "run-end", Data: []byte(`{"seq":7}`)}
-	h.svc.events <- Event{ID: 10, Kind: "run-start", Data: []byte(`{"seq":10}`)}
+	h.svc.events <- NewEvent(7, "run-end", []byte(`{"seq":7}`))
+	h.svc.events <- NewEvent(10, "run-start", []byte(`{"seq":10}`))
 	var got []string
 	for range 7 {
 		got = append(got, next())

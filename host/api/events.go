@@ -9,13 +9,34 @@ import (
 )
 
 // Event is one event of the service's feed as GET /v1/events sends it.
+// NewEvent makes it; the service makes each event once, for all its
+// streams, which copy its frame as it is.
 type Event struct {
 	// ID grows by one per event the service publishes: a gap means the
 	// subscriber missed events.
-	ID   uint64
-	Kind string // run-start, run-end, job-state or service
-	Data []byte // the event as one line of JSON
+	ID    uint64
+	frame []byte // its id, event and data lines and the blank line after them
 }
+
+// NewEvent returns the event id of a kind (run-start, run-end, job-state or
+// service) whose data is one line of JSON.
+func NewEvent(id uint64, kind string, data []byte) Event {
+	frame := make([]byte, 0, len(frameID)+20+len(frameKind)+len(kind)+len(frameData)+len(data)+2)
+	frame = strconv.AppendUint(append(frame, frameID...), id, 10)
+	frame = append(append(append(frame, frameKind...), kind...), frameData...)
+	return Event{ID: id, frame: append(append(frame, data...), "\n\n"...)}
+}
+
+// Frame is the event as a stream writes it: its id, event and data lines
+// and the blank line that ends them.
+func (e Event) Frame() []byte { return e.frame }
+
+// How a frame's lines begin.
+const (
+	frameID   = "id: "
+	frameKind = "\nevent: "
+	frameData = "\ndata: "
+)
 
 // Subscription is one feed of events. Next waits for the next event
 // until ctx ends; it fails too when the feed ends (the service stops).
@@ -65,6 +86,12 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 	h.Set("Content-Type", "text/event-stream")
 	h.Set("Cache-Control", "no-store")
 	h.Set("X-Accel-Buffering", "no")
+	// Not chunked: the stream ends only with its connection, so the
+	// connection's end can end the body (net/http then closes it after the
+	// reply, as the SSE specification suggests), and each turn's write is
+	// one system call, where a chunk's header and trailer each took one.
+	// HTTP/2 drops the header and frames the body itself.
+	h.Set("Transfer-Encoding", "identity")
 	w.WriteHeader(http.StatusOK)
 	if rc.Flush() != nil {
 		return
@@ -131,8 +158,7 @@ func (f *frames) add(ev Event) {
 		f.buf = append(strconv.AppendUint(f.buf, ev.ID-f.last-1, 10), "}\n\n"...)
 	}
 	f.last = ev.ID
-	f.buf = append(strconv.AppendUint(append(f.buf, "id: "...), ev.ID, 10), "\nevent: "...)
-	f.buf = append(append(append(append(f.buf, ev.Kind...), "\ndata: "...), ev.Data...), "\n\n"...)
+	f.buf = append(f.buf, ev.frame...)
 }
 
 // maxBatch bounds the events sent in one write, so a stream that never

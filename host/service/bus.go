@@ -23,7 +23,8 @@ type Bus struct {
 	wait chan struct{}
 }
 
-// published is an event in the ring with its JSON, encoded at most once.
+// published is an event in the ring with its encoding for the admin API's
+// streams, made at most once.
 type published struct {
 	ev  Event
 	enc encoding

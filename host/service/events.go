@@ -47,20 +47,32 @@ type Event struct {
 	enc *encoding // shared by every subscriber's copy
 }
 
-// encoding is an event's JSON, made once for all subscribers.
+// encoding is an event as the admin API's streams send it, made once for
+// all of them.
 type encoding struct {
 	once sync.Once
-	data []byte
+	api  api.Event
 }
 
-// JSON is the event as one line of JSON, for an SSE data field. It is
-// encoded once, by the first subscriber that asks, off the run's path.
-func (e Event) JSON() []byte {
+// JSON is the event as one line of JSON.
+func (e Event) JSON() []byte { return appendEventJSON(nil, e) }
+
+// apiEvent is the event as GET /v1/events sends it, made by the first
+// stream that asks, off the run's path, and shared by the others, which
+// then only copy its frame: ten streams encode an event once.
+func (e *Event) apiEvent() api.Event {
 	if e.enc == nil {
-		return appendEventJSON(nil, e)
+		return newAPIEvent(e)
 	}
-	e.enc.once.Do(func() { e.enc.data = appendEventJSON(nil, e) })
-	return e.enc.data
+	e.enc.once.Do(func() { e.enc.api = newAPIEvent(e) })
+	return e.enc.api
+}
+
+// newAPIEvent encodes e. Its JSON is written first in a buffer on the
+// stack, sized for nearly every event, and copied once, into the frame.
+func newAPIEvent(e *Event) api.Event {
+	var scratch [512]byte
+	return api.NewEvent(e.Seq, string(e.Kind), appendEventJSON(scratch[:0], *e))
 }
 
 // RunStarted announces a run's start (sched.Options.OnStart).
@@ -122,7 +134,7 @@ func (a *apiSubscription) Next(ctx context.Context) (api.Event, error) {
 		}
 		return api.Event{}, err
 	}
-	return apiEvent(e), nil
+	return e.apiEvent(), nil
 }
 
 // Ready takes the waiting events' places under one hold of the bus's
@@ -131,11 +143,9 @@ func (a *apiSubscription) Next(ctx context.Context) (api.Event, error) {
 func (a *apiSubscription) Ready(dst []api.Event, max int) []api.Event {
 	a.ready = a.sub.ready(a.ready[:0], max)
 	for _, p := range a.ready {
-		dst = append(dst, apiEvent(p.ev))
+		dst = append(dst, p.ev.apiEvent())
 	}
 	return dst
 }
-
-func apiEvent(e Event) api.Event { return api.Event{ID: e.Seq, Kind: string(e.Kind), Data: e.JSON()} }
 
 func (a *apiSubscription) Close() { a.sub.Close() }

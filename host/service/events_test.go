@@ -193,19 +193,21 @@ func BenchmarkPublish(b *testing.B) {
 	}
 }
 
-// TestEventJSON: every subscriber's copy of an event has the same JSON,
+// TestEventFrame: every subscriber's copy of an event has the same frame,
 // made once, with the event's number and none of the bus's own fields.
-func TestEventJSON(t *testing.T) {
+func TestEventFrame(t *testing.T) {
 	t.Parallel()
 	b := NewBus()
 	one, two := b.Subscribe(), b.Subscribe()
 	defer one.Close()
 	defer two.Close()
 	b.Publish(Event{Time: time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC), Kind: EventRunEnd, Job: "a", Status: "OK", Duration: time.Millisecond})
-	x, y := nextEvent(t, one).JSON(), nextEvent(t, two).JSON()
-	want := `{"seq":1,"time":"2026-03-02T10:00:00Z","kind":"run-end","job":"a","status":"OK","duration_ns":1000000}`
+	e1, e2 := nextEvent(t, one), nextEvent(t, two)
+	x, y := e1.apiEvent().Frame(), e2.apiEvent().Frame()
+	want := "id: 1\nevent: run-end\ndata: " +
+		`{"seq":1,"time":"2026-03-02T10:00:00Z","kind":"run-end","job":"a","status":"OK","duration_ns":1000000}` + "\n\n"
 	if string(x) != want || &x[0] != &y[0] {
-		t.Fatalf("JSON %s and %s (shared: %v); want %s", x, y, &x[0] == &y[0], want)
+		t.Fatalf("frames %q and %q (shared: %v); want %q", x, y, &x[0] == &y[0], want)
 	}
 }
 
