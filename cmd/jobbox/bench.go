@@ -9,6 +9,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/pprof"
+	"runtime/trace"
 	"strings"
 	"time"
 
@@ -42,6 +43,7 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	only := fs.String("case", "", "run only the cases whose name contains this")
 	loads := fs.String("load", "", "the scheduler case's scenarios, as jobs/interval pairs: 1500/1s,100000/10m")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to this file (read it with go tool pprof)")
+	traceFile := fs.String("trace", "", "write an execution trace of the whole run to this file (read it with go tool trace; keep --window short, a second of 1,500 runs is megabytes)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return exitOK
@@ -88,10 +90,20 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			}
 		}
 	}
-	if *cpuProfile != "" {
-		stop, err := startCPUProfile(*cpuProfile)
+	for _, r := range []struct {
+		flag, path string
+		start      func(io.Writer) error
+		stop       func()
+	}{
+		{"--cpuprofile", *cpuProfile, pprof.StartCPUProfile, pprof.StopCPUProfile},
+		{"--trace", *traceFile, trace.Start, trace.Stop},
+	} {
+		if r.path == "" {
+			continue
+		}
+		stop, err := record(r.path, r.start, r.stop)
 		if err != nil {
-			fmt.Fprintf(stderr, "jobbox bench: --cpuprofile: %v\n", err)
+			fmt.Fprintf(stderr, "jobbox bench: %s: %v\n", r.flag, err)
 			return exitFail
 		}
 		defer stop()
@@ -113,18 +125,19 @@ func cmdBenchWatch(ctx context.Context, args []string, stdout, stderr io.Writer)
 	return exitOK
 }
 
-// startCPUProfile profiles the process into path until stop is called.
-func startCPUProfile(path string) (stop func(), err error) {
+// record starts a recording of the process (a CPU profile, an execution
+// trace) into path, until the returned stop is called.
+func record(path string, start func(io.Writer) error, stop func()) (func(), error) {
 	f, err := os.Create(path)
 	if err != nil {
 		return nil, err
 	}
-	if err := pprof.StartCPUProfile(f); err != nil {
+	if err := start(f); err != nil {
 		f.Close()
 		return nil, err
 	}
 	return func() {
-		pprof.StopCPUProfile()
+		stop()
 		f.Close()
 	}, nil
 }

@@ -219,3 +219,40 @@ func tryNext(sub *Subscription) (Event, bool) {
 	}
 	return Event{}, false
 }
+
+// TestEventFrameHammer: streams asking for an event's frame at the same
+// moment all get the same one, whichever of them made it.
+func TestEventFrameHammer(t *testing.T) {
+	t.Parallel()
+	b := NewBus()
+	subs := make([]*Subscription, 8)
+	for i := range subs {
+		subs[i] = b.Subscribe()
+		defer subs[i].Close()
+	}
+	const events = 200
+	for range events {
+		b.Publish(Event{Kind: EventRunStart, Job: "a"})
+	}
+	frames := make([][][]byte, len(subs))
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for i, sub := range subs {
+		wg.Go(func() {
+			<-start
+			for range events {
+				e := nextEvent(t, sub)
+				frames[i] = append(frames[i], e.apiEvent().Frame())
+			}
+		})
+	}
+	close(start)
+	wg.Wait()
+	for n := range events {
+		for i := range subs {
+			if &frames[i][n][0] != &frames[0][n][0] {
+				t.Fatalf("event %d: subscriber %d has a frame of its own, %q, not the shared %q", n+1, i, frames[i][n], frames[0][n])
+			}
+		}
+	}
+}
