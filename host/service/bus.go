@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"sync"
-	"sync/atomic"
 	"time"
 )
 
@@ -20,8 +19,6 @@ type Bus struct {
 	ring []*published // event n at ring[n&mask]; nil while no one subscribes
 	mask uint64
 	subs int
-	// subscribed is subs > 0, for Publish to read before it takes mu.
-	subscribed atomic.Bool
 	// wait is closed by the next Publish; nil while no subscriber waits.
 	wait chan struct{}
 }
@@ -68,7 +65,6 @@ func (b *Bus) Subscribe() *Subscription {
 		b.ring = make([]*published, b.mask+1)
 	}
 	b.subs++
-	b.subscribed.Store(true)
 	return &Subscription{bus: b, since: b.seq, next: b.seq + 1, closed: make(chan struct{})}
 }
 
@@ -78,21 +74,13 @@ func (b *Bus) Publish(e Event) {
 	if e.Time.IsZero() {
 		e.Time = time.Now()
 	}
-	// The record is made before the lock, which the streams take too, so
-	// that a run holds it only to store the record.
-	var p *published
-	if b.subscribed.Load() {
-		p = &published{ev: e}
-	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.seq++
 	if b.subs == 0 {
 		return // no one to keep it for: a run's event costs no allocation
 	}
-	if p == nil { // the first subscriber came in between
-		p = &published{ev: e}
-	}
+	p := &published{ev: e}
 	p.ev.Seq, p.ev.enc = b.seq, &p.enc
 	b.ring[b.seq&b.mask] = p
 	if b.wait != nil {
@@ -214,7 +202,6 @@ func (s *Subscription) Close() {
 		defer b.mu.Unlock()
 		close(s.closed)
 		if b.subs--; b.subs == 0 {
-			b.subscribed.Store(false)
 			clear(b.ring) // the events kept for no one
 		}
 	})

@@ -3,7 +3,7 @@ package service
 import (
 	"context"
 	"errors"
-	"sync/atomic"
+	"sync"
 	"time"
 
 	"github.com/jobbox/jobbox/abi"
@@ -47,10 +47,11 @@ type Event struct {
 	enc *encoding // shared by every subscriber's copy
 }
 
-// encoding is an event as the admin API's streams send it, shared by all
-// of them.
+// encoding is an event as the admin API's streams send it, made once for
+// all of them.
 type encoding struct {
-	api atomic.Pointer[api.Event]
+	once sync.Once
+	api  api.Event
 }
 
 // JSON is the event as one line of JSON.
@@ -58,23 +59,13 @@ func (e Event) JSON() []byte { return appendEventJSON(nil, e) }
 
 // apiEvent is the event as GET /v1/events sends it, made by the first
 // stream that asks, off the run's path, and shared by the others, which
-// then only copy its frame: ten streams encode an event about once.
-// Streams that ask at the same moment each make it and keep the first
-// stored, rather than wait on a lock: with a sync.Once, the streams that
-// read a turn's events together parked on each other event by event, and
-// their wake-ups took the processors from runs (BENCHMARKS.md, Session 17).
+// then only copy its frame: ten streams encode an event once.
 func (e *Event) apiEvent() api.Event {
 	if e.enc == nil {
 		return newAPIEvent(e)
 	}
-	if made := e.enc.api.Load(); made != nil {
-		return *made
-	}
-	made := newAPIEvent(e)
-	if !e.enc.api.CompareAndSwap(nil, &made) {
-		return *e.enc.api.Load()
-	}
-	return made
+	e.enc.once.Do(func() { e.enc.api = newAPIEvent(e) })
+	return e.enc.api
 }
 
 // newAPIEvent encodes e. Its JSON is written first in a buffer on the
