@@ -147,7 +147,7 @@ func TestSchedulerWatchedInSpells(t *testing.T) {
 	if err := RunCases(context.Background(), []Case{{"7 scheduler", scheduler}}, o, &out); err != nil {
 		t.Fatal(err)
 	}
-	for _, row := range []string{"watched spells", "other spells", "watched ÷ other spells", "median of pairs", "one scrape of /metrics", "client read"} {
+	for _, row := range []string{"watched spells", "other spells", "watched ÷ other spells", "p50 lateness, median of pairs", "p99 lateness, median of pairs", "one scrape of /metrics", "client read"} {
 		if !strings.Contains(out.String(), row) {
 			t.Errorf("no row %q:\n%s", row, out.String())
 		}
@@ -163,11 +163,15 @@ func TestPairedRatio(t *testing.T) {
 		3: {{9}, nil},
 		4: {{1, 5, 1}, {1, 1, 2}},
 	}
-	rows := pairedRatio(pairs)
+	rows := pairedRatio(pairs, 0.5)
 	if len(rows) != 1 || rows[0].Median != 2 || rows[0].Low != 1 || rows[0].High != 2 || !strings.HasPrefix(rows[0].Note, "3 pairs") {
 		t.Fatalf("rows %+v, want the median of ratios 2, 2 and 1, which is 2, with 1–2, of 3 pairs", rows)
 	}
-	if rows := pairedRatio(map[int]*[2]stats{1: {nil, {1}}}); rows != nil {
+	rows = pairedRatio(pairs, 0.99)
+	if len(rows) != 1 || rows[0].Median != 2.5 || !strings.Contains(rows[0].Figure, "p99") {
+		t.Fatalf("rows %+v, want the median of the p99s' ratios 3, 2 and 2.5, which is 2.5, in a p99 row", rows)
+	}
+	if rows := pairedRatio(map[int]*[2]stats{1: {nil, {1}}}, 0.5); rows != nil {
 		t.Fatalf("rows %+v with no whole pair, want none", rows)
 	}
 }
