@@ -59,11 +59,12 @@ const (
 	writeWait = 30 * time.Second
 )
 
-// FlushEvery is the least time between two writes of a stream. An event
-// after a quiet spell goes out at once; in a busy spell the events wait
-// on the bus without waking the stream, which writes them all at the
-// next turn: at 1,500 runs a second a stream wakes 10 times a second,
-// not 3,000, and the scheduler keeps the CPU. 100 ms rather than 50
+// FlushEvery is the period of a busy stream's writes. An event after a
+// quiet spell goes out at once; in a busy spell the events wait on the
+// bus without waking the stream, which writes them all at its next turn,
+// in its own slot of the period (turns): at 1,500 runs a second a stream
+// wakes 10 times a second, not 3,000, and the scheduler keeps the CPU.
+// Two writes of a stream are at least half a period apart. 100 ms rather than 50
 // halved the streams' wake-ups and writes, and with them about half of
 // what ten streams added to start lateness (BENCHMARKS.md, Session 10);
 // 250 ms made each write a longer burst, which showed at p99. The
@@ -76,8 +77,9 @@ const FlushEvery = 100 * time.Millisecond
 // outlives it, so a server's shutdown never waits on one.
 //
 // A stream waits on the bus only after a turn that brought nothing. While
-// events keep coming it just sleeps from one write to the next, so it
-// wakes once a turn on its own timer and a run's Publish wakes no stream.
+// events keep coming it just sleeps from one turn to the next, so it
+// wakes once a period on its own timer and a run's Publish wakes no
+// stream.
 func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 	sub := s.opts.Service.Subscribe()
 	defer sub.Close()
@@ -97,24 +99,26 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f := frames{last: sub.Since()}
-	var wrote time.Time
+	slots := s.turns.next()
+	var turn time.Time // when the last write's turn began
 	for {
 		f.buf = f.buf[:0]
-		if !pause(r.Context(), FlushEvery-time.Since(wrote)) {
+		if !turn.IsZero() && !pause(r.Context(), time.Until(slots.after(turn))) {
 			return
 		}
+		turn = time.Now()
 		// The events that came during the turn go in one write.
 		if f.ready(sub) == 0 {
 			if !f.await(r.Context(), sub, s.heartbeat()) {
 				return
 			}
 			f.ready(sub) // and those that came with the first
+			turn = time.Now()
 		}
 		_ = rc.SetWriteDeadline(time.Now().Add(writeWait))
 		if _, err := w.Write(f.buf); err != nil || rc.Flush() != nil {
 			return
 		}
-		wrote = time.Now()
 	}
 }
 
