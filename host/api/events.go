@@ -64,12 +64,12 @@ const (
 // bus without waking the stream, which writes them all at its next turn,
 // in its own slot of the period (turns): at 1,500 runs a second a stream
 // wakes 10 times a second, not 3,000, and the scheduler keeps the CPU.
-// Two writes of a stream are at least half a period apart. 100 ms rather than 50
-// halved the streams' wake-ups and writes, and with them about half of
-// what ten streams added to start lateness (BENCHMARKS.md, Session 10);
-// 250 ms made each write a longer burst, which showed at p99. The
-// dashboard waits 150 ms after an event before it re-reads a page, so
-// it does not see the 100.
+// Two writes of a stream are at least half a period apart. 100 ms rather
+// than 50 halved the streams' wake-ups and writes, and with them about
+// half of what ten streams added to start lateness (BENCHMARKS.md,
+// Session 10); 250 ms made each write a longer burst, which showed at
+// p99. The dashboard waits 150 ms after an event before it re-reads a
+// page, so it does not see the 100.
 const FlushEvery = 100 * time.Millisecond
 
 // events serves the service's events as server-sent events, until the

@@ -149,19 +149,19 @@ func (w *watching) compare(runs []ranRun) []Row {
 		{Figure: "  watched ÷ other spells, p50 lateness", Median: on.median() / off.median(), Unit: "x",
 			Note: fmt.Sprintf("p99 x%.2f", on.quantile(0.99)/off.quantile(0.99))},
 	}
-	rows = append(rows, pairedRatio(pairs, 0.5)...)
-	return append(rows, pairedRatio(pairs, 0.99)...)
+	return append(rows, pairedRatio(pairs, 0.5, 0.99)...)
 }
 
-// pairedRatio is the median over pairs of spells of (the watched spell's
-// q-quantile of lateness ÷ the next spell's), with the middle half of the
-// pairs' ratios as its spread. A few seconds of another tenant's load
-// move one pair's ratio, where in the pooled ratio they move the two
-// kinds' quantiles by different amounts. At p99 more so: one stall of
-// the machine makes a spell's worst hundred runs late together, and
-// lands in one kind of spell or the other by chance.
-func pairedRatio(pairs map[int]*[2]stats, q float64) []Row {
-	var ratios stats
+// pairedRatio is, for each quantile q, the median over pairs of spells
+// of (the watched spell's q-quantile of lateness ÷ the next spell's), with
+// the middle half of the pairs' ratios as its spread: one row per q. A few
+// seconds of another tenant's load move one pair's ratio, where in the
+// pooled ratio they move the two kinds' quantiles by different amounts.
+// At p99 more so: one stall of the machine makes a spell's worst hundred
+// runs late together, and lands in one kind of spell or the other by
+// chance.
+func pairedRatio(pairs map[int]*[2]stats, qs ...float64) []Row {
+	ratios := make([]stats, len(qs))
 	for _, p := range pairs {
 		on, off := p[0], p[1]
 		if len(on) == 0 || len(off) == 0 {
@@ -169,13 +169,19 @@ func pairedRatio(pairs map[int]*[2]stats, q float64) []Row {
 		}
 		slices.Sort(on)
 		slices.Sort(off)
-		ratios = append(ratios, on.quantile(q)/off.quantile(q))
+		for i, q := range qs {
+			ratios[i] = append(ratios[i], on.quantile(q)/off.quantile(q))
+		}
 	}
-	if len(ratios) == 0 {
-		return nil
+	var rows []Row
+	for i, r := range ratios {
+		if len(r) == 0 {
+			return nil
+		}
+		slices.Sort(r)
+		rows = append(rows, Row{Figure: fmt.Sprintf("  watched ÷ other spells, p%.0f lateness, median of pairs", 100*qs[i]), Unit: "x",
+			Median: r.median(), Low: r.quantile(0.25), High: r.quantile(0.75),
+			Note: fmt.Sprintf("%d pairs of spells; spread: middle half", len(r))})
 	}
-	slices.Sort(ratios)
-	return []Row{{Figure: fmt.Sprintf("  watched ÷ other spells, p%.0f lateness, median of pairs", 100*q), Unit: "x",
-		Median: ratios.median(), Low: ratios.quantile(0.25), High: ratios.quantile(0.75),
-		Note: fmt.Sprintf("%d pairs of spells; spread: middle half", len(ratios))}}
+	return rows
 }
