@@ -12,15 +12,15 @@ type alternation struct {
 	length time.Duration
 }
 
-// spell numbers the spell t falls in from 0, the first watched one; it is
-// -1 before that. The even spells are watched; spells 2j and 2j+1 are
-// pair j.
-func (a alternation) spell(t time.Time) int {
+// spell numbers the spell t falls in from 0, the first watched one, and
+// says how far into it t is; k is -1 before the first. The even spells
+// are watched; spells 2j and 2j+1 are pair j.
+func (a alternation) spell(t time.Time) (k int, into time.Duration) {
 	d := t.Sub(a.from)
 	if d < 0 {
-		return -1
+		return -1, 0
 	}
-	return int(d / a.length)
+	return int(d / a.length), d % a.length
 }
 
 // nextSpell is the watched spell now falls in, or else the next one.

@@ -55,6 +55,12 @@ type Options struct {
 	// of the runs due in the two kinds of spell, in the same scenario.
 	// Without clients or a scrape it measures the comparison's noise.
 	Alternate time.Duration
+	// Settle, with Alternate, also compares only the runs due after the
+	// first Settle of each spell: the clients connect as a watched spell
+	// begins and disconnect as the next begins, and the scraper's first
+	// scrape in a spell waits for Settle. The runs after it are those
+	// due while everything is connected, the state a dashboard lives in.
+	Settle time.Duration
 	// IdleWatchers runs the watcher process at the idle CPU priority
 	// (Linux's SCHED_IDLE): its clients and scraper take only the CPU the
 	// service leaves, as browsers and Prometheus on other machines do, and

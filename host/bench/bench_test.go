@@ -142,12 +142,12 @@ func TestSchedulerWatchedInSpells(t *testing.T) {
 		t.Skip("starts an engine and a watcher process")
 	}
 	o := Options{Runs: 3, Scale: time.Second, Quick: true, Subscribers: 2, Scrape: 50 * time.Millisecond,
-		Alternate: 100 * time.Millisecond, Watcher: testWatcher}
+		Alternate: 100 * time.Millisecond, Settle: 20 * time.Millisecond, Watcher: testWatcher}
 	var out strings.Builder
 	if err := RunCases(context.Background(), []Case{{"7 scheduler", scheduler}}, o, &out); err != nil {
 		t.Fatal(err)
 	}
-	for _, row := range []string{"watched spells", "other spells", "watched ÷ other spells", "p50 lateness, median of pairs", "p99 lateness, median of pairs", "one scrape of /metrics", "client read"} {
+	for _, row := range []string{"watched spells", "other spells", "watched ÷ other spells", "p50 lateness, median of pairs", "p99 lateness, median of pairs", "watched ÷ other spells after their first 20ms, p99 lateness", "one scrape of /metrics", "client read"} {
 		if !strings.Contains(out.String(), row) {
 			t.Errorf("no row %q:\n%s", row, out.String())
 		}
@@ -163,15 +163,15 @@ func TestPairedRatio(t *testing.T) {
 		3: {{9}, nil},
 		4: {{1, 5, 1}, {1, 1, 2}},
 	}
-	rows := pairedRatio(pairs, 0.5)
+	rows := pairedRatio(pairs, "spells", 0.5)
 	if len(rows) != 1 || rows[0].Median != 2 || rows[0].Low != 1 || rows[0].High != 2 || !strings.HasPrefix(rows[0].Note, "3 pairs") {
 		t.Fatalf("rows %+v, want the median of ratios 2, 2 and 1, which is 2, with 1–2, of 3 pairs", rows)
 	}
-	rows = pairedRatio(pairs, 0.99)
+	rows = pairedRatio(pairs, "spells", 0.99)
 	if len(rows) != 1 || rows[0].Median != 2.5 || !strings.Contains(rows[0].Figure, "p99") {
 		t.Fatalf("rows %+v, want the median of the p99s' ratios 3, 2 and 2.5, which is 2.5, in a p99 row", rows)
 	}
-	if rows := pairedRatio(map[int]*[2]stats{1: {nil, {1}}}, 0.5); rows != nil {
+	if rows := pairedRatio(map[int]*[2]stats{1: {nil, {1}}}, "spells", 0.5); rows != nil {
 		t.Fatalf("rows %+v with no whole pair, want none", rows)
 	}
 }
@@ -184,21 +184,22 @@ func TestAlternation(t *testing.T) {
 		at      time.Duration // after from
 		watched bool
 		on      time.Duration // the watched spell it is in, or the next
+		into    time.Duration // how far into its spell
 	}{
-		{-time.Second / 2, false, 0},
-		{-3 * time.Second, false, 0},
-		{0, true, 0},
-		{999 * time.Millisecond, true, 0},
-		{time.Second, false, 2 * time.Second},
-		{2500 * time.Millisecond, true, 2 * time.Second},
-		{3999 * time.Millisecond, false, 4 * time.Second},
+		{-time.Second / 2, false, 0, 0},
+		{-3 * time.Second, false, 0, 0},
+		{0, true, 0, 0},
+		{999 * time.Millisecond, true, 0, 999 * time.Millisecond},
+		{time.Second, false, 2 * time.Second, 0},
+		{2500 * time.Millisecond, true, 2 * time.Second, 500 * time.Millisecond},
+		{3999 * time.Millisecond, false, 4 * time.Second, 999 * time.Millisecond},
 	} {
 		at := from.Add(c.at)
 		on, off := a.nextSpell(at)
-		k := a.spell(at)
+		k, into := a.spell(at)
 		watched := k >= 0 && k%2 == 0
-		if watched != c.watched || !on.Equal(from.Add(c.on)) || off.Sub(on) != time.Second {
-			t.Errorf("at from%+v: watched %v, spell %v–%v; want %v, from%+v", c.at, watched, on.Sub(from), off.Sub(from), c.watched, c.on)
+		if watched != c.watched || into != c.into || !on.Equal(from.Add(c.on)) || off.Sub(on) != time.Second {
+			t.Errorf("at from%+v: watched %v, %v into its spell, spell %v–%v; want %v, %v, from%+v", c.at, watched, into, on.Sub(from), off.Sub(from), c.watched, c.into, c.on)
 		}
 	}
 }

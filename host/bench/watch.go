@@ -17,7 +17,8 @@ import (
 // event stream at Events, and a scrape of Metrics every Every. Either
 // part may be missing. Idle runs the process at the idle CPU priority
 // (Options.IdleWatchers). With Alternate, it watches only in alternate
-// spells of that length (the Alternation from From).
+// spells of that length (the Alternation from From), scraping first
+// Settle into each (Options.Settle).
 type watchSpec struct {
 	Events    string
 	Clients   int
@@ -25,12 +26,13 @@ type watchSpec struct {
 	Every     time.Duration
 	Alternate time.Duration
 	From      time.Time
+	Settle    time.Duration
 	Idle      bool
 }
 
 func (s watchSpec) args() []string {
 	return []string{"--events", s.Events, "--clients", strconv.Itoa(s.Clients), "--metrics", s.Metrics, "--every", s.Every.String(),
-		"--alternate", s.Alternate.String(), "--from", strconv.FormatInt(s.From.UnixNano(), 10), "--idle=" + strconv.FormatBool(s.Idle)}
+		"--alternate", s.Alternate.String(), "--from", strconv.FormatInt(s.From.UnixNano(), 10), "--settle", s.Settle.String(), "--idle=" + strconv.FormatBool(s.Idle)}
 }
 
 func (s watchSpec) alternation() alternation { return alternation{from: s.From, length: s.Alternate} }
@@ -91,6 +93,7 @@ func parseWatchSpec(args []string) (watchSpec, error) {
 	fs.DurationVar(&s.Every, "every", 0, "how often to scrape them")
 	fs.DurationVar(&s.Alternate, "alternate", 0, "watch only in alternate spells this long")
 	fs.Int64Var(&from, "from", 0, "when the first spell of watching begins (Unix ns)")
+	fs.DurationVar(&s.Settle, "settle", 0, "with --alternate, how long into a spell its first scrape waits")
 	fs.BoolVar(&s.Idle, "idle", false, "run at the idle CPU priority")
 	err := fs.Parse(args)
 	s.From = time.Unix(0, from)
@@ -99,7 +102,7 @@ func parseWatchSpec(args []string) (watchSpec, error) {
 
 // watchThroughout watches from now until the streams end after ended.
 func watchThroughout(ctx context.Context, s watchSpec, stdout io.Writer, ended <-chan struct{}) (watchResult, error) {
-	w, err := startSpell(ctx, s)
+	w, err := startSpell(ctx, s, 0)
 	if err != nil {
 		return watchResult{}, err
 	}
@@ -121,7 +124,7 @@ func watchInSpells(ctx context.Context, s watchSpec, ended <-chan struct{}) (wat
 		if !sleepUntil(on, ended) {
 			return res, nil
 		}
-		w, err := startSpell(ctx, s)
+		w, err := startSpell(ctx, s, s.Settle)
 		if err != nil {
 			return res, err
 		}
@@ -153,7 +156,9 @@ type spell struct {
 	url     string
 }
 
-func startSpell(ctx context.Context, s watchSpec) (*spell, error) {
+// startSpell connects the clients and starts the scrapes, the first
+// after wait.
+func startSpell(ctx context.Context, s watchSpec, wait time.Duration) (*spell, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	r, err := startReaders(ctx, s.Events, s.Clients)
 	if err != nil {
@@ -162,7 +167,7 @@ func startSpell(ctx context.Context, s watchSpec) (*spell, error) {
 	}
 	w := &spell{readers: r, cancel: cancel, url: s.Metrics}
 	if s.Metrics != "" && s.Every > 0 {
-		w.scrapes = startScrapeLoop(s.Metrics, s.Every)
+		w.scrapes = startScrapeLoop(s.Metrics, s.Every, wait)
 	}
 	return w, nil
 }
@@ -252,7 +257,7 @@ func (r *readers) wait() []int {
 	return r.read
 }
 
-// scrapeLoop scrapes a metrics URL at once and then every period, as
+// scrapeLoop scrapes a metrics URL after a wait and then every period, as
 // Prometheus would, timing each scrape.
 type scrapeLoop struct {
 	url    string
@@ -262,14 +267,19 @@ type scrapeLoop struct {
 	failed error
 }
 
-func startScrapeLoop(url string, period time.Duration) *scrapeLoop {
+func startScrapeLoop(url string, period, wait time.Duration) *scrapeLoop {
 	sc := &scrapeLoop{url: url, quit: make(chan struct{}), done: make(chan struct{})}
-	go sc.loop(period)
+	go sc.loop(period, wait)
 	return sc
 }
 
-func (sc *scrapeLoop) loop(period time.Duration) {
+func (sc *scrapeLoop) loop(period, wait time.Duration) {
 	defer close(sc.done)
+	select {
+	case <-sc.quit:
+		return
+	case <-time.After(wait):
+	}
 	tick := time.NewTicker(period)
 	defer tick.Stop()
 	for {

@@ -32,7 +32,7 @@ func watch(o Options) (*watching, error) {
 // start serves the metrics of s, whose jobs are names, and starts the
 // watcher process: call it before s starts.
 func (w *watching) start(s *sched.Scheduler, names []string) error {
-	spec := watchSpec{Events: w.streams.url, Clients: w.o.Subscribers, Every: w.o.Scrape, Idle: w.o.IdleWatchers}
+	spec := watchSpec{Events: w.streams.url, Clients: w.o.Subscribers, Every: w.o.Scrape, Settle: w.o.Settle, Idle: w.o.IdleWatchers}
 	if w.o.Alternate > 0 {
 		// The first spell begins once the watcher has had time to start,
 		// at a random phase: anything periodic that the scenario's start
@@ -108,16 +108,29 @@ func (w *watching) close() {
 }
 
 // compare returns, with o.Alternate, the lateness of the runs due in
-// watched spells and in the others, and their ratios.
+// watched spells and in the others, and their ratios; with o.Settle, the
+// same again for the runs due once each spell's first Settle has passed.
 func (w *watching) compare(runs []ranRun) []Row {
 	if w.o.Alternate <= 0 {
 		return nil
 	}
+	rows := w.compareAfter(runs, 0)
+	if w.o.Settle > 0 {
+		rows = append(rows, w.compareAfter(runs, w.o.Settle)...)
+	}
+	return rows
+}
+
+// compareAfter compares the runs due at least settle into their spell.
+// A watched spell begins with its clients connecting and the next spell
+// with them disconnecting, so leaving out each spell's first moments
+// tells what connecting costs from what being connected costs.
+func (w *watching) compareAfter(runs []ranRun, settle time.Duration) []Row {
 	var on, off stats
 	pairs := map[int]*[2]stats{} // by pair: its watched spell's runs, its other spell's
 	for _, r := range runs {
-		k := w.alt.spell(r.due)
-		if k < 2 {
+		k, into := w.alt.spell(r.due)
+		if k < 2 || into < settle {
 			// The first pair of spells overlaps the schedule's first
 			// seconds, when runs are still warming the caches: it
 			// counts for neither kind.
@@ -138,18 +151,22 @@ func (w *watching) compare(runs []ranRun) []Row {
 	}
 	slices.Sort(on)
 	slices.Sort(off)
+	kinds := "spells"
+	if settle > 0 {
+		kinds = fmt.Sprintf("spells after their first %s", settle)
+	}
 	row := func(figure string, s stats) Row {
 		r := s.lateness(figure)
 		r.Note = fmt.Sprintf("%d runs, spells of %s", len(s), w.o.Alternate)
 		return r
 	}
 	rows := []Row{
-		row("  start lateness, watched spells, p50 (p99–max)", on),
-		row("  start lateness, other spells, p50 (p99–max)", off),
-		{Figure: "  watched ÷ other spells, p50 lateness", Median: on.median() / off.median(), Unit: "x",
+		row("  start lateness, watched "+kinds+", p50 (p99–max)", on),
+		row("  start lateness, other "+kinds+", p50 (p99–max)", off),
+		{Figure: "  watched ÷ other " + kinds + ", p50 lateness", Median: on.median() / off.median(), Unit: "x",
 			Note: fmt.Sprintf("p99 x%.2f", on.quantile(0.99)/off.quantile(0.99))},
 	}
-	return append(rows, pairedRatio(pairs, 0.5, 0.99)...)
+	return append(rows, pairedRatio(pairs, kinds, 0.5, 0.99)...)
 }
 
 // pairedRatio is, for each quantile q, the median over pairs of spells
@@ -160,7 +177,7 @@ func (w *watching) compare(runs []ranRun) []Row {
 // At p99 more so: one stall of the machine makes a spell's worst hundred
 // runs late together, and lands in one kind of spell or the other by
 // chance.
-func pairedRatio(pairs map[int]*[2]stats, qs ...float64) []Row {
+func pairedRatio(pairs map[int]*[2]stats, kinds string, qs ...float64) []Row {
 	ratios := make([]stats, len(qs))
 	for _, p := range pairs {
 		on, off := p[0], p[1]
@@ -179,7 +196,7 @@ func pairedRatio(pairs map[int]*[2]stats, qs ...float64) []Row {
 			return nil
 		}
 		slices.Sort(r)
-		rows = append(rows, Row{Figure: fmt.Sprintf("  watched ÷ other spells, p%.0f lateness, median of pairs", 100*qs[i]), Unit: "x",
+		rows = append(rows, Row{Figure: fmt.Sprintf("  watched ÷ other %s, p%.0f lateness, median of pairs", kinds, 100*qs[i]), Unit: "x",
 			Median: r.median(), Low: r.quantile(0.25), High: r.quantile(0.75),
 			Note: fmt.Sprintf("%d pairs of spells; spread: middle half", len(r))})
 	}
