@@ -40,6 +40,7 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs.DurationVar(&o.Scrape, "scrape", 0, "in the scheduler case, feed the metrics and scrape /metrics this often (e.g. 1s), from the clients' process")
 	fs.DurationVar(&o.Alternate, "alternate", 0, "with --subscribers or --scrape, watch only in every other spell this long (e.g. 2s) and compare the runs due in the two kinds of spell; alone, measure that comparison's noise")
 	fs.DurationVar(&o.Settle, "settle", 0, "with --alternate, compare again the runs due after each spell's first this long (e.g. 200ms): connecting apart from being connected")
+	fs.BoolVar(&o.Ghost, "ghost", false, "with --subscribers, the clients read look-alike streams their own process serves, not the service's: what hosting them costs the machine, apart from serving them")
 	watchers := fs.String("watchers", defaultWatchers(), "where the stream clients and the scraper stand: remote (their process at the idle CPU priority, taking only what the service leaves, as on other machines; Linux) or local (competing with the service, as on its machine)")
 	only := fs.String("case", "", "run only the cases whose name contains this")
 	loads := fs.String("load", "", "the scheduler case's scenarios, as jobs/interval pairs: 1500/1s,100000/10m")

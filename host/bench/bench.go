@@ -61,6 +61,11 @@ type Options struct {
 	// scrape in a spell waits for Settle. The runs after it are those
 	// due while everything is connected, the state a dashboard lives in.
 	Settle time.Duration
+	// Ghost has the stream clients read streams of the service's size and
+	// rhythm that the watcher process serves itself, not the service's:
+	// what hosting the clients costs the machine, apart from what serving
+	// them costs the service (ghost.go).
+	Ghost bool
 	// IdleWatchers runs the watcher process at the idle CPU priority
 	// (Linux's SCHED_IDLE): its clients and scraper take only the CPU the
 	// service leaves, as browsers and Prometheus on other machines do, and

@@ -93,7 +93,7 @@ func schedule(ctx context.Context, o Options, n int, interval string) ([]Row, er
 			w.report(r)
 		},
 	})
-	if err := w.start(s, service.JobNames(cfg)); err != nil {
+	if err := w.start(s, service.JobNames(cfg), float64(n)/cfg.Jobs[0].Interval.Duration().Seconds()); err != nil {
 		return nil, err
 	}
 	runtime.GC()
@@ -132,6 +132,9 @@ func scheduleName(n int, interval string, o Options) string {
 	name := fmt.Sprintf("%d jobs every %s", n, interval)
 	if o.Subscribers > 0 {
 		name += fmt.Sprintf(", %d /v1/events clients", o.Subscribers)
+		if o.Ghost {
+			name += " of ghost streams"
+		}
 	}
 	if o.Scrape > 0 {
 		name += fmt.Sprintf(", /metrics every %s", o.Scrape)

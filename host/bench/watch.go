@@ -27,12 +27,13 @@ type watchSpec struct {
 	Alternate time.Duration
 	From      time.Time
 	Settle    time.Duration
+	Ghost     float64 // runs a second of ghost streams (Options.Ghost), or 0
 	Idle      bool
 }
 
 func (s watchSpec) args() []string {
 	return []string{"--events", s.Events, "--clients", strconv.Itoa(s.Clients), "--metrics", s.Metrics, "--every", s.Every.String(),
-		"--alternate", s.Alternate.String(), "--from", strconv.FormatInt(s.From.UnixNano(), 10), "--settle", s.Settle.String(), "--idle=" + strconv.FormatBool(s.Idle)}
+		"--alternate", s.Alternate.String(), "--from", strconv.FormatInt(s.From.UnixNano(), 10), "--settle", s.Settle.String(), "--ghost", strconv.FormatFloat(s.Ghost, 'g', -1, 64), "--idle=" + strconv.FormatBool(s.Idle)}
 }
 
 func (s watchSpec) alternation() alternation { return alternation{from: s.From, length: s.Alternate} }
@@ -61,6 +62,14 @@ func Watch(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer
 		if err := idleCPU(); err != nil {
 			return fmt.Errorf("moving the watcher process to the idle CPU priority: %w", err)
 		}
+	}
+	if s.Ghost > 0 && s.Clients > 0 {
+		url, stop, err := ghostStreams(s.Ghost)
+		if err != nil {
+			return err
+		}
+		defer stop()
+		s.Events = url
 	}
 	ended := make(chan struct{})
 	go func() {
@@ -94,6 +103,7 @@ func parseWatchSpec(args []string) (watchSpec, error) {
 	fs.DurationVar(&s.Alternate, "alternate", 0, "watch only in alternate spells this long")
 	fs.Int64Var(&from, "from", 0, "when the first spell of watching begins (Unix ns)")
 	fs.DurationVar(&s.Settle, "settle", 0, "with --alternate, how long into a spell its first scrape waits")
+	fs.Float64Var(&s.Ghost, "ghost", 0, "serve the clients ghost streams of this many runs a second instead")
 	fs.BoolVar(&s.Idle, "idle", false, "run at the idle CPU priority")
 	err := fs.Parse(args)
 	s.From = time.Unix(0, from)
@@ -111,7 +121,7 @@ func watchThroughout(ctx context.Context, s watchSpec, stdout io.Writer, ended <
 	}
 	<-ended
 	var res watchResult
-	w.stop(&res, false)
+	w.stop(&res, s.Ghost > 0) // the service ends only its own streams
 	return res, nil
 }
 

@@ -29,10 +29,14 @@ func watch(o Options) (*watching, error) {
 	return &watching{o: o, streams: streams}, nil
 }
 
-// start serves the metrics of s, whose jobs are names, and starts the
-// watcher process: call it before s starts.
-func (w *watching) start(s *sched.Scheduler, names []string) error {
+// start serves the metrics of s, whose jobs are names, running rate
+// times a second in all, and starts the watcher process: call it before s
+// starts.
+func (w *watching) start(s *sched.Scheduler, names []string, rate float64) error {
 	spec := watchSpec{Events: w.streams.url, Clients: w.o.Subscribers, Every: w.o.Scrape, Settle: w.o.Settle, Idle: w.o.IdleWatchers}
+	if w.o.Ghost {
+		spec.Ghost = rate
+	}
 	if w.o.Alternate > 0 {
 		// The first spell begins once the watcher has had time to start,
 		// at a random phase: anything periodic that the scenario's start
