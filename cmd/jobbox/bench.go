@@ -64,6 +64,14 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stderr, "jobbox bench: --watchers %q: want remote or local\n", *watchers)
 		return exitUsage
 	}
+	if o.Settle > 0 && o.Settle >= o.Alternate {
+		fmt.Fprintf(stderr, "jobbox bench: --settle %s needs --alternate with spells longer than that\n", o.Settle)
+		return exitUsage
+	}
+	if o.Ghost && o.Subscribers == 0 {
+		fmt.Fprintln(stderr, "jobbox bench: --ghost needs --subscribers: it changes what their clients read")
+		return exitUsage
+	}
 	if *loads != "" {
 		var err error
 		if o.Loads, err = bench.ParseLoads(*loads); err != nil {

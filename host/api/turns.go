@@ -25,11 +25,17 @@ func newTurns() *turns { return &turns{epoch: time.Now()} }
 // (ten are at least FlushEvery/18 apart), and a stream's place needs no
 // knowledge of which other streams are still open.
 func (t *turns) next() cadence {
+	return cadence{first: t.epoch.Add(Phase(t.n.Add(1)))}
+}
+
+// Phase is where in the period FlushEvery the k-th event stream of a
+// server writes: the fractional part of k/φ of it (turns). The bench's
+// look-alike streams keep the same rhythm with it.
+func Phase(k uint64) time.Duration {
 	const invPhi = 0.6180339887498949
-	k := t.n.Add(1)
 	frac := float64(k) * invPhi
 	frac -= float64(uint64(frac))
-	return cadence{first: t.epoch.Add(time.Duration(frac * float64(FlushEvery)))}
+	return time.Duration(frac * float64(FlushEvery))
 }
 
 // cadence is one stream's slots: first, and every FlushEvery from it.

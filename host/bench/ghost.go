@@ -39,16 +39,18 @@ func ghostStream(w http.ResponseWriter, r *http.Request, run []byte, rate float6
 	if rc.Flush() != nil {
 		return
 	}
-	// The k-th stream's slot, as api's turns place them.
-	const invPhi = 0.6180339887498949
-	frac := float64(k) * invPhi
-	frac -= float64(uint64(frac))
-	if !pause(r, time.Duration(frac*float64(api.FlushEvery))) {
+	// The k-th stream's slot, as the service places them.
+	next := time.Now().Add(api.Phase(k))
+	if !sleepUntil(next, r.Context().Done()) {
 		return
 	}
 	var buf []byte
-	owed, last := 0.0, time.Now()
-	for pause(r, api.FlushEvery) {
+	owed, last := 0.0, next
+	for {
+		next = next.Add(api.FlushEvery)
+		if !sleepUntil(next, r.Context().Done()) {
+			return
+		}
 		now := time.Now()
 		owed += rate * now.Sub(last).Seconds()
 		last = now
@@ -59,18 +61,6 @@ func ghostStream(w http.ResponseWriter, r *http.Request, run []byte, rate float6
 		if _, err := w.Write(buf); err != nil || rc.Flush() != nil {
 			return
 		}
-	}
-}
-
-// pause waits d, or until the request ends: false then.
-func pause(r *http.Request, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-r.Context().Done():
-		return false
 	}
 }
 
