@@ -93,7 +93,9 @@ func schedule(ctx context.Context, o Options, n int, interval string) ([]Row, er
 			w.report(r)
 		},
 	})
-	if err := w.start(s, service.JobNames(cfg), float64(n)/cfg.Jobs[0].Interval.Duration().Seconds()); err != nil {
+	every := cfg.Jobs[0].Interval.Duration()
+	rate := float64(n) / every.Seconds() // runs due a second
+	if err := w.start(s, service.JobNames(cfg), rate); err != nil {
 		return nil, err
 	}
 	runtime.GC()
@@ -101,7 +103,6 @@ func schedule(ctx context.Context, o Options, n int, interval string) ([]Row, er
 	if err := s.Start(ctx, service.Specs(cfg, nil)); err != nil {
 		return nil, err
 	}
-	every := cfg.Jobs[0].Interval.Duration()
 	time.Sleep(min(every, 2*time.Second)) // warm-up
 	runs, elapsed, failed := rec.measure(o.Scale)
 	rss := rssBytes()
@@ -117,7 +118,7 @@ func schedule(ctx context.Context, o Options, n int, interval string) ([]Row, er
 	if len(late) == 0 {
 		return nil, fmt.Errorf("no run of %d jobs every %s finished in %s", n, interval, o.Scale)
 	}
-	rows := scheduleRows(scheduleName(n, interval, o), float64(n)/every.Seconds(), late, ends, elapsed)
+	rows := scheduleRows(scheduleName(n, interval, o), rate, late, ends, elapsed)
 	rows = append(rows, w.compare(runs)...)
 	rows = append(rows, watched...)
 	if n >= 10_000 {

@@ -137,7 +137,7 @@ func (w *watching) compareAfter(runs []ranRun, settle time.Duration) []Row {
 		if k < 2 || into < settle {
 			// The first pair of spells overlaps the schedule's first
 			// seconds, when runs are still warming the caches: it
-			// counts for neither kind.
+			// counts for neither kind, nor do a spell's first settle.
 			continue
 		}
 		if pairs[k/2] == nil {
