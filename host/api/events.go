@@ -68,8 +68,9 @@ const (
 // than 50 halved the streams' wake-ups and writes, and with them about
 // half of what ten streams added to start lateness (BENCHMARKS.md,
 // Session 10); 250 ms made each write a longer burst, which showed at
-// p99. The dashboard waits 150 ms after an event before it re-reads a
-// page, so it does not see the 100.
+// p99. A dashboard re-reads its page on an event for a job it shows, so
+// in a busy spell it shows a run's end within a period (a period and a
+// half just after a quiet spell's first write).
 const FlushEvery = 100 * time.Millisecond
 
 // events serves the service's events as server-sent events, until the
