@@ -69,7 +69,7 @@ const (
 // half of what ten streams added to start lateness (BENCHMARKS.md,
 // Session 10); 250 ms made each write a longer burst, which showed at
 // p99. A dashboard re-reads its page on an event for a job it shows, so
-// in a busy spell it shows a run's end within a period (a period and a
+// in a busy spell a run's end reaches it within a period (a period and a
 // half just after a quiet spell's first write).
 const FlushEvery = 100 * time.Millisecond
 
