@@ -61,7 +61,7 @@ type Server struct {
 	throttle *throttle
 	hashing  chan struct{} // bounds password hashes computed at once
 	routes   []Route
-	turns    *turns // the event streams' slots
+	relay    *relay // writes the busy event streams
 
 	setupMu sync.Mutex
 	setup   string // the hash of the one-time login token; "" when none
@@ -85,7 +85,7 @@ func New(opts Options) *Server {
 		opts.Log = func(string, ...any) {}
 	}
 	s := &Server{opts: opts, clock: opts.Clock, sessions: opts.Sessions,
-		throttle: newThrottle(opts.Clock.Now), hashing: make(chan struct{}, 2), turns: newTurns()}
+		throttle: newThrottle(opts.Clock.Now), hashing: make(chan struct{}, 2), relay: newRelay()}
 	if s.sessions == nil {
 		s.sessions = NewMemorySessions(opts.Clock.Now)
 	}

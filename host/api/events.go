@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
+	"sync"
 	"time"
 )
 
@@ -61,12 +62,11 @@ const (
 
 // FlushEvery is the period of a busy stream's writes. An event after a
 // quiet spell goes out at once; in a busy spell the events wait on the
-// bus without waking the stream, which writes them all at its next turn,
-// in its own slot of the period (turns): at 1,500 runs a second a stream
-// wakes 10 times a second, not 3,000, and the scheduler keeps the CPU.
-// Two writes of a stream are at least half a period apart. 100 ms rather
-// than 50 halved the streams' wake-ups and writes, and with them about
-// half of what ten streams added to start lateness (BENCHMARKS.md,
+// bus without waking the stream, and the server's relay writes them all
+// at its next turn: at 1,500 runs a second ten streams wake the service
+// 10 times a second, not 30,000. Two writes of a stream are at least half
+// a period apart. 100 ms rather than 50 halved the writes, and with them
+// about half of what ten streams added to start lateness (BENCHMARKS.md,
 // Session 10); 250 ms made each write a longer burst, which showed at
 // p99. A dashboard re-reads its page on an event for a job it shows, so
 // in a busy spell a run's end reaches it within a period (a period and a
@@ -74,13 +74,13 @@ const (
 const FlushEvery = 100 * time.Millisecond
 
 // events serves the service's events as server-sent events, until the
-// client goes or the feed ends. The handler owns the stream: nothing
-// outlives it, so a server's shutdown never waits on one.
+// client goes or the feed ends. The handler owns the stream: the relay
+// writes it only while the handler waits, and never once it has returned,
+// so a server's shutdown waits on no stream.
 //
-// A stream waits on the bus only after a turn that brought nothing. While
-// events keep coming it just sleeps from one turn to the next, so it
-// wakes once a period on its own timer and a run's Publish wakes no
-// stream.
+// A quiet stream waits on the bus, and writes the first event at once; it
+// then joins the relay, whose turns write it while events keep coming, so
+// a run's Publish wakes no stream.
 func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 	sub := s.opts.Service.Subscribe()
 	defer sub.Close()
@@ -99,28 +99,101 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 	if rc.Flush() != nil {
 		return
 	}
-	f := frames{last: sub.Since()}
-	slots := s.turns.next()
-	var turn time.Time // when the last write's turn began
+	st := &stream{sub: sub, f: frames{last: sub.Since()}, w: w, rc: rc, left: make(chan struct{}, 1)}
+	defer st.end()
 	for {
-		f.buf = f.buf[:0]
-		if !turn.IsZero() && !pause(r.Context(), time.Until(slots.after(turn))) {
+		event, ok := st.quiet(r.Context(), s.heartbeat())
+		if !ok {
 			return
 		}
-		turn = time.Now()
-		// The events that came during the turn go in one write.
-		if f.ready(sub) == 0 {
-			if !f.await(r.Context(), sub, s.heartbeat()) {
+		if !event {
+			continue // a heartbeat
+		}
+		s.relay.join(st)
+		select {
+		case <-st.left:
+			if st.failed() {
 				return
 			}
-			f.ready(sub) // and those that came with the first
-			turn = time.Now()
-		}
-		_ = rc.SetWriteDeadline(time.Now().Add(writeWait))
-		if _, err := w.Write(f.buf); err != nil || rc.Flush() != nil {
+		case <-r.Context().Done():
+			s.relay.leave(st)
 			return
 		}
 	}
+}
+
+// stream is one client's event stream. Its mutex is held while its frames
+// are read and written: by its handler while it is quiet, by the relay's
+// turns while it is busy.
+type stream struct {
+	mu    sync.Mutex
+	sub   Subscription
+	f     frames
+	w     http.ResponseWriter
+	rc    *http.ResponseController
+	wrote time.Time // when its last write began
+	err   bool      // a write failed
+	ended bool      // its handler has returned
+	left  chan struct{}
+}
+
+// quiet waits for the next event, or for heartbeat to pass without one,
+// and writes it with those that came with it. event says whether one
+// came; ok is false when the client went or the feed ended.
+func (st *stream) quiet(ctx context.Context, heartbeat time.Duration) (event, ok bool) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	st.f.buf = st.f.buf[:0]
+	last := st.f.last
+	if !st.f.await(ctx, st.sub, heartbeat) {
+		return false, false
+	}
+	st.f.ready(st.sub)
+	return st.f.last != last, st.write()
+}
+
+// turn is the relay's: it writes the events already published. ok is
+// false when it wrote nothing because the stream is being written, wrote
+// less than half a period ago, or has ended; busy is false when there
+// was nothing to write or the write failed.
+func (st *stream) turn() (busy, ok bool) {
+	if !st.mu.TryLock() {
+		return true, false
+	}
+	defer st.mu.Unlock()
+	if st.ended || time.Since(st.wrote) < FlushEvery/2 {
+		return true, false
+	}
+	st.f.buf = st.f.buf[:0]
+	if st.f.ready(st.sub) == 0 {
+		return false, true
+	}
+	return st.write(), true
+}
+
+// write writes the frames, and says whether the client took them.
+func (st *stream) write() bool {
+	st.wrote = time.Now()
+	_ = st.rc.SetWriteDeadline(st.wrote.Add(writeWait))
+	if _, err := st.w.Write(st.f.buf); err != nil || st.rc.Flush() != nil {
+		st.err = true
+	}
+	return !st.err
+}
+
+// failed says whether a write failed; the relay's turns set it.
+func (st *stream) failed() bool {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return st.err
+}
+
+// end waits for a turn that is writing the stream, and keeps any later
+// one from writing it: the response is not the handler's once it returns.
+func (st *stream) end() {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	st.ended = true
 }
 
 // frames is the text of a stream's next write.

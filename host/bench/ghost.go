@@ -3,7 +3,7 @@ package bench
 import (
 	"bytes"
 	"net/http"
-	"sync/atomic"
+	"sync"
 	"time"
 
 	"github.com/jobbox/jobbox/host/api"
@@ -11,56 +11,111 @@ import (
 )
 
 // ghostStreams are event streams of the service's size and rhythm that the
-// watcher process serves itself (Options.Ghost): each writes, every
-// api.FlushEvery in a slot of its own, the frames of the runs that a
-// schedule of rate runs a second started and ended since its last write.
-// Their clients then cost the machine what the real ones do (the reads,
-// the loopback's work, the wake-ups) while the service serves nothing, so
-// the difference between watching the service and watching the ghosts is
-// what serving the streams costs the service itself.
+// watcher process serves itself (Options.Ghost): every api.FlushEvery one
+// turn writes each stream, one after another, the frames of the runs that
+// a schedule of rate runs a second started and ended since the last turn,
+// as the service's relay does. Their clients then cost the machine what
+// the real ones do (the reads, the loopback's work, the wake-ups) while
+// the service serves nothing, so the difference between watching the
+// service and watching the ghosts is what serving the streams costs the
+// service itself.
 func ghostStreams(rate float64) (url string, stop func(), err error) {
-	run := ghostRun()
-	var k atomic.Uint64
-	srv, base, err := serveLoopback(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ghostStream(w, r, run, rate, k.Add(1))
-	}))
+	g := &ghosts{run: ghostRun(), rate: rate, streams: map[*ghost]bool{}, done: make(chan struct{})}
+	srv, base, err := serveLoopback(http.HandlerFunc(g.serve))
 	if err != nil {
 		return "", nil, err
 	}
-	return base + "/v1/events", func() { _ = srv.Close() }, nil
+	turns := make(chan struct{})
+	go func() {
+		defer close(turns)
+		g.turns()
+	}()
+	return base + "/v1/events", func() {
+		close(g.done)
+		_ = srv.Close()
+		<-turns
+	}, nil
 }
 
-// ghostStream writes one stream, the k-th, until its client goes.
-func ghostStream(w http.ResponseWriter, r *http.Request, run []byte, rate float64, k uint64) {
+// ghosts are the streams one ghostStreams serves.
+type ghosts struct {
+	run  []byte // one run's frames
+	rate float64
+	done chan struct{} // closed when they stop
+
+	mu      sync.Mutex
+	streams map[*ghost]bool
+}
+
+// ghost is one stream; its mutex is held while a turn writes it.
+type ghost struct {
+	mu    sync.Mutex
+	w     http.ResponseWriter
+	rc    *http.ResponseController
+	ended bool // its handler has returned
+}
+
+// serve holds one stream open until its client goes or the ghosts stop.
+func (g *ghosts) serve(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/event-stream")
 	w.Header().Set("Transfer-Encoding", "identity")
 	w.WriteHeader(http.StatusOK)
-	rc := http.NewResponseController(w)
-	if rc.Flush() != nil {
+	st := &ghost{w: w, rc: http.NewResponseController(w)}
+	if st.rc.Flush() != nil {
 		return
 	}
-	// The k-th stream's slot, as the service places them.
-	next := time.Now().Add(api.Phase(k))
-	if !sleepUntil(next, r.Context().Done()) {
-		return
+	g.mu.Lock()
+	g.streams[st] = true
+	g.mu.Unlock()
+	select {
+	case <-r.Context().Done():
+	case <-g.done:
 	}
+	g.mu.Lock()
+	delete(g.streams, st)
+	g.mu.Unlock()
+	st.mu.Lock() // a turn may be writing it
+	st.ended = true
+	st.mu.Unlock()
+}
+
+// turns writes every stream once a period until the ghosts stop.
+func (g *ghosts) turns() {
 	var buf []byte
-	owed, last := 0.0, next
-	for {
+	var streams []*ghost
+	owed, last := 0.0, time.Now()
+	for next := last; ; {
 		next = next.Add(api.FlushEvery)
-		if !sleepUntil(next, r.Context().Done()) {
+		if !sleepUntil(next, g.done) {
 			return
 		}
 		now := time.Now()
-		owed += rate * now.Sub(last).Seconds()
+		owed += g.rate * now.Sub(last).Seconds()
 		last = now
 		buf = buf[:0]
 		for ; owed >= 1; owed-- {
-			buf = append(buf, run...)
+			buf = append(buf, g.run...)
 		}
-		if _, err := w.Write(buf); err != nil || rc.Flush() != nil {
-			return
+		g.mu.Lock()
+		streams = streams[:0]
+		for st := range g.streams {
+			streams = append(streams, st)
 		}
+		g.mu.Unlock()
+		for _, st := range streams {
+			st.write(buf)
+		}
+	}
+}
+
+// write writes b unless the stream's handler has returned; a client gone
+// meanwhile makes it fail, and its handler ends the stream.
+func (st *ghost) write(b []byte) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if !st.ended {
+		_, _ = st.w.Write(b)
+		_ = st.rc.Flush()
 	}
 }
 
