@@ -40,11 +40,21 @@ func (r *relay) join(s *stream) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.busy = append(r.busy, s)
-	if !r.armed {
-		since := time.Since(r.epoch)
-		r.timer = time.AfterFunc((since/FlushEvery+1)*FlushEvery-since, r.turn)
-		r.armed = true
+	if r.armed {
+		return
 	}
+	r.armed = true
+	if r.timer == nil {
+		r.timer = time.AfterFunc(r.untilNext(), r.turn)
+	} else {
+		r.timer.Reset(r.untilNext())
+	}
+}
+
+// untilNext is how long until the next turn falls due.
+func (r *relay) untilNext() time.Duration {
+	since := time.Since(r.epoch)
+	return (since/FlushEvery+1)*FlushEvery - since
 }
 
 // leave stops the turns writing s, and says whether they were: a turn
@@ -72,8 +82,7 @@ func (r *relay) turn() {
 	r.mu.Lock()
 	streams := slices.Clone(r.busy)
 	if len(streams) > 0 {
-		since := time.Since(r.epoch)
-		r.timer.Reset((since/FlushEvery+1)*FlushEvery - since)
+		r.timer.Reset(r.untilNext())
 	} else {
 		r.armed = false
 	}
