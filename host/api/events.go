@@ -168,22 +168,6 @@ func (f *frames) add(ev Event) {
 // runs dry still flushes.
 const maxBatch = 4096
 
-// pause waits d (nothing when d is not positive), or until ctx ends: while
-// a stream's events queue, or after a failed login. False when ctx ended.
-func pause(ctx context.Context, d time.Duration) bool {
-	if d <= 0 {
-		return ctx.Err() == nil
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-ctx.Done():
-		return false
-	}
-}
-
 func (s *Server) heartbeat() time.Duration {
 	if s.opts.Heartbeat > 0 {
 		return s.opts.Heartbeat

@@ -152,3 +152,16 @@ func readLogin(r *http.Request) (req loginRequest, form bool, err error) {
 	}
 	return req, false, nil
 }
+
+// pause waits d after a failed login, or until the client goes.
+func pause(ctx context.Context, d time.Duration) {
+	if d <= 0 {
+		return
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-ctx.Done():
+	}
+}
